@@ -1,0 +1,216 @@
+/* gst-vkinception engine: run ONNX CNN classifiers (GoogLeNet and friends) as
+ * Vulkan compute shaders.
+ *
+ * The engine depends on GLib and Vulkan only; GStreamer is not needed to use it.
+ *
+ * Three objects, each created once and reused:
+ *   GstVkInceptionDevice  a Vulkan device and queue (picked, or handed in)
+ *   GstVkInceptionModel   a parsed, validated and simplified ONNX graph (host side)
+ *   GstVkInceptionNet     a model bound to a device at fixed input shapes: weights
+ *                         uploaded, activation memory planned, pipelines built and
+ *                         one command buffer recorded. Running it only copies the
+ *                         input in, replays the command buffer and copies out.
+ *
+ * Every function that can fail returns FALSE/NULL and sets a GError in the
+ * GST_VK_INCEPTION_ERROR domain; no function aborts on bad input.
+ */
+#ifndef GST_VK_INCEPTION_ENGINE_H
+#define GST_VK_INCEPTION_ENGINE_H
+
+#include <glib.h>
+#include <vulkan/vulkan.h>
+
+G_BEGIN_DECLS
+
+#define GST_VK_INCEPTION_ERROR (gst_vk_inception_error_quark ())
+GQuark gst_vk_inception_error_quark (void);
+
+typedef enum {
+  GST_VK_INCEPTION_ERROR_FAILED,          /* anything else */
+  GST_VK_INCEPTION_ERROR_IO,              /* file could not be read */
+  GST_VK_INCEPTION_ERROR_PARSE,           /* not a valid ONNX file */
+  GST_VK_INCEPTION_ERROR_INVALID_MODEL,   /* valid protobuf, inconsistent graph */
+  GST_VK_INCEPTION_ERROR_UNSUPPORTED,     /* op or attribute not implemented */
+  GST_VK_INCEPTION_ERROR_SHAPE,           /* input shape the model cannot take */
+  GST_VK_INCEPTION_ERROR_TOO_LARGE,       /* over a size limit */
+  GST_VK_INCEPTION_ERROR_NO_DEVICE,       /* no usable Vulkan device */
+  GST_VK_INCEPTION_ERROR_OUT_OF_MEMORY,   /* host or device memory exhausted */
+  GST_VK_INCEPTION_ERROR_DEVICE_LOST,     /* the device stopped working */
+  GST_VK_INCEPTION_ERROR_VULKAN,          /* any other Vulkan failure */
+} GstVkInceptionError;
+
+/* Tensors handled by the engine have rank 1 to 4. */
+#define GST_VK_INCEPTION_MAX_RANK 4
+
+typedef struct {
+  guint rank;
+  gint64 dims[GST_VK_INCEPTION_MAX_RANK];
+} GstVkInceptionShape;
+
+/* ---------------------------------------------------------------- devices */
+
+typedef struct _GstVkInceptionDevice GstVkInceptionDevice;
+
+/**
+ * gst_vk_inception_device_list:
+ * Returns: (transfer full): a NULL-terminated array of "index: name (type)"
+ * strings in enumeration order, or NULL with @error set. Free with g_strfreev().
+ */
+gchar **gst_vk_inception_device_list (GError ** error);
+
+/**
+ * gst_vk_inception_device_new:
+ * @selector: (nullable): a device index ("0") or a case-insensitive substring
+ *   of the device name. NULL uses $VKINCEPTION_DEVICE, and without it the first
+ *   device by type: discrete, integrated, virtual, CPU.
+ *
+ * Creates its own VkInstance and VkDevice. With $VKINCEPTION_VALIDATION=1 the
+ * Khronos validation layer is enabled and every message it prints is counted
+ * (see gst_vk_inception_device_get_validation_messages()).
+ */
+GstVkInceptionDevice *gst_vk_inception_device_new (const gchar * selector,
+    GError ** error);
+
+/**
+ * gst_vk_inception_device_new_wrapped:
+ * Uses a device created by someone else (for example a GstVulkanDevice). The
+ * handles must stay valid until the last reference is dropped; the engine
+ * never destroys them. @queue must support compute and belong to
+ * @queue_family. Access to @queue must be externally synchronised by the
+ * caller if it is shared.
+ */
+GstVkInceptionDevice *gst_vk_inception_device_new_wrapped (VkInstance instance,
+    VkPhysicalDevice physical_device, VkDevice device, VkQueue queue,
+    guint32 queue_family, GError ** error);
+
+GstVkInceptionDevice *gst_vk_inception_device_ref (GstVkInceptionDevice * dev);
+void gst_vk_inception_device_unref (GstVkInceptionDevice * dev);
+
+/* The device name as the driver reports it. */
+const gchar *gst_vk_inception_device_get_name (GstVkInceptionDevice * dev);
+
+/* Number of validation-layer messages (warnings and errors) seen so far. */
+guint gst_vk_inception_device_get_validation_messages (GstVkInceptionDevice * dev);
+
+/* ----------------------------------------------------------------- models */
+
+typedef struct _GstVkInceptionModel GstVkInceptionModel;
+
+/* A named constant for gst_vk_inception_model_new_from_data(): a graph input
+ * given a fixed value, treated like an initializer (float32, row major). */
+typedef struct {
+  const gchar *name;
+  GstVkInceptionShape shape;
+  const float *data;
+} GstVkInceptionConstant;
+
+/**
+ * gst_vk_inception_model_new_from_file:
+ * Reads and checks an ONNX file. The file is untrusted: any malformed content
+ * gives a GError naming the file, node and op.
+ */
+GstVkInceptionModel *gst_vk_inception_model_new_from_file (const gchar * path,
+    GError ** error);
+
+/**
+ * gst_vk_inception_model_new_from_data:
+ * @name: used in error messages (usually the file name).
+ * @constants: (nullable): graph inputs to bind to fixed values.
+ */
+GstVkInceptionModel *gst_vk_inception_model_new_from_data (const guint8 * data,
+    gsize size, const gchar * name, const GstVkInceptionConstant * constants,
+    guint n_constants, GError ** error);
+
+void gst_vk_inception_model_free (GstVkInceptionModel * model);
+
+/* The file name (without directories) the model was loaded from. */
+const gchar *gst_vk_inception_model_get_name (GstVkInceptionModel * model);
+
+guint gst_vk_inception_model_get_n_inputs (GstVkInceptionModel * model);
+guint gst_vk_inception_model_get_n_outputs (GstVkInceptionModel * model);
+
+/**
+ * gst_vk_inception_model_get_input:
+ * @shape: (out): the declared shape; unknown dimensions are -1.
+ * Returns: the input's name.
+ */
+const gchar *gst_vk_inception_model_get_input (GstVkInceptionModel * model,
+    guint index, GstVkInceptionShape * shape);
+const gchar *gst_vk_inception_model_get_output_name (GstVkInceptionModel * model,
+    guint index);
+
+/* Value of a metadata_props entry, or NULL. */
+const gchar *gst_vk_inception_model_get_metadata (GstVkInceptionModel * model,
+    const gchar * key);
+
+/* ------------------------------------------------------------------- nets */
+
+typedef struct _GstVkInceptionNet GstVkInceptionNet;
+
+/**
+ * gst_vk_inception_net_new:
+ * @input_shapes: one shape per model input (see get_n_inputs); NULL takes the
+ *   declared shapes, which must then be fully known.
+ *
+ * Infers every shape, uploads the weights, plans activation memory, creates
+ * the pipelines (through the on-disk pipeline cache) and records the command
+ * buffer. A shape the model cannot take gives GST_VK_INCEPTION_ERROR_SHAPE
+ * with a message naming the node and, where known, the size it needs.
+ * The net keeps a reference on @dev; @model may be freed afterwards.
+ */
+GstVkInceptionNet *gst_vk_inception_net_new (GstVkInceptionModel * model,
+    GstVkInceptionDevice * dev, const GstVkInceptionShape * input_shapes,
+    GError ** error);
+
+void gst_vk_inception_net_free (GstVkInceptionNet * net);
+
+GstVkInceptionDevice *gst_vk_inception_net_get_device (GstVkInceptionNet * net);
+
+guint gst_vk_inception_net_get_n_inputs (GstVkInceptionNet * net);
+guint gst_vk_inception_net_get_n_outputs (GstVkInceptionNet * net);
+void gst_vk_inception_net_get_input_shape (GstVkInceptionNet * net, guint index,
+    GstVkInceptionShape * shape);
+void gst_vk_inception_net_get_output_shape (GstVkInceptionNet * net,
+    guint index, GstVkInceptionShape * shape);
+
+/**
+ * gst_vk_inception_net_run:
+ * @inputs: one float32 array per input, each holding its shape's element count.
+ * @outputs: one float32 array per output, likewise.
+ *
+ * Runs one inference and waits for it. Nothing is allocated.
+ */
+gboolean gst_vk_inception_net_run (GstVkInceptionNet * net,
+    const float *const *inputs, float *const *outputs, GError ** error);
+
+/* One row of gst_vk_inception_net_get_layers(). */
+typedef struct {
+  const gchar *name;            /* the ONNX node name (or its first output) */
+  const gchar *op;              /* e.g. "Conv+Relu", "Concat (no copy)" */
+  GstVkInceptionShape shape;    /* output shape */
+  guint64 params;               /* weights and biases it holds */
+  guint64 macs;                 /* multiply-adds per inference */
+  gboolean dispatched;          /* FALSE for ops that cost nothing */
+} GstVkInceptionLayer;
+
+/* The layers in execution order. The array belongs to the net. */
+const GstVkInceptionLayer *gst_vk_inception_net_get_layers (GstVkInceptionNet *
+    net, guint * n_layers);
+
+/**
+ * gst_vk_inception_net_profile:
+ * @layer_ms: (out caller-allocates): one entry per layer of get_layers(),
+ *   device milliseconds measured with timestamp queries (0 for layers that
+ *   are not dispatched).
+ * @total_ms: (out) (optional): device time of the whole command buffer.
+ *
+ * Runs one inference on the inputs last given to run(), serialising the
+ * dispatches so that each can be timed. Fails with UNSUPPORTED where the queue
+ * has no timestamps.
+ */
+gboolean gst_vk_inception_net_profile (GstVkInceptionNet * net,
+    double *layer_ms, double *total_ms, GError ** error);
+
+G_END_DECLS
+
+#endif /* GST_VK_INCEPTION_ENGINE_H */

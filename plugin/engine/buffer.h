@@ -1,0 +1,54 @@
+/* Vulkan buffers with their memory, and the one-shot command helper used to
+ * fill device-local ones. */
+#ifndef VKI_BUFFER_H
+#define VKI_BUFFER_H
+
+#include "device.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  VkBuffer buffer;
+  VkDeviceMemory memory;
+  VkDeviceSize size;
+  void *mapped;                 /* non-NULL for host-visible buffers */
+  gboolean coherent;
+} VkiBuffer;
+
+typedef enum
+{
+  VKI_BUFFER_DEVICE,            /* device-local storage */
+  VKI_BUFFER_UPLOAD,            /* host-visible, written by the CPU */
+  VKI_BUFFER_READBACK,          /* host-visible, read by the CPU */
+} VkiBufferKind;
+
+/* Creates a buffer of @size bytes (at least 4). Host-visible kinds stay
+ * mapped. */
+gboolean vki_buffer_init (VkiBuffer * buf, GstVkInceptionDevice * dev,
+    VkDeviceSize size, VkiBufferKind kind, GError ** error);
+
+/* Mirror of vki_buffer_init(); safe on a zeroed or half-built buffer. */
+void vki_buffer_clear (VkiBuffer * buf, GstVkInceptionDevice * dev);
+
+/* Copies @size bytes of host data into a device buffer at @offset, through a
+ * temporary staging buffer when the memory is not host-visible. Set-up time
+ * only: it waits for the copy. */
+gboolean vki_buffer_upload (VkiBuffer * buf, GstVkInceptionDevice * dev,
+    VkDeviceSize offset, const void *data, VkDeviceSize size, GError ** error);
+
+/* Makes host writes visible to the device / device writes visible to the
+ * host, for non-coherent memory. */
+gboolean vki_buffer_flush (VkiBuffer * buf, GstVkInceptionDevice * dev,
+    GError ** error);
+gboolean vki_buffer_invalidate (VkiBuffer * buf, GstVkInceptionDevice * dev,
+    GError ** error);
+
+/* Submits @cmd on the device queue and waits for it with a bounded timeout,
+ * using @fence (reset first). */
+gboolean vki_device_submit_and_wait (GstVkInceptionDevice * dev,
+    VkCommandBuffer cmd, VkFence fence, GError ** error);
+
+G_END_DECLS
+
+#endif

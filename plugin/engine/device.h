@@ -1,0 +1,45 @@
+/* The Vulkan device the engine runs on: instance, queue, limits, pipeline cache. */
+#ifndef VKI_DEVICE_H
+#define VKI_DEVICE_H
+
+#include <gst/vkinception/engine.h>
+
+G_BEGIN_DECLS
+
+struct _GstVkInceptionDevice
+{
+  gint ref_count;
+  gboolean owned;               /* FALSE when the handles were handed to us */
+
+  VkInstance instance;
+  VkPhysicalDevice physical_device;
+  VkDevice device;
+  VkQueue queue;
+  guint32 queue_family;
+  GMutex queue_lock;            /* vkQueueSubmit needs external sync */
+
+  VkPhysicalDeviceProperties props;
+  VkPhysicalDeviceMemoryProperties mem_props;
+  gboolean has_timestamps;
+
+  VkDebugUtilsMessengerEXT messenger;
+  gint validation_messages;     /* atomic */
+
+  VkPipelineCache pipeline_cache;
+  gchar *pipeline_cache_path;   /* NULL: no on-disk cache */
+  GMutex cache_lock;
+};
+
+/* Index of a memory type allowed by @type_bits having all of @required, and
+ * as many of @preferred as possible; -1 if none. */
+gint vki_device_find_memory_type (GstVkInceptionDevice * dev,
+    guint32 type_bits, VkMemoryPropertyFlags required,
+    VkMemoryPropertyFlags preferred);
+
+/* Writes the pipeline cache to disk, if there is one. Failures are logged
+ * only: the cache is an optimisation. */
+void vki_device_save_pipeline_cache (GstVkInceptionDevice * dev);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,197 @@
+/* Graph simplification, done once when a model loads. */
+#include "graph.h"
+
+#include <string.h>
+
+const gchar *
+vki_op_type_name (VkiOpType type)
+{
+  static const gchar *names[] = {
+    [VKI_OP_CONV] = "Conv",
+    [VKI_OP_MAXPOOL] = "MaxPool",
+    [VKI_OP_AVGPOOL] = "AveragePool",
+    [VKI_OP_GLOBALAVGPOOL] = "GlobalAveragePool",
+    [VKI_OP_LRN] = "LRN",
+    [VKI_OP_CONCAT] = "Concat",
+    [VKI_OP_GEMM] = "Gemm",
+    [VKI_OP_SOFTMAX] = "Softmax",
+    [VKI_OP_RELU] = "Relu",
+    [VKI_OP_AFFINE] = "BatchNormalization",
+    [VKI_OP_RESHAPE] = "Reshape",
+    [VKI_OP_ADD] = "Add",
+  };
+  return names[type];
+}
+
+guint
+vki_graph_count_uses (GstVkInceptionModel * m, gint tensor)
+{
+  guint uses = 0;
+  for (guint i = 0; i < m->nodes->len; i++) {
+    VkiNode *n = vki_model_node (m, i);
+    if (n->dead)
+      continue;
+    for (guint j = 0; j < n->n_inputs; j++)
+      if (n->inputs[j] == tensor)
+        uses++;
+  }
+  for (guint i = 0; i < m->outputs->len; i++)
+    if (g_array_index (m->outputs, gint, i) == tensor)
+      uses++;
+  return uses;
+}
+
+/* The index of the node producing @tensor when @tensor feeds only one
+ * consumer (which can then be merged into it), else -1. */
+static gint
+sole_producer (GstVkInceptionModel * m, gint tensor)
+{
+  VkiTensor *t = vki_model_tensor (m, tensor);
+  if (t->producer < 0 || vki_graph_count_uses (m, tensor) != 1
+      || vki_model_node (m, t->producer)->dead)
+    return -1;
+  return t->producer;
+}
+
+/* @consumer's output becomes the output of node @producer. */
+static void
+merge_into (GstVkInceptionModel * m, gint producer, VkiNode * consumer)
+{
+  vki_model_node (m, producer)->output = consumer->output;
+  vki_model_tensor (m, consumer->output)->producer = producer;
+  consumer->dead = TRUE;
+}
+
+static VkiTensor *
+new_const (GstVkInceptionModel * m, const gchar * name,
+    const GstVkInceptionShape * shape, gint * index)
+{
+  VkiTensor *t = g_new0 (VkiTensor, 1);
+  gint64 numel = vki_shape_numel (shape, G_MAXINT64);
+  t->name = g_strdup (name);
+  t->shape = *shape;
+  t->is_const = TRUE;
+  t->producer = -1;
+  t->data = g_new0 (float, MAX (numel, 1));
+  g_ptr_array_add (m->tensors, t);
+  *index = (gint) m->tensors->len - 1;
+  return t;
+}
+
+/* MatMul followed by Add of a constant row vector: the Add becomes the
+ * Gemm's bias. */
+static gboolean
+merge_matmul_add (GstVkInceptionModel * m, VkiNode * add, GError ** error)
+{
+  for (guint side = 0; side < 2; side++) {
+    VkiTensor *c = vki_model_tensor (m, add->inputs[1 - side]);
+    gint pi = sole_producer (m, add->inputs[side]);
+    VkiNode *mm = pi >= 0 ? vki_model_node (m, pi) : NULL;
+    gint64 numel;
+    if (!c->is_const || !c->data || !mm || mm->type != VKI_OP_GEMM
+        || mm->bias >= 0)
+      continue;
+    numel = vki_shape_numel (&c->shape, G_MAXINT64);
+    if (numel != mm->gemm.n && numel != 1)
+      continue;
+    mm->bias = add->inputs[1 - side];
+    mm->gemm.c_shape = c->shape;
+    merge_into (m, pi, add);
+    return TRUE;
+  }
+  g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_UNSUPPORTED,
+      "%s: node '%s' (Add): unsupported op 'Add' (only a constant bias "
+      "added right after a MatMul is supported)", m->name, add->name);
+  return FALSE;
+}
+
+/* BatchNormalization right after a Conv: scale the Conv's filters and shift
+ * its bias, so the BN costs nothing at run time. */
+static void
+fold_batchnorm (GstVkInceptionModel * m, VkiNode * bn)
+{
+  gint ci = sole_producer (m, bn->inputs[0]);
+  VkiNode *conv = ci >= 0 ? vki_model_node (m, ci) : NULL;
+  VkiTensor *w, *b, *scale, *shift, *nw, *nb;
+  GstVkInceptionShape bshape = { 1, {0} };
+  gint64 cout, per;
+  gchar *name;
+  gint wi, bi;
+
+  if (!conv || conv->type != VKI_OP_CONV || conv->relu)
+    return;
+  w = vki_model_tensor (m, conv->weight);
+  scale = vki_model_tensor (m, bn->weight);
+  shift = vki_model_tensor (m, bn->bias);
+  cout = w->shape.dims[0];
+  if (scale->shape.dims[0] != cout)
+    return;
+  per = w->shape.dims[1] * w->shape.dims[2] * w->shape.dims[3];
+
+  /* New tensors: the originals may be shared with other nodes. */
+  name = g_strdup_printf ("%s/folded_w", conv->name);
+  nw = new_const (m, name, &w->shape, &wi);
+  g_free (name);
+  bshape.dims[0] = cout;
+  name = g_strdup_printf ("%s/folded_b", conv->name);
+  nb = new_const (m, name, &bshape, &bi);
+  g_free (name);
+  b = conv->bias >= 0 ? vki_model_tensor (m, conv->bias) : NULL;
+  /* w was looked up before new_const() may have grown the array. */
+  w = vki_model_tensor (m, conv->weight);
+  for (gint64 o = 0; o < cout; o++) {
+    for (gint64 i = 0; i < per; i++)
+      nw->data[o * per + i] = w->data[o * per + i] * scale->data[o];
+    nb->data[o] = (b ? b->data[o] : 0.0f) * scale->data[o] + shift->data[o];
+  }
+  conv->weight = wi;
+  conv->bias = bi;
+  merge_into (m, ci, bn);
+}
+
+static gboolean
+can_fuse_relu (VkiOpType type)
+{
+  switch (type) {
+    case VKI_OP_CONV:
+    case VKI_OP_GEMM:
+    case VKI_OP_AFFINE:
+    case VKI_OP_MAXPOOL:
+    case VKI_OP_AVGPOOL:
+    case VKI_OP_GLOBALAVGPOOL:
+      return TRUE;
+    default:
+      return FALSE;
+  }
+}
+
+gboolean
+vki_graph_optimise (GstVkInceptionModel * m, GError ** error)
+{
+  for (guint i = 0; i < m->nodes->len; i++) {
+    VkiNode *n = vki_model_node (m, i);
+    if (n->dead)
+      continue;
+    if (n->type == VKI_OP_ADD && !merge_matmul_add (m, n, error))
+      return FALSE;
+  }
+  for (guint i = 0; i < m->nodes->len; i++) {
+    VkiNode *n = vki_model_node (m, i);
+    if (!n->dead && n->type == VKI_OP_AFFINE)
+      fold_batchnorm (m, n);
+  }
+  for (guint i = 0; i < m->nodes->len; i++) {
+    VkiNode *n = vki_model_node (m, i);
+    gint pi;
+    VkiNode *p;
+    if (n->dead || n->type != VKI_OP_RELU)
+      continue;
+    pi = sole_producer (m, n->inputs[0]);
+    p = pi >= 0 ? vki_model_node (m, pi) : NULL;
+    if (p && can_fuse_relu (p->type) && !p->relu) {
+      p->relu = TRUE;
+      merge_into (m, pi, n);
+    }
+  }
+  return TRUE;
+}

@@ -1,0 +1,904 @@
+/* A model bound to a device at fixed input shapes.
+ *
+ * Built once (gst_vk_inception_net_new), in this order:
+ *   1. shapes      every tensor's shape, from the input shapes;
+ *   2. storage     which tensors share memory: Reshape/Flatten outputs alias
+ *                  their input, and a Concat input is written straight into
+ *                  its slice of the Concat output when its producer can do
+ *                  so (otherwise a copy dispatch fills the slice);
+ *   3. levels      each dispatch runs one level after the last of its inputs,
+ *                  so independent branches (the four of an inception module)
+ *                  share a level and no barrier separates them;
+ *   4. arena       one device buffer for all activations; tensors whose level
+ *                  spans do not overlap share bytes (greedy, largest first);
+ *   5. weights     packed for the shaders and uploaded once;
+ *   6. pipelines   one per dispatch, shapes and offsets as specialization
+ *                  constants, through the device's pipeline cache;
+ *   7. commands    one command buffer: upload copies, the levels with a
+ *                  barrier between each, readback copies. Recorded once and
+ *                  replayed by every run.
+ * Freed by gst_vk_inception_net_free(), in the mirror order. */
+#include "net.h"
+#include "buffer.h"
+#include "error.h"
+#include "ops.h"
+
+#include <string.h>
+
+
+/* Floats; 64-byte alignment for every tensor in the arena. */
+#define ARENA_ALIGN 16
+#define LEVEL_NONE G_MAXINT
+#define LEVEL_END (G_MAXINT - 1)
+
+typedef struct
+{
+  gint root;                    /* tensor whose memory this one lives in */
+  gint64 offset;                /* floats from the root's start */
+  gint64 bstride;               /* floats between batch items when written
+                                 * into a Concat slice; 0: contiguous */
+  gint avail;                   /* level after which it is fully written */
+  gint first_write, last_read;  /* for roots: the level span to keep */
+  gint64 arena_off;             /* for roots: floats from the arena start */
+} Storage;
+
+typedef struct
+{
+  VkiNode *node;                /* NULL for a Concat slice copy */
+  gint copy_in, copy_out;       /* tensors of a slice copy */
+  guint32 copy_outer, copy_block, copy_ostride;
+  gint64 copy_slice;            /* floats from the Concat output's start */
+  gint level;
+  guint layer;
+  VkiOpDesc desc;
+  VkiPipeline pipe;
+  VkDescriptorSet set;
+  guint32 groups[3];
+} Dispatch;
+
+typedef struct
+{
+  gint tensor;
+  GstVkInceptionShape shape;
+  gsize bytes;
+  gsize staging_off;            /* bytes into the upload/readback buffer */
+} Io;
+
+struct _GstVkInceptionNet
+{
+  GstVkInceptionDevice *dev;
+  guint n_tensors;
+  GstVkInceptionShape *shapes;
+  Storage *store;
+  GArray *dispatches;           /* Dispatch, in level order */
+  GArray *layers;               /* GstVkInceptionLayer, in graph order */
+  GStringChunk *strings;
+  GArray *inputs, *outputs;     /* Io */
+  gint n_levels;
+
+  gint64 arena_floats;
+  VkiBuffer arena, weights, upload, readback;
+  VkDescriptorPool desc_pool;
+  VkCommandPool cmd_pool;
+  VkCommandBuffer cmd, profile_cmd;
+  VkFence fence;
+  VkQueryPool queries;
+};
+
+/* ------------------------------------------------------------------ shapes */
+
+static gboolean
+check_input_shape (GstVkInceptionModel * m, guint i,
+    const GstVkInceptionShape * s, GError ** error)
+{
+  GstVkInceptionShape declared;
+  const gchar *name = gst_vk_inception_model_get_input (m, i, &declared);
+  gchar buf[128];
+
+  if (s->rank < 1 || s->rank > GST_VK_INCEPTION_MAX_RANK
+      || vki_shape_numel (s, G_MAXINT32) <= 0) {
+    g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_SHAPE,
+        "%s: input '%s': shape %s is not a usable size (rank 1 to %d, every "
+        "dimension known and positive, under 2^31 elements)", m->name, name,
+        vki_shape_to_string (s, buf, sizeof (buf)), GST_VK_INCEPTION_MAX_RANK);
+    return FALSE;
+  }
+  if (declared.rank && declared.rank != s->rank) {
+    gchar buf2[128];
+    g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_SHAPE,
+        "%s: input '%s' is declared as %s; got rank %u (%s)", m->name, name,
+        vki_shape_to_string (&declared, buf, sizeof (buf)), s->rank,
+        vki_shape_to_string (s, buf2, sizeof (buf2)));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* A shape error far down the graph usually means a fixed-size model was
+ * given another size: say which size it declares. */
+static void
+add_declared_hint (GstVkInceptionModel * m, const GstVkInceptionShape * given,
+    GError * error)
+{
+  for (guint i = 0; i < m->inputs->len; i++) {
+    GstVkInceptionShape declared;
+    const gchar *name = gst_vk_inception_model_get_input (m, i, &declared);
+    gchar buf[128];
+    gchar *msg;
+    if (vki_shape_numel (&declared, G_MAXINT64) <= 0
+        || memcmp (declared.dims, given[i].dims,
+            sizeof (gint64) * declared.rank) == 0)
+      continue;
+    msg = g_strdup_printf ("%s; this model needs input '%s' of %s", error->message,
+        name, vki_shape_to_string (&declared, buf, sizeof (buf)));
+    g_free (error->message);
+    error->message = msg;
+    return;
+  }
+}
+
+static gboolean
+infer_shapes (GstVkInceptionNet * net, GstVkInceptionModel * m,
+    const GstVkInceptionShape * input_shapes, GError ** error)
+{
+  GstVkInceptionShape *given = g_new0 (GstVkInceptionShape, m->inputs->len);
+  gboolean ok = FALSE;
+
+  for (guint i = 0; i < m->inputs->len; i++) {
+    gint t = g_array_index (m->inputs, gint, i);
+    if (input_shapes)
+      given[i] = input_shapes[i];
+    else
+      gst_vk_inception_model_get_input (m, i, &given[i]);
+    if (!check_input_shape (m, i, &given[i], error))
+      goto out;
+    net->shapes[t] = given[i];
+  }
+  for (guint i = 0; i < m->nodes->len; i++) {
+    VkiNode *node = vki_model_node (m, i);
+    if (node->dead)
+      continue;
+    if (!vki_op_infer (m, node, net->shapes, error)) {
+      if ((*error)->code == GST_VK_INCEPTION_ERROR_SHAPE)
+        add_declared_hint (m, given, *error);
+      goto out;
+    }
+  }
+  ok = TRUE;
+out:
+  g_free (given);
+  return ok;
+}
+
+/* ----------------------------------------------------------------- storage */
+
+static gint64
+numel (GstVkInceptionNet * net, gint t)
+{
+  return vki_shape_numel (&net->shapes[t], G_MAXINT64);
+}
+
+/* Follows aliases and Concat slices to the tensor that owns the memory. */
+static gint
+find_root (GstVkInceptionNet * net, gint t, gint64 * offset)
+{
+  gint64 off = 0;
+  while (net->store[t].root != t) {
+    off += net->store[t].offset;
+    t = net->store[t].root;
+  }
+  if (offset)
+    *offset = off;
+  return t;
+}
+
+static guint32
+arena_offset (GstVkInceptionNet * net, gint t)
+{
+  gint64 off;
+  gint r = find_root (net, t, &off);
+  return (guint32) (net->store[r].arena_off + off);
+}
+
+static guint32
+batch_stride (GstVkInceptionNet * net, gint t)
+{
+  const GstVkInceptionShape *s = &net->shapes[t];
+  if (net->store[t].bstride)
+    return (guint32) net->store[t].bstride;
+  return (guint32) (s->rank && s->dims[0] ? numel (net, t) / s->dims[0] : 0);
+}
+
+static void
+mark_write (GstVkInceptionNet * net, gint t, gint level)
+{
+  gint r = find_root (net, t, NULL);
+  net->store[r].first_write = MIN (net->store[r].first_write, level);
+}
+
+static void
+mark_read (GstVkInceptionNet * net, gint t, gint level)
+{
+  gint r = find_root (net, t, NULL);
+  net->store[r].last_read = MAX (net->store[r].last_read, level);
+}
+
+static gboolean
+is_graph_output (GstVkInceptionModel * m, gint t)
+{
+  for (guint i = 0; i < m->outputs->len; i++)
+    if (g_array_index (m->outputs, gint, i) == t)
+      return TRUE;
+  return FALSE;
+}
+
+/* Can Concat input @t be written in place, as a slice? */
+static gboolean
+can_write_in_place (GstVkInceptionNet * net, GstVkInceptionModel * m, gint t,
+    gint64 axis)
+{
+  VkiTensor *tensor = vki_model_tensor (m, t);
+  VkiNode *producer;
+  /* A slice along a later axis is not one block per batch item. */
+  if (axis > 1 || tensor->producer < 0 || net->store[t].root != t)
+    return FALSE;
+  producer = vki_model_node (m, tensor->producer);
+  return !producer->dead && vki_op_writes_views (producer)
+      && vki_graph_count_uses (m, t) == 1 && !is_graph_output (m, t);
+}
+
+static void
+add_dispatch (GstVkInceptionNet * net, const Dispatch * d)
+{
+  g_array_append_vals (net->dispatches, d, 1);
+}
+
+/* Steps 2 and 3: storage sharing, then levels and lifetimes. */
+static void
+plan_storage (GstVkInceptionNet * net, GstVkInceptionModel * m)
+{
+  guint layer = 0;
+
+  for (guint t = 0; t < net->n_tensors; t++) {
+    net->store[t].root = (gint) t;
+    net->store[t].avail = LEVEL_NONE;
+    net->store[t].first_write = LEVEL_NONE;
+    net->store[t].last_read = -1;
+  }
+
+  for (guint i = 0; i < m->nodes->len; i++) {
+    VkiNode *node = vki_model_node (m, i);
+    Dispatch d = { 0 };
+    if (node->dead)
+      continue;
+    d.layer = layer++;
+    if (node->type == VKI_OP_RESHAPE) {
+      net->store[node->output].root = node->inputs[0];
+    } else if (node->type == VKI_OP_CONCAT) {
+      const GstVkInceptionShape *y = &net->shapes[node->output];
+      gint64 axis = node->axis < 0 ? node->axis + y->rank : node->axis;
+      gint64 inner = 1, outer = 1, cum = 0;
+      for (guint k = axis + 1; k < y->rank; k++)
+        inner *= y->dims[k];
+      for (guint k = 0; k < axis; k++)
+        outer *= y->dims[k];
+      for (guint j = 0; j < node->n_inputs; j++) {
+        gint t = node->inputs[j];
+        gint64 len = net->shapes[t].dims[axis];
+        if (can_write_in_place (net, m, t, axis)) {
+          net->store[t].root = node->output;
+          net->store[t].offset = cum * inner;
+          net->store[t].bstride = axis == 1 ? y->dims[1] * inner : 0;
+        } else {
+          Dispatch c = {.node = NULL,.copy_in = t,.copy_out = node->output,
+            .copy_outer = (guint32) outer,.copy_block = (guint32) (len * inner),
+            .copy_ostride = (guint32) (y->dims[axis] * inner),
+            .copy_slice = cum * inner,.layer = d.layer
+          };
+          add_dispatch (net, &c);
+        }
+        cum += len;
+      }
+    } else {
+      d.node = node;
+      add_dispatch (net, &d);
+    }
+  }
+
+  /* Levels, now that every tensor's root is known. */
+  for (guint i = 0; i < m->inputs->len; i++) {
+    gint t = g_array_index (m->inputs, gint, i);
+    net->store[t].avail = 0;
+    mark_write (net, t, 0);
+  }
+  {
+    guint di = 0;
+    for (guint i = 0; i < m->nodes->len; i++) {
+      VkiNode *node = vki_model_node (m, i);
+      gint level = 0;
+      if (node->dead)
+        continue;
+      if (node->type == VKI_OP_RESHAPE) {
+        net->store[node->output].avail = net->store[node->inputs[0]].avail;
+        continue;
+      }
+      if (node->type == VKI_OP_CONCAT) {
+        /* Its copies were queued in input order, before any later node. */
+        for (guint j = 0; j < node->n_inputs; j++) {
+          gint t = node->inputs[j];
+          if (net->store[t].root == node->output) {
+            level = MAX (level, net->store[t].avail);
+          } else {
+            Dispatch *c = &g_array_index (net->dispatches, Dispatch, di++);
+            c->level = net->store[t].avail + 1;
+            mark_read (net, t, c->level);
+            mark_write (net, node->output, c->level);
+            level = MAX (level, c->level);
+          }
+        }
+        net->store[node->output].avail = level;
+        continue;
+      }
+      for (guint j = 0; j < node->n_inputs; j++)
+        level = MAX (level, net->store[node->inputs[j]].avail);
+      level++;
+      g_array_index (net->dispatches, Dispatch, di++).level = level;
+      for (guint j = 0; j < node->n_inputs; j++)
+        mark_read (net, node->inputs[j], level);
+      mark_write (net, node->output, level);
+      net->store[node->output].avail = level;
+      net->n_levels = MAX (net->n_levels, level);
+    }
+  }
+  for (guint i = 0; i < m->outputs->len; i++)
+    mark_read (net, g_array_index (m->outputs, gint, i), LEVEL_END);
+  for (guint i = 0; i < net->dispatches->len; i++)
+    net->n_levels = MAX (net->n_levels,
+        g_array_index (net->dispatches, Dispatch, i).level);
+}
+
+typedef struct
+{
+  gint root;
+  gint64 size;
+} Block;
+
+static gint
+block_cmp (gconstpointer a, gconstpointer b)
+{
+  const Block *x = a, *y = b;
+  if (x->size != y->size)
+    return x->size > y->size ? -1 : 1;
+  return x->root - y->root;
+}
+
+/* Step 4: greedy placement of the roots in one arena. */
+static gboolean
+plan_arena (GstVkInceptionNet * net, GError ** error)
+{
+  GArray *blocks = g_array_new (FALSE, FALSE, sizeof (Block));
+  gint64 total = 0;
+  gint64 limit = MIN (net->dev->props.limits.maxStorageBufferRange / 4,
+      (gint64) G_MAXUINT32);
+
+  for (guint t = 0; t < net->n_tensors; t++) {
+    Storage *s = &net->store[t];
+    if (s->root == (gint) t && s->first_write != LEVEL_NONE) {
+      Block b = { (gint) t, (numel (net, t) + ARENA_ALIGN - 1)
+            / ARENA_ALIGN * ARENA_ALIGN };
+      s->last_read = MAX (s->last_read, s->first_write);
+      g_array_append_val (blocks, b);
+    }
+  }
+  g_array_sort (blocks, block_cmp);
+
+  for (guint i = 0; i < blocks->len; i++) {
+    Block *b = &g_array_index (blocks, Block, i);
+    Storage *s = &net->store[b->root];
+    gint64 off = 0;
+    gboolean moved = TRUE;
+    /* Lowest offset clear of every placed block whose lifetime overlaps. */
+    while (moved) {
+      moved = FALSE;
+      for (guint j = 0; j < i; j++) {
+        Block *o = &g_array_index (blocks, Block, j);
+        Storage *so = &net->store[o->root];
+        if (so->first_write > s->last_read || s->first_write > so->last_read)
+          continue;
+        if (off < so->arena_off + o->size && so->arena_off < off + b->size) {
+          off = so->arena_off + o->size;
+          moved = TRUE;
+        }
+      }
+    }
+    s->arena_off = off;
+    total = MAX (total, off + b->size);
+  }
+  g_array_unref (blocks);
+
+  net->arena_floats = MAX (total, ARENA_ALIGN);
+  if (net->arena_floats > limit) {
+    gchar *need = g_format_size (net->arena_floats * 4);
+    gchar *max = g_format_size (limit * 4);
+    g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_TOO_LARGE,
+        "the activations need %s, over the %s one buffer can hold on '%s'; "
+        "use a smaller input", need, max, net->dev->props.deviceName);
+    g_free (need);
+    g_free (max);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* ----------------------------------------------------------- device state */
+
+static gint
+dispatch_level_cmp (gconstpointer a, gconstpointer b)
+{
+  const Dispatch *x = a, *y = b;
+  return x->level - y->level;
+}
+
+/* Steps 5 and 6. */
+static gboolean
+create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
+    GError ** error)
+{
+  GArray *weights = g_array_new (FALSE, TRUE, sizeof (float));
+  guint n = net->dispatches->len;
+  gboolean ok = FALSE;
+
+  /* g_array_sort is not stable; graph order within a level is kept by
+   * sorting on (level, original index). */
+  for (guint i = 0; i < n; i++)
+    g_array_index (net->dispatches, Dispatch, i).groups[0] = i;
+  g_array_sort (net->dispatches, dispatch_level_cmp);
+  for (guint i = 0; i + 1 < n; i++) {
+    for (guint j = i + 1; j < n; j++) {
+      Dispatch *a = &g_array_index (net->dispatches, Dispatch, i);
+      Dispatch *b = &g_array_index (net->dispatches, Dispatch, j);
+      if (a->level == b->level && a->groups[0] > b->groups[0]) {
+        Dispatch tmp = *a;
+        *a = *b;
+        *b = tmp;
+      }
+    }
+  }
+
+  for (guint i = 0; i < n; i++) {
+    Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
+    if (d->node) {
+      VkiOpPlace place = { 0 };
+      place.in_off = arena_offset (net, d->node->inputs[0]);
+      place.out_off = arena_offset (net, d->node->output);
+      place.out_bstride = batch_stride (net, d->node->output);
+      vki_op_pack (m, d->node, net->shapes, weights, &place);
+      vki_op_describe (d->node, net->shapes, &place, &d->desc);
+    } else {
+      vki_op_describe_copy (d->copy_outer, d->copy_block,
+          arena_offset (net, d->copy_in),
+          (guint32) (arena_offset (net, d->copy_out) + d->copy_slice),
+          d->copy_ostride, &d->desc);
+    }
+  }
+
+  if (!vki_buffer_init (&net->weights, net->dev, weights->len * sizeof (float),
+          VKI_BUFFER_DEVICE, error)
+      || !vki_buffer_upload (&net->weights, net->dev, 0, weights->data,
+          weights->len * sizeof (float), error))
+    goto out;
+
+  {
+    VkDescriptorPoolSize size = {
+      VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2 * MAX (n, 1)
+    };
+    VkDescriptorPoolCreateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
+      .maxSets = MAX (n, 1),
+      .poolSizeCount = 1,
+      .pPoolSizes = &size,
+    };
+    if (!vki_result_to_error (vkCreateDescriptorPool (net->dev->device, &info,
+                NULL, &net->desc_pool), error, "vkCreateDescriptorPool"))
+      goto out;
+  }
+
+  for (guint i = 0; i < n; i++) {
+    Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
+    VkBuffer buffers[2] = { net->arena.buffer, net->weights.buffer };
+    guint32 local[3];
+    vki_pipeline_choose_local_size (net->dev, d->desc.dims, local);
+    if (!vki_pipeline_init (&d->pipe, net->dev, d->desc.shader, 2,
+            d->desc.spec, d->desc.n_spec, local, error)
+        || !vki_pipeline_alloc_set (&d->pipe, net->dev, net->desc_pool,
+            buffers, &d->set, error)
+        || !vki_pipeline_group_count (&d->pipe, net->dev, d->desc.global,
+            d->groups, error))
+      goto out;
+  }
+  ok = TRUE;
+out:
+  g_array_unref (weights);
+  return ok;
+}
+
+static void
+barrier (VkCommandBuffer cmd, VkPipelineStageFlags src_stage,
+    VkAccessFlags src, VkPipelineStageFlags dst_stage, VkAccessFlags dst)
+{
+  VkMemoryBarrier b = {
+    .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+    .srcAccessMask = src,
+    .dstAccessMask = dst,
+  };
+  vkCmdPipelineBarrier (cmd, src_stage, dst_stage, 0, 1, &b, 0, NULL, 0, NULL);
+}
+
+#define ALL_SHADER_ACCESS (VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT)
+
+/* Step 7. With @timestamps, every dispatch is followed by a barrier and a
+ * timestamp so that each can be timed. */
+static gboolean
+record (GstVkInceptionNet * net, VkCommandBuffer cmd, VkQueryPool timestamps,
+    GError ** error)
+{
+  VkCommandBufferBeginInfo begin = {
+    .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+  };
+  guint n = net->dispatches->len;
+
+  if (!vki_result_to_error (vkBeginCommandBuffer (cmd, &begin), error,
+          "vkBeginCommandBuffer"))
+    return FALSE;
+  if (timestamps)
+    vkCmdResetQueryPool (cmd, timestamps, 0, n + 1);
+
+  /* The previous run's reads of the arena finish before new input lands. */
+  barrier (cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT |
+      VK_PIPELINE_STAGE_TRANSFER_BIT, ALL_SHADER_ACCESS |
+      VK_ACCESS_TRANSFER_READ_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
+      VK_ACCESS_TRANSFER_WRITE_BIT);
+  for (guint i = 0; i < net->inputs->len; i++) {
+    Io *io = &g_array_index (net->inputs, Io, i);
+    VkBufferCopy region = { io->staging_off,
+      (VkDeviceSize) arena_offset (net, io->tensor) * 4, io->bytes
+    };
+    vkCmdCopyBuffer (cmd, net->upload.buffer, net->arena.buffer, 1, &region);
+  }
+  barrier (cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
+      VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+      ALL_SHADER_ACCESS | VK_ACCESS_TRANSFER_READ_BIT);
+  if (timestamps)
+    vkCmdWriteTimestamp (cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT,
+        timestamps, 0);
+
+  for (guint i = 0; i < n; i++) {
+    Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
+    gboolean level_ends = i + 1 == n
+        || g_array_index (net->dispatches, Dispatch, i + 1).level != d->level;
+    vki_pipeline_record (&d->pipe, cmd, d->set, d->groups);
+    if (level_ends || timestamps)
+      barrier (cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+          VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT |
+          VK_PIPELINE_STAGE_TRANSFER_BIT,
+          ALL_SHADER_ACCESS | VK_ACCESS_TRANSFER_READ_BIT);
+    if (timestamps)
+      vkCmdWriteTimestamp (cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT,
+          timestamps, i + 1);
+  }
+
+  for (guint i = 0; i < net->outputs->len; i++) {
+    Io *io = &g_array_index (net->outputs, Io, i);
+    VkBufferCopy region = { (VkDeviceSize) arena_offset (net, io->tensor) * 4,
+      io->staging_off, io->bytes
+    };
+    vkCmdCopyBuffer (cmd, net->arena.buffer, net->readback.buffer, 1, &region);
+  }
+  barrier (cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
+      VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
+  return vki_result_to_error (vkEndCommandBuffer (cmd), error,
+      "vkEndCommandBuffer");
+}
+
+static gboolean
+alloc_cmd (GstVkInceptionNet * net, VkCommandBuffer * cmd, GError ** error)
+{
+  VkCommandBufferAllocateInfo info = {
+    .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
+    .commandPool = net->cmd_pool,
+    .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
+    .commandBufferCount = 1,
+  };
+  return vki_result_to_error (vkAllocateCommandBuffers (net->dev->device,
+          &info, cmd), error, "vkAllocateCommandBuffers");
+}
+
+static void
+add_io (GArray * ios, gint tensor, const GstVkInceptionShape * shape,
+    gsize * staging)
+{
+  Io io = { tensor, *shape, 0, 0 };
+  io.bytes = (gsize) vki_shape_numel (shape, G_MAXINT64) * sizeof (float);
+  io.staging_off = *staging;
+  /* Keeps every staging region aligned for any copy granularity. */
+  *staging += (io.bytes + 255) & ~(gsize) 255;
+  g_array_append_val (ios, io);
+}
+
+static void
+build_layers (GstVkInceptionNet * net, GstVkInceptionModel * m)
+{
+  for (guint i = 0; i < m->nodes->len; i++) {
+    VkiNode *node = vki_model_node (m, i);
+    GstVkInceptionLayer l = { 0 };
+    gchar *op;
+    guint copies = 0;
+    if (node->dead)
+      continue;
+    for (guint j = 0; j < net->dispatches->len; j++) {
+      Dispatch *d = &g_array_index (net->dispatches, Dispatch, j);
+      if (!d->node && d->layer == net->layers->len)
+        copies++;
+    }
+    if (node->type == VKI_OP_CONCAT)
+      op = copies ? g_strdup_printf ("Concat (%u of %u inputs copied)", copies,
+          node->n_inputs) : g_strdup ("Concat (in place)");
+    else
+      op = g_strdup_printf ("%s%s", node->onnx_op, node->relu ? "+Relu" : "");
+    l.name = g_string_chunk_insert_const (net->strings, node->name);
+    l.op = g_string_chunk_insert_const (net->strings, op);
+    g_free (op);
+    l.shape = net->shapes[node->output];
+    vki_op_count (m, node, net->shapes, &l.params, &l.macs);
+    l.dispatched = vki_op_dispatches (node) || copies > 0;
+    g_array_append_val (net->layers, l);
+  }
+}
+
+GstVkInceptionNet *
+gst_vk_inception_net_new (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
+    const GstVkInceptionShape * input_shapes, GError ** error)
+{
+  GstVkInceptionNet *net = g_new0 (GstVkInceptionNet, 1);
+  gsize in_bytes = 0, out_bytes = 0;
+
+  net->dev = gst_vk_inception_device_ref (dev);
+  net->n_tensors = m->tensors->len;
+  net->shapes = g_new0 (GstVkInceptionShape, net->n_tensors);
+  net->store = g_new0 (Storage, net->n_tensors);
+  net->dispatches = g_array_new (FALSE, TRUE, sizeof (Dispatch));
+  net->layers = g_array_new (FALSE, TRUE, sizeof (GstVkInceptionLayer));
+  net->strings = g_string_chunk_new (256);
+  net->inputs = g_array_new (FALSE, TRUE, sizeof (Io));
+  net->outputs = g_array_new (FALSE, TRUE, sizeof (Io));
+
+  if (!infer_shapes (net, m, input_shapes, error))
+    goto fail;
+  plan_storage (net, m);
+  if (!plan_arena (net, error))
+    goto fail;
+  build_layers (net, m);
+
+  for (guint i = 0; i < m->inputs->len; i++) {
+    gint t = g_array_index (m->inputs, gint, i);
+    add_io (net->inputs, t, &net->shapes[t], &in_bytes);
+  }
+  for (guint i = 0; i < m->outputs->len; i++) {
+    gint t = g_array_index (m->outputs, gint, i);
+    add_io (net->outputs, t, &net->shapes[t], &out_bytes);
+  }
+
+  if (!vki_buffer_init (&net->arena, dev, net->arena_floats * 4,
+          VKI_BUFFER_DEVICE, error)
+      || !vki_buffer_init (&net->upload, dev, in_bytes, VKI_BUFFER_UPLOAD,
+          error)
+      || !vki_buffer_init (&net->readback, dev, out_bytes, VKI_BUFFER_READBACK,
+          error))
+    goto fail;
+  if (!create_dispatches (net, m, error))
+    goto fail;
+
+  {
+    VkCommandPoolCreateInfo pinfo = {
+      .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
+      .queueFamilyIndex = dev->queue_family,
+    };
+    VkFenceCreateInfo finfo = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO };
+    if (!vki_result_to_error (vkCreateCommandPool (dev->device, &pinfo, NULL,
+                &net->cmd_pool), error, "vkCreateCommandPool")
+        || !vki_result_to_error (vkCreateFence (dev->device, &finfo, NULL,
+                &net->fence), error, "vkCreateFence")
+        || !alloc_cmd (net, &net->cmd, error)
+        || !record (net, net->cmd, VK_NULL_HANDLE, error))
+      goto fail;
+  }
+
+  vki_device_save_pipeline_cache (dev);
+  g_debug ("%s: %u dispatches in %d levels, %" G_GINT64_FORMAT
+      " bytes of activations", m->name, net->dispatches->len, net->n_levels,
+      net->arena_floats * 4);
+  return net;
+
+fail:
+  gst_vk_inception_net_free (net);
+  return NULL;
+}
+
+void
+gst_vk_inception_net_free (GstVkInceptionNet * net)
+{
+  VkDevice device;
+
+  if (!net)
+    return;
+  device = net->dev->device;
+  if (net->queries)
+    vkDestroyQueryPool (device, net->queries, NULL);
+  if (net->fence)
+    vkDestroyFence (device, net->fence, NULL);
+  if (net->cmd_pool)
+    vkDestroyCommandPool (device, net->cmd_pool, NULL);
+  for (guint i = 0; i < net->dispatches->len; i++)
+    vki_pipeline_clear (&g_array_index (net->dispatches, Dispatch, i).pipe,
+        net->dev);
+  if (net->desc_pool)
+    vkDestroyDescriptorPool (device, net->desc_pool, NULL);
+  vki_buffer_clear (&net->readback, net->dev);
+  vki_buffer_clear (&net->upload, net->dev);
+  vki_buffer_clear (&net->weights, net->dev);
+  vki_buffer_clear (&net->arena, net->dev);
+  g_array_unref (net->outputs);
+  g_array_unref (net->inputs);
+  g_string_chunk_free (net->strings);
+  g_array_unref (net->layers);
+  g_array_unref (net->dispatches);
+  g_free (net->store);
+  g_free (net->shapes);
+  gst_vk_inception_device_unref (net->dev);
+  g_free (net);
+}
+
+/* -------------------------------------------------------------------- run */
+
+GstVkInceptionDevice *
+gst_vk_inception_net_get_device (GstVkInceptionNet * net)
+{
+  return net->dev;
+}
+
+guint
+gst_vk_inception_net_get_n_inputs (GstVkInceptionNet * net)
+{
+  return net->inputs->len;
+}
+
+guint
+gst_vk_inception_net_get_n_outputs (GstVkInceptionNet * net)
+{
+  return net->outputs->len;
+}
+
+void
+gst_vk_inception_net_get_input_shape (GstVkInceptionNet * net, guint index,
+    GstVkInceptionShape * shape)
+{
+  g_return_if_fail (index < net->inputs->len);
+  *shape = g_array_index (net->inputs, Io, index).shape;
+}
+
+void
+gst_vk_inception_net_get_output_shape (GstVkInceptionNet * net, guint index,
+    GstVkInceptionShape * shape)
+{
+  g_return_if_fail (index < net->outputs->len);
+  *shape = g_array_index (net->outputs, Io, index).shape;
+}
+
+const GstVkInceptionLayer *
+gst_vk_inception_net_get_layers (GstVkInceptionNet * net, guint * n_layers)
+{
+  *n_layers = net->layers->len;
+  return (const GstVkInceptionLayer *) net->layers->data;
+}
+
+static gboolean
+submit (GstVkInceptionNet * net, VkCommandBuffer cmd, GError ** error)
+{
+  if (!vki_buffer_flush (&net->upload, net->dev, error)
+      || !vki_device_submit_and_wait (net->dev, cmd, net->fence, error))
+    return FALSE;
+  return vki_buffer_invalidate (&net->readback, net->dev, error);
+}
+
+gboolean
+gst_vk_inception_net_run (GstVkInceptionNet * net, const float *const *inputs,
+    float *const *outputs, GError ** error)
+{
+  for (guint i = 0; i < net->inputs->len; i++) {
+    Io *io = &g_array_index (net->inputs, Io, i);
+    memcpy ((guint8 *) net->upload.mapped + io->staging_off, inputs[i],
+        io->bytes);
+  }
+  if (!submit (net, net->cmd, error))
+    return FALSE;
+  for (guint i = 0; i < net->outputs->len; i++) {
+    Io *io = &g_array_index (net->outputs, Io, i);
+    memcpy (outputs[i], (guint8 *) net->readback.mapped + io->staging_off,
+        io->bytes);
+  }
+  return TRUE;
+}
+
+gboolean
+gst_vk_inception_net_profile (GstVkInceptionNet * net, double *layer_ms,
+    double *total_ms, GError ** error)
+{
+  guint n = net->dispatches->len;
+  guint64 *stamps;
+  guint64 mask;
+  double period = net->dev->props.limits.timestampPeriod;
+  VkResult res;
+
+  if (!net->dev->has_timestamps) {
+    g_set_error (error, GST_VK_INCEPTION_ERROR,
+        GST_VK_INCEPTION_ERROR_UNSUPPORTED,
+        "the Vulkan device '%s' has no timestamps on its compute queue",
+        net->dev->props.deviceName);
+    return FALSE;
+  }
+  if (!net->profile_cmd) {
+    VkQueryPoolCreateInfo qinfo = {
+      .sType = VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO,
+      .queryType = VK_QUERY_TYPE_TIMESTAMP,
+      .queryCount = n + 1,
+    };
+    if (!vki_result_to_error (vkCreateQueryPool (net->dev->device, &qinfo,
+                NULL, &net->queries), error, "vkCreateQueryPool")
+        || !alloc_cmd (net, &net->profile_cmd, error))
+      return FALSE;
+    if (!record (net, net->profile_cmd, net->queries, error)) {
+      vkFreeCommandBuffers (net->dev->device, net->cmd_pool, 1,
+          &net->profile_cmd);
+      net->profile_cmd = VK_NULL_HANDLE;
+      return FALSE;
+    }
+  }
+  if (!submit (net, net->profile_cmd, error))
+    return FALSE;
+
+  stamps = g_new0 (guint64, n + 1);
+  res = vkGetQueryPoolResults (net->dev->device, net->queries, 0, n + 1,
+      (n + 1) * sizeof (guint64), stamps, sizeof (guint64),
+      VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT);
+  if (!vki_result_to_error (res, error, "vkGetQueryPoolResults")) {
+    g_free (stamps);
+    return FALSE;
+  }
+  {
+    guint32 bits = 64;
+    guint32 nq = 0;
+    VkQueueFamilyProperties *q;
+    vkGetPhysicalDeviceQueueFamilyProperties (net->dev->physical_device, &nq,
+        NULL);
+    q = g_new0 (VkQueueFamilyProperties, MAX (nq, 1));
+    vkGetPhysicalDeviceQueueFamilyProperties (net->dev->physical_device, &nq,
+        q);
+    if (net->dev->queue_family < nq)
+      bits = q[net->dev->queue_family].timestampValidBits;
+    g_free (q);
+    mask = bits >= 64 ? G_MAXUINT64 : ((G_GUINT64_CONSTANT (1) << bits) - 1);
+  }
+
+  for (guint i = 0; i < net->layers->len; i++)
+    layer_ms[i] = 0;
+  for (guint i = 0; i < n; i++) {
+    Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
+    guint64 dt = ((stamps[i + 1] & mask) - (stamps[i] & mask)) & mask;
+    layer_ms[d->layer] += dt * period / 1e6;
+  }
+  if (total_ms)
+    *total_ms = (((stamps[n] & mask) - (stamps[0] & mask)) & mask) * period
+        / 1e6;
+  g_free (stamps);
+  return TRUE;
+}

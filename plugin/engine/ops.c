@@ -1,0 +1,602 @@
+/* Per-op shape inference, weight packing, cost and dispatch description.
+ * The spec[] arrays follow the constant_id order of each shader. */
+#include "ops.h"
+#include "shaders.h"
+
+#include <string.h>
+
+/* Every index in the shaders is a 32-bit uint. */
+#define MAX_TENSOR_ELEMENTS G_GINT64_CONSTANT (0x7fffffff)
+/* Floats: keeps every packed constant 16-byte aligned for vector loads. */
+#define WEIGHT_ALIGN 4
+/* Output channels computed per conv invocation (CO_PER in conv.comp). */
+#define CONV_CO_PER 4
+
+static void
+op_error (GstVkInceptionModel * m, VkiNode * node, GError ** error,
+    GstVkInceptionError code, const gchar * format, ...) G_GNUC_PRINTF (5, 6);
+
+static void
+op_error (GstVkInceptionModel * m, VkiNode * node, GError ** error,
+    GstVkInceptionError code, const gchar * format, ...)
+{
+  va_list args;
+  gchar *msg;
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, GST_VK_INCEPTION_ERROR, code, "%s: node '%s' (%s): %s",
+      m->name, node->name, node->onnx_op, msg);
+  g_free (msg);
+}
+
+static gint64
+prod (const GstVkInceptionShape * s, guint from, guint to)
+{
+  gint64 p = 1;
+  for (guint i = from; i < to && i < s->rank; i++)
+    p *= s->dims[i];
+  return p;
+}
+
+static gint64
+ceil_div (gint64 a, gint64 b)
+{
+  return (a + b - 1) / b;
+}
+
+/* Output size and effective pads of a window over an H x W input. Returns
+ * FALSE if the input is smaller than the window. */
+static gboolean
+resolve_window (const VkiWindow * w, const gint64 in[2], gint64 out[2],
+    gint64 pads[4])
+{
+  for (guint i = 0; i < 2; i++) {
+    gint64 ek = (w->kernel[i] - 1) * w->dilation[i] + 1;
+    gint64 s = w->stride[i];
+    gint64 pb, pe, span, o;
+
+    switch (w->auto_pad) {
+      case VKI_AUTO_PAD_SAME_UPPER:
+      case VKI_AUTO_PAD_SAME_LOWER:{
+        gint64 total;
+        o = ceil_div (in[i], s);
+        total = MAX ((o - 1) * s + ek - in[i], 0);
+        if (w->auto_pad == VKI_AUTO_PAD_SAME_UPPER) {
+          pb = total / 2;
+          pe = total - pb;
+        } else {
+          pe = total / 2;
+          pb = total - pe;
+        }
+        break;
+      }
+      case VKI_AUTO_PAD_VALID:
+        pb = pe = 0;
+        span = in[i] - ek;
+        if (span < 0)
+          return FALSE;
+        o = span / s + 1;
+        break;
+      default:
+        pb = w->pads[i];
+        pe = w->pads[i + 2];
+        span = in[i] + pb + pe - ek;
+        if (span < 0)
+          return FALSE;
+        o = (w->ceil_mode ? ceil_div (span, s) : span / s) + 1;
+        /* The last window must start inside the input or its leading pad
+         * (as Caffe, PyTorch and ONNX Runtime do). */
+        if (w->ceil_mode && (o - 1) * s >= in[i] + pb)
+          o--;
+        break;
+    }
+    if (o < 1)
+      return FALSE;
+    out[i] = o;
+    pads[i] = pb;
+    pads[i + 2] = pe;
+  }
+  return TRUE;
+}
+
+gboolean
+vki_op_dispatches (const VkiNode * node)
+{
+  return node->type != VKI_OP_RESHAPE && node->type != VKI_OP_CONCAT;
+}
+
+gboolean
+vki_op_writes_views (const VkiNode * node)
+{
+  return vki_op_dispatches (node) && node->type != VKI_OP_SOFTMAX;
+}
+
+static gint64
+normalise_axis (gint64 axis, guint rank)
+{
+  return axis < 0 ? axis + rank : axis;
+}
+
+/* Gemm's C broadcast to [M][N]: 1 for a row vector, 2 for a full matrix,
+ * -1 if it does not broadcast. */
+static gint
+gemm_bias_mode (const VkiNode * node, gint64 m_rows)
+{
+  const GstVkInceptionShape *c = &node->gemm.c_shape;
+  gint64 numel = prod (c, 0, c->rank);
+  if (node->bias < 0)
+    return 0;
+  if (numel == 1 || (c->rank == 1 && c->dims[0] == node->gemm.n)
+      || (c->rank == 2 && c->dims[0] == 1 && c->dims[1] == node->gemm.n))
+    return 1;
+  if (c->rank == 2 && c->dims[0] == m_rows
+      && (c->dims[1] == node->gemm.n || c->dims[1] == 1))
+    return 2;
+  return -1;
+}
+
+gboolean
+vki_op_infer (GstVkInceptionModel * m, VkiNode * node,
+    GstVkInceptionShape * shapes, GError ** error)
+{
+  const GstVkInceptionShape *x = &shapes[node->inputs[0]];
+  GstVkInceptionShape out = *x;
+  gchar buf[128];
+
+  switch (node->type) {
+    case VKI_OP_CONV:
+    case VKI_OP_MAXPOOL:
+    case VKI_OP_AVGPOOL:{
+      gint64 in[2], o[2], pads[4];
+      if (x->rank != 4) {
+        op_error (m, node, error, GST_VK_INCEPTION_ERROR_UNSUPPORTED,
+            "input has shape %s; only 4-D NCHW input is supported",
+            vki_shape_to_string (x, buf, sizeof (buf)));
+        return FALSE;
+      }
+      if (node->type == VKI_OP_AVGPOOL && (node->win.dilation[0] != 1
+              || node->win.dilation[1] != 1)) {
+        op_error (m, node, error, GST_VK_INCEPTION_ERROR_UNSUPPORTED,
+            "dilated average pooling is not supported");
+        return FALSE;
+      }
+      if (node->type == VKI_OP_CONV) {
+        VkiTensor *w = vki_model_tensor (m, node->weight);
+        if (w->shape.dims[1] != x->dims[1]) {
+          op_error (m, node, error, GST_VK_INCEPTION_ERROR_SHAPE,
+              "expects %" G_GINT64_FORMAT " input channels, got %"
+              G_GINT64_FORMAT " (input %s)", w->shape.dims[1], x->dims[1],
+              vki_shape_to_string (x, buf, sizeof (buf)));
+          return FALSE;
+        }
+        out.dims[1] = w->shape.dims[0];
+      }
+      in[0] = x->dims[2];
+      in[1] = x->dims[3];
+      if (!resolve_window (&node->win, in, o, pads)) {
+        op_error (m, node, error, GST_VK_INCEPTION_ERROR_SHAPE,
+            "input %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " (HxW) is smaller "
+            "than its %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " window",
+            in[0], in[1], (node->win.kernel[0] - 1) * node->win.dilation[0] + 1,
+            (node->win.kernel[1] - 1) * node->win.dilation[1] + 1);
+        return FALSE;
+      }
+      out.dims[2] = o[0];
+      out.dims[3] = o[1];
+      break;
+    }
+    case VKI_OP_GLOBALAVGPOOL:
+      if (x->rank < 3) {
+        op_error (m, node, error, GST_VK_INCEPTION_ERROR_SHAPE,
+            "input has shape %s; at least 3 dimensions are needed",
+            vki_shape_to_string (x, buf, sizeof (buf)));
+        return FALSE;
+      }
+      for (guint i = 2; i < out.rank; i++)
+        out.dims[i] = 1;
+      break;
+    case VKI_OP_LRN:
+    case VKI_OP_AFFINE:
+      if (x->rank < 2) {
+        op_error (m, node, error, GST_VK_INCEPTION_ERROR_SHAPE,
+            "input has shape %s; a channel axis is needed",
+            vki_shape_to_string (x, buf, sizeof (buf)));
+        return FALSE;
+      }
+      if (node->type == VKI_OP_AFFINE
+          && vki_model_tensor (m, node->weight)->shape.dims[0] != x->dims[1]) {
+        op_error (m, node, error, GST_VK_INCEPTION_ERROR_SHAPE,
+            "expects %" G_GINT64_FORMAT " channels, got %" G_GINT64_FORMAT,
+            vki_model_tensor (m, node->weight)->shape.dims[0], x->dims[1]);
+        return FALSE;
+      }
+      break;
+    case VKI_OP_RELU:
+      break;
+    case VKI_OP_CONCAT:{
+      gint64 axis = normalise_axis (node->axis, x->rank);
+      if (axis < 0 || axis >= x->rank) {
+        op_error (m, node, error, GST_VK_INCEPTION_ERROR_INVALID_MODEL,
+            "axis %" G_GINT64_FORMAT " is out of range for rank %u",
+            node->axis, x->rank);
+        return FALSE;
+      }
+      out.dims[axis] = 0;
+      for (guint i = 0; i < node->n_inputs; i++) {
+        const GstVkInceptionShape *s = &shapes[node->inputs[i]];
+        gboolean ok = s->rank == x->rank;
+        for (guint d = 0; ok && d < x->rank; d++)
+          ok = d == axis || s->dims[d] == x->dims[d];
+        if (!ok) {
+          gchar buf2[128];
+          op_error (m, node, error, GST_VK_INCEPTION_ERROR_SHAPE,
+              "input %u has shape %s, which does not match %s outside axis %"
+              G_GINT64_FORMAT, i, vki_shape_to_string (s, buf, sizeof (buf)),
+              vki_shape_to_string (x, buf2, sizeof (buf2)), axis);
+          return FALSE;
+        }
+        out.dims[axis] += s->dims[axis];
+      }
+      break;
+    }
+    case VKI_OP_GEMM:{
+      gint64 k, rows;
+      if (x->rank != 2) {
+        op_error (m, node, error, GST_VK_INCEPTION_ERROR_UNSUPPORTED,
+            "input has shape %s; only 2-D input is supported",
+            vki_shape_to_string (x, buf, sizeof (buf)));
+        return FALSE;
+      }
+      k = node->gemm.trans_a ? x->dims[0] : x->dims[1];
+      rows = node->gemm.trans_a ? x->dims[1] : x->dims[0];
+      if (k != node->gemm.k) {
+        op_error (m, node, error, GST_VK_INCEPTION_ERROR_SHAPE,
+            "expects %" G_GINT64_FORMAT " input features, got %"
+            G_GINT64_FORMAT " (input %s)", node->gemm.k, k,
+            vki_shape_to_string (x, buf, sizeof (buf)));
+        return FALSE;
+      }
+      if (gemm_bias_mode (node, rows) < 0) {
+        op_error (m, node, error, GST_VK_INCEPTION_ERROR_SHAPE,
+            "bias of shape %s does not broadcast to %" G_GINT64_FORMAT "x%"
+            G_GINT64_FORMAT, vki_shape_to_string (&node->gemm.c_shape, buf,
+                sizeof (buf)), rows, node->gemm.n);
+        return FALSE;
+      }
+      out.dims[0] = rows;
+      out.dims[1] = node->gemm.n;
+      break;
+    }
+    case VKI_OP_SOFTMAX:{
+      gint64 axis = normalise_axis (node->axis, x->rank);
+      if (axis < 0 || axis >= x->rank) {
+        op_error (m, node, error, GST_VK_INCEPTION_ERROR_INVALID_MODEL,
+            "axis %" G_GINT64_FORMAT " is out of range for rank %u",
+            node->axis, x->rank);
+        return FALSE;
+      }
+      break;
+    }
+    case VKI_OP_RESHAPE:{
+      gint64 total = prod (x, 0, x->rank);
+      if (node->flatten) {
+        gint64 axis = normalise_axis (node->axis, x->rank);
+        if (axis < 0 || axis > x->rank) {
+          op_error (m, node, error, GST_VK_INCEPTION_ERROR_INVALID_MODEL,
+              "axis %" G_GINT64_FORMAT " is out of range for rank %u",
+              node->axis, x->rank);
+          return FALSE;
+        }
+        out.rank = 2;
+        out.dims[0] = prod (x, 0, (guint) axis);
+        out.dims[1] = prod (x, (guint) axis, x->rank);
+      } else {
+        gint infer = -1;
+        gint64 known = 1;
+        out = node->reshape;
+        for (guint i = 0; i < out.rank; i++) {
+          if (out.dims[i] == 0 && !node->allowzero) {
+            if (i >= x->rank) {
+              op_error (m, node, error, GST_VK_INCEPTION_ERROR_SHAPE,
+                  "target dimension %u copies a dimension the input lacks", i);
+              return FALSE;
+            }
+            out.dims[i] = x->dims[i];
+          }
+          if (out.dims[i] == -1 && infer < 0)
+            infer = (gint) i;
+          else if (out.dims[i] < 0) {
+            op_error (m, node, error, GST_VK_INCEPTION_ERROR_INVALID_MODEL,
+                "invalid target shape %s",
+                vki_shape_to_string (&node->reshape, buf, sizeof (buf)));
+            return FALSE;
+          } else if (out.dims[i] > MAX_TENSOR_ELEMENTS) {
+            known = -1;
+            break;
+          } else
+            known *= out.dims[i];
+          if (known > MAX_TENSOR_ELEMENTS)
+            known = -1;
+          if (known < 0)
+            break;
+        }
+        if (known > 0 && infer >= 0 && total % known == 0)
+          out.dims[infer] = total / known;
+        if (known < 0 || prod (&out, 0, out.rank) != total) {
+          gchar buf2[128];
+          op_error (m, node, error, GST_VK_INCEPTION_ERROR_SHAPE,
+              "cannot reshape %s into %s", vki_shape_to_string (x, buf,
+                  sizeof (buf)), vki_shape_to_string (&node->reshape, buf2,
+                  sizeof (buf2)));
+          return FALSE;
+        }
+      }
+      break;
+    }
+    case VKI_OP_ADD:
+      g_assert_not_reached ();
+  }
+
+  if (vki_shape_numel (&out, MAX_TENSOR_ELEMENTS) < 0) {
+    op_error (m, node, error, GST_VK_INCEPTION_ERROR_TOO_LARGE,
+        "output %s has more than %" G_GINT64_FORMAT " elements",
+        vki_shape_to_string (&out, buf, sizeof (buf)), MAX_TENSOR_ELEMENTS);
+    return FALSE;
+  }
+  if (vki_shape_numel (&out, MAX_TENSOR_ELEMENTS) == 0) {
+    op_error (m, node, error, GST_VK_INCEPTION_ERROR_SHAPE,
+        "output %s is empty", vki_shape_to_string (&out, buf, sizeof (buf)));
+    return FALSE;
+  }
+  shapes[node->output] = out;
+  return TRUE;
+}
+
+static guint32
+append (GArray * weights, const float *data, gsize n)
+{
+  guint32 off;
+  while (weights->len % WEIGHT_ALIGN)
+    g_array_append_val (weights, (float) {
+        0});
+  off = weights->len;
+  if (data)
+    g_array_append_vals (weights, data, n);
+  else
+    g_array_set_size (weights, weights->len + n);
+  return off;
+}
+
+void
+vki_op_pack (GstVkInceptionModel * m, VkiNode * node,
+    const GstVkInceptionShape * shapes, GArray * weights, VkiOpPlace * place)
+{
+  VkiTensor *w = node->weight >= 0 ? vki_model_tensor (m, node->weight) : NULL;
+  VkiTensor *b = node->bias >= 0 ? vki_model_tensor (m, node->bias) : NULL;
+
+  place->w_off = place->b_off = 0;
+  switch (node->type) {
+    case VKI_OP_CONV:{
+      gint64 cout = w->shape.dims[0];
+      gint64 filter = prod (&w->shape, 1, 4);
+      gint64 padded = ceil_div (cout, CONV_CO_PER) * CONV_CO_PER;
+      /* g_array_set_size() zero-fills (the array is created cleared), so
+       * the padding channels read zeros. */
+      place->w_off = append (weights, NULL, padded * filter);
+      memcpy (&g_array_index (weights, float, place->w_off), w->data,
+          cout * filter * sizeof (float));
+      if (b)
+        place->b_off = append (weights, b->data, cout);
+      break;
+    }
+    case VKI_OP_GEMM:{
+      const GstVkInceptionShape *x = &shapes[node->inputs[0]];
+      gint64 rows = node->gemm.trans_a ? x->dims[1] : x->dims[0];
+      gint64 n = node->gemm.n;
+      gint mode = gemm_bias_mode (node, rows);
+      place->w_off = append (weights, w->data, n * node->gemm.k);
+      if (mode == 1) {
+        gint64 numel = prod (&node->gemm.c_shape, 0, node->gemm.c_shape.rank);
+        place->b_off = append (weights, NULL, n);
+        for (gint64 j = 0; j < n; j++)
+          g_array_index (weights, float, place->b_off + j) =
+              b->data[numel == 1 ? 0 : j];
+      } else if (mode == 2) {
+        gboolean column = node->gemm.c_shape.dims[1] == 1;
+        place->b_off = append (weights, NULL, rows * n);
+        for (gint64 i = 0; i < rows; i++)
+          for (gint64 j = 0; j < n; j++)
+            g_array_index (weights, float, place->b_off + i * n + j) =
+                b->data[column ? i : i * n + j];
+      }
+      break;
+    }
+    case VKI_OP_AFFINE:
+      place->w_off = append (weights, w->data, w->shape.dims[0]);
+      place->b_off = append (weights, b->data, b->shape.dims[0]);
+      break;
+    default:
+      break;
+  }
+}
+
+void
+vki_op_describe_copy (guint32 outer, guint32 block, guint32 in_off,
+    guint32 out_off, guint32 out_ostride, VkiOpDesc * desc)
+{
+  guint32 spec[] = { outer, block, 1, 1, in_off, out_off, out_ostride, 0, 0, 0,
+    0
+  };
+  memset (desc, 0, sizeof (*desc));
+  desc->shader = &vki_shader_eltwise;
+  memcpy (desc->spec, spec, sizeof (spec));
+  desc->n_spec = G_N_ELEMENTS (spec);
+  /* The shader loops over the rest (grid stride). */
+  desc->global[0] = MIN (block, 65535u);
+  desc->global[1] = outer;
+  desc->global[2] = 1;
+  desc->dims = 1;
+}
+
+static void
+set_spec (VkiOpDesc * desc, const guint32 * spec, guint n)
+{
+  memcpy (desc->spec, spec, n * sizeof (guint32));
+  desc->n_spec = n;
+}
+
+static guint32
+float_bits (float f)
+{
+  guint32 u;
+  memcpy (&u, &f, sizeof (u));
+  return u;
+}
+
+void
+vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
+    const VkiOpPlace * p, VkiOpDesc * desc)
+{
+  const GstVkInceptionShape *x = &shapes[node->inputs[0]];
+  const GstVkInceptionShape *y = &shapes[node->output];
+  guint32 relu = node->relu ? 1 : 0;
+
+  memset (desc, 0, sizeof (*desc));
+  desc->global[0] = desc->global[1] = desc->global[2] = 1;
+
+  switch (node->type) {
+    case VKI_OP_CONV:{
+      gint64 in[2] = { x->dims[2], x->dims[3] }, o[2], pads[4];
+      guint32 co_blocks = (guint32) ceil_div (y->dims[1], CONV_CO_PER);
+      resolve_window (&node->win, in, o, pads);
+      {
+        guint32 spec[] = { x->dims[0], x->dims[1], x->dims[2], x->dims[3],
+          y->dims[1], y->dims[2], y->dims[3], node->win.kernel[0],
+          node->win.kernel[1], node->win.stride[0], node->win.stride[1],
+          pads[0], pads[1], node->win.dilation[0], node->win.dilation[1],
+          p->in_off, p->out_off, p->out_bstride, p->w_off, p->b_off,
+          node->bias >= 0, relu
+        };
+        set_spec (desc, spec, G_N_ELEMENTS (spec));
+      }
+      desc->shader = &vki_shader_conv;
+      desc->global[0] = y->dims[3];
+      desc->global[1] = y->dims[2];
+      desc->global[2] = y->dims[0] * co_blocks;
+      desc->dims = 2;
+      break;
+    }
+    case VKI_OP_MAXPOOL:
+    case VKI_OP_AVGPOOL:{
+      gint64 in[2] = { x->dims[2], x->dims[3] }, o[2], pads[4];
+      resolve_window (&node->win, in, o, pads);
+      {
+        guint32 spec[] = { x->dims[0] * x->dims[1], x->dims[1], x->dims[2],
+          x->dims[3], y->dims[2], y->dims[3], node->win.kernel[0],
+          node->win.kernel[1], node->win.stride[0], node->win.stride[1],
+          pads[0], pads[1], pads[2], pads[3], node->win.dilation[0],
+          node->win.dilation[1], node->type == VKI_OP_AVGPOOL,
+          node->win.count_include_pad, p->in_off, p->out_off, p->out_bstride,
+          relu
+        };
+        set_spec (desc, spec, G_N_ELEMENTS (spec));
+      }
+      desc->shader = &vki_shader_pool;
+      desc->global[0] = y->dims[3];
+      desc->global[1] = y->dims[2];
+      desc->global[2] = x->dims[0] * x->dims[1];
+      desc->dims = 2;
+      break;
+    }
+    case VKI_OP_GLOBALAVGPOOL:{
+      guint32 spec[] = { x->dims[0] * x->dims[1], x->dims[1],
+        prod (x, 2, x->rank), p->in_off, p->out_off, p->out_bstride, relu
+      };
+      set_spec (desc, spec, G_N_ELEMENTS (spec));
+      desc->shader = &vki_shader_global_avgpool;
+      desc->global[0] = x->dims[0] * x->dims[1];
+      desc->dims = 1;
+      break;
+    }
+    case VKI_OP_LRN:{
+      guint32 spec[] = { x->dims[0], x->dims[1], prod (x, 2, x->rank),
+        node->lrn.size, float_bits (node->lrn.alpha),
+        float_bits (node->lrn.beta), float_bits (node->lrn.bias), p->in_off,
+        p->out_off, p->out_bstride
+      };
+      set_spec (desc, spec, G_N_ELEMENTS (spec));
+      desc->shader = &vki_shader_lrn;
+      desc->global[0] = prod (x, 2, x->rank);
+      desc->global[1] = x->dims[1];
+      desc->global[2] = x->dims[0];
+      desc->dims = 1;
+      break;
+    }
+    case VKI_OP_GEMM:{
+      guint32 spec[] = { y->dims[0], y->dims[1], node->gemm.k,
+        node->gemm.trans_a, gemm_bias_mode (node, y->dims[0]), p->in_off,
+        p->out_off, p->out_bstride, p->w_off, p->b_off, relu
+      };
+      set_spec (desc, spec, G_N_ELEMENTS (spec));
+      desc->shader = &vki_shader_gemm;
+      desc->global[0] = y->dims[1];
+      desc->global[1] = y->dims[0];
+      desc->dims = 1;
+      break;
+    }
+    case VKI_OP_SOFTMAX:{
+      gint64 axis = normalise_axis (node->axis, x->rank);
+      guint32 outer = prod (x, 0, axis);
+      guint32 len = node->softmax_legacy ? prod (x, axis, x->rank)
+          : x->dims[axis];
+      guint32 inner = node->softmax_legacy ? 1 : prod (x, axis + 1, x->rank);
+      guint32 spec[] = { outer, len, inner, p->in_off, p->out_off };
+      set_spec (desc, spec, G_N_ELEMENTS (spec));
+      desc->shader = &vki_shader_softmax;
+      desc->global[0] = inner;
+      desc->global[1] = outer;
+      desc->dims = 1;
+      break;
+    }
+    case VKI_OP_RELU:
+    case VKI_OP_AFFINE:{
+      gboolean affine = node->type == VKI_OP_AFFINE;
+      guint32 outer = x->rank ? x->dims[0] : 1;
+      guint32 block = prod (x, 1, x->rank);
+      guint32 spec[] = { outer, block, affine ? x->dims[1] : 1,
+        affine ? prod (x, 2, x->rank) : 1, p->in_off, p->out_off,
+        p->out_bstride, affine, p->w_off, p->b_off,
+        node->type == VKI_OP_RELU || node->relu
+      };
+      set_spec (desc, spec, G_N_ELEMENTS (spec));
+      desc->shader = &vki_shader_eltwise;
+      desc->global[0] = MIN (block, 65535u);
+      desc->global[1] = outer;
+      desc->dims = 1;
+      break;
+    }
+    default:
+      g_assert_not_reached ();
+  }
+}
+
+void
+vki_op_count (GstVkInceptionModel * m, VkiNode * node,
+    const GstVkInceptionShape * shapes, guint64 * params, guint64 * macs)
+{
+  const GstVkInceptionShape *y = &shapes[node->output];
+  VkiTensor *w = node->weight >= 0 ? vki_model_tensor (m, node->weight) : NULL;
+  VkiTensor *b = node->bias >= 0 ? vki_model_tensor (m, node->bias) : NULL;
+
+  *params = 0;
+  *macs = 0;
+  if (w)
+    *params += prod (&w->shape, 0, w->shape.rank);
+  if (b)
+    *params += prod (&b->shape, 0, b->shape.rank);
+  if (node->type == VKI_OP_CONV)
+    *macs = (guint64) prod (y, 0, 4) * prod (&w->shape, 1, 4);
+  else if (node->type == VKI_OP_GEMM)
+    *macs = (guint64) prod (y, 0, 2) * node->gemm.k;
+}

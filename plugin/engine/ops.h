@@ -1,0 +1,66 @@
+/* What each op needs from the rest of the engine: its output shape, its
+ * constants packed for the device, its cost, and a description of its
+ * dispatch (shader, specialization constants, invocation count). The
+ * pipeline helper (pipeline.h) and the net (net.c) do everything else. */
+#ifndef VKI_OPS_H
+#define VKI_OPS_H
+
+#include "graph.h"
+#include "pipeline.h"
+
+G_BEGIN_DECLS
+
+/* Where an op's tensors live. Offsets are in floats: activations in the
+ * net's arena, constants in its weight buffer. */
+typedef struct
+{
+  guint32 in_off;               /* first (only) input, contiguous */
+  guint32 out_off;
+  guint32 out_bstride;          /* floats between consecutive batch items of
+                                 * the output (more than its own size when it
+                                 * writes a slice of a Concat) */
+  guint32 w_off, b_off;
+} VkiOpPlace;
+
+typedef struct
+{
+  const VkiShader *shader;
+  guint32 spec[VKI_MAX_SPEC];
+  guint n_spec;
+  guint32 global[3];            /* invocations */
+  guint dims;                   /* 1 to 3, for the workgroup shape */
+} VkiOpDesc;
+
+/* Sets shapes[node->output] from the shapes of its inputs. The message of
+ * any error names the node. */
+gboolean vki_op_infer (GstVkInceptionModel * m, VkiNode * node,
+    GstVkInceptionShape * shapes, GError ** error);
+
+/* Does the op run a shader of its own (FALSE: Reshape, Flatten, Concat)? */
+gboolean vki_op_dispatches (const VkiNode * node);
+
+/* Can the op write its output with a batch stride, straight into a Concat
+ * slice? */
+gboolean vki_op_writes_views (const VkiNode * node);
+
+/* Appends the op's constants, laid out for its shader, to @weights (float
+ * array), 16-byte aligned; returns their offsets in @place. */
+void vki_op_pack (GstVkInceptionModel * m, VkiNode * node,
+    const GstVkInceptionShape * shapes, GArray * weights, VkiOpPlace * place);
+
+void vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
+    const VkiOpPlace * place, VkiOpDesc * desc);
+
+/* A copy of @outer blocks of @block floats, the destination blocks
+ * @out_ostride apart (a Concat input that could not be written in place). */
+void vki_op_describe_copy (guint32 outer, guint32 block, guint32 in_off,
+    guint32 out_off, guint32 out_ostride, VkiOpDesc * desc);
+
+/* Weights and biases, and multiply-adds per inference (convolutions and
+ * fully connected layers; other ops count 0 multiply-adds). */
+void vki_op_count (GstVkInceptionModel * m, VkiNode * node,
+    const GstVkInceptionShape * shapes, guint64 * params, guint64 * macs);
+
+G_END_DECLS
+
+#endif

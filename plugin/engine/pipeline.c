@@ -1,0 +1,208 @@
+#include "pipeline.h"
+#include "error.h"
+
+#include <string.h>
+
+/* Large enough to keep a SIMD unit busy on every vendor, small enough for
+ * the guaranteed minimum limits (128 invocations). */
+#define PREFERRED_INVOCATIONS 64u
+
+void
+vki_pipeline_choose_local_size (GstVkInceptionDevice * dev, guint dims,
+    guint32 local_size[3])
+{
+  const VkPhysicalDeviceLimits *l = &dev->props.limits;
+  guint32 total = MIN (PREFERRED_INVOCATIONS, l->maxComputeWorkGroupInvocations);
+
+  local_size[0] = local_size[1] = local_size[2] = 1;
+  if (dims <= 1) {
+    local_size[0] = MIN (total, l->maxComputeWorkGroupSize[0]);
+  } else {
+    /* A square tile keeps neighbouring outputs (which share inputs) in one
+     * workgroup. */
+    guint32 side = 1;
+    while ((side * 2) * (side * 2) <= total)
+      side *= 2;
+    local_size[0] = MIN (side, l->maxComputeWorkGroupSize[0]);
+    local_size[1] = MIN (side, l->maxComputeWorkGroupSize[1]);
+  }
+}
+
+gboolean
+vki_pipeline_init (VkiPipeline * p, GstVkInceptionDevice * dev,
+    const VkiShader * shader, guint n_bindings, const guint32 * spec,
+    guint n_spec, const guint32 local_size[3], GError ** error)
+{
+  VkDescriptorSetLayoutBinding bindings[VKI_MAX_BINDINGS];
+  VkSpecializationMapEntry entries[VKI_MAX_SPEC + 3];
+  guint32 values[VKI_MAX_SPEC + 3];
+  VkShaderModule module = VK_NULL_HANDLE;
+  VkResult res;
+
+  memset (p, 0, sizeof (*p));
+  g_return_val_if_fail (n_bindings <= VKI_MAX_BINDINGS, FALSE);
+  g_return_val_if_fail (n_spec <= VKI_MAX_SPEC, FALSE);
+  p->n_bindings = n_bindings;
+  memcpy (p->local_size, local_size, sizeof (p->local_size));
+
+  for (guint i = 0; i < n_bindings; i++) {
+    bindings[i] = (VkDescriptorSetLayoutBinding) {
+      .binding = i,
+      .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+      .descriptorCount = 1,
+      .stageFlags = VK_SHADER_STAGE_COMPUTE_BIT,
+    };
+  }
+  {
+    VkDescriptorSetLayoutCreateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
+      .bindingCount = n_bindings,
+      .pBindings = bindings,
+    };
+    if (!vki_result_to_error (vkCreateDescriptorSetLayout (dev->device, &info,
+                NULL, &p->set_layout), error,
+            "vkCreateDescriptorSetLayout for shader '%s'", shader->name))
+      goto fail;
+  }
+  {
+    VkPipelineLayoutCreateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
+      .setLayoutCount = 1,
+      .pSetLayouts = &p->set_layout,
+    };
+    if (!vki_result_to_error (vkCreatePipelineLayout (dev->device, &info, NULL,
+                &p->layout), error, "vkCreatePipelineLayout for shader '%s'",
+            shader->name))
+      goto fail;
+  }
+  {
+    VkShaderModuleCreateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO,
+      .codeSize = shader->size,
+      .pCode = shader->code,
+    };
+    if (!vki_result_to_error (vkCreateShaderModule (dev->device, &info, NULL,
+                &module), error, "vkCreateShaderModule for shader '%s'",
+            shader->name))
+      goto fail;
+  }
+
+  for (guint i = 0; i < n_spec; i++) {
+    entries[i] = (VkSpecializationMapEntry) {
+    i, i * sizeof (guint32), sizeof (guint32)};
+    values[i] = spec[i];
+  }
+  for (guint i = 0; i < 3; i++) {
+    entries[n_spec + i] = (VkSpecializationMapEntry) {
+    VKI_SPEC_LOCAL_SIZE_X + i, (n_spec + i) * sizeof (guint32),
+          sizeof (guint32)};
+    values[n_spec + i] = local_size[i];
+  }
+  {
+    VkSpecializationInfo sinfo = {
+      .mapEntryCount = n_spec + 3,
+      .pMapEntries = entries,
+      .dataSize = (n_spec + 3) * sizeof (guint32),
+      .pData = values,
+    };
+    VkComputePipelineCreateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
+      .stage = {
+            .sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
+            .stage = VK_SHADER_STAGE_COMPUTE_BIT,
+            .module = module,
+            .pName = "main",
+            .pSpecializationInfo = &sinfo,
+          },
+      .layout = p->layout,
+    };
+    g_mutex_lock (&dev->cache_lock);
+    res = vkCreateComputePipelines (dev->device, dev->pipeline_cache, 1, &info,
+        NULL, &p->pipeline);
+    g_mutex_unlock (&dev->cache_lock);
+    if (!vki_result_to_error (res, error,
+            "vkCreateComputePipelines for shader '%s'", shader->name))
+      goto fail;
+  }
+  vkDestroyShaderModule (dev->device, module, NULL);
+  return TRUE;
+
+fail:
+  if (module)
+    vkDestroyShaderModule (dev->device, module, NULL);
+  vki_pipeline_clear (p, dev);
+  return FALSE;
+}
+
+void
+vki_pipeline_clear (VkiPipeline * p, GstVkInceptionDevice * dev)
+{
+  if (p->pipeline)
+    vkDestroyPipeline (dev->device, p->pipeline, NULL);
+  if (p->layout)
+    vkDestroyPipelineLayout (dev->device, p->layout, NULL);
+  if (p->set_layout)
+    vkDestroyDescriptorSetLayout (dev->device, p->set_layout, NULL);
+  memset (p, 0, sizeof (*p));
+}
+
+gboolean
+vki_pipeline_alloc_set (VkiPipeline * p, GstVkInceptionDevice * dev,
+    VkDescriptorPool pool, const VkBuffer * buffers, VkDescriptorSet * set,
+    GError ** error)
+{
+  VkDescriptorSetAllocateInfo ainfo = {
+    .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
+    .descriptorPool = pool,
+    .descriptorSetCount = 1,
+    .pSetLayouts = &p->set_layout,
+  };
+  VkDescriptorBufferInfo binfo[VKI_MAX_BINDINGS];
+  VkWriteDescriptorSet writes[VKI_MAX_BINDINGS];
+
+  if (!vki_result_to_error (vkAllocateDescriptorSets (dev->device, &ainfo,
+              set), error, "vkAllocateDescriptorSets"))
+    return FALSE;
+  for (guint i = 0; i < p->n_bindings; i++) {
+    binfo[i] = (VkDescriptorBufferInfo) {
+    buffers[i], 0, VK_WHOLE_SIZE};
+    writes[i] = (VkWriteDescriptorSet) {
+      .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+      .dstSet = *set,
+      .dstBinding = i,
+      .descriptorCount = 1,
+      .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+      .pBufferInfo = &binfo[i],
+    };
+  }
+  vkUpdateDescriptorSets (dev->device, p->n_bindings, writes, 0, NULL);
+  return TRUE;
+}
+
+gboolean
+vki_pipeline_group_count (VkiPipeline * p, GstVkInceptionDevice * dev,
+    const guint32 global[3], guint32 groups[3], GError ** error)
+{
+  for (guint i = 0; i < 3; i++) {
+    guint64 g = ((guint64) global[i] + p->local_size[i] - 1) / p->local_size[i];
+    if (g > dev->props.limits.maxComputeWorkGroupCount[i]) {
+      g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_SHAPE,
+          "dispatch of %u invocations along axis %u needs %" G_GUINT64_FORMAT
+          " workgroups, over the device limit of %u", global[i], i, g,
+          dev->props.limits.maxComputeWorkGroupCount[i]);
+      return FALSE;
+    }
+    groups[i] = (guint32) MAX (g, 1);
+  }
+  return TRUE;
+}
+
+void
+vki_pipeline_record (VkiPipeline * p, VkCommandBuffer cmd, VkDescriptorSet set,
+    const guint32 groups[3])
+{
+  vkCmdBindPipeline (cmd, VK_PIPELINE_BIND_POINT_COMPUTE, p->pipeline);
+  vkCmdBindDescriptorSets (cmd, VK_PIPELINE_BIND_POINT_COMPUTE, p->layout, 0, 1,
+      &set, 0, NULL);
+  vkCmdDispatch (cmd, groups[0], groups[1], groups[2]);
+}

@@ -1,0 +1,64 @@
+/* The one place that creates Vulkan compute pipelines. An op describes its
+ * shader, how many storage buffers it binds, its specialization constants
+ * and its dispatch size; everything else happens here. */
+#ifndef VKI_PIPELINE_H
+#define VKI_PIPELINE_H
+
+#include "device.h"
+
+G_BEGIN_DECLS
+
+/* SPIR-V embedded at build time (see shaders/meson.build). */
+typedef struct
+{
+  const gchar *name;
+  const guint32 *code;
+  gsize size;                   /* bytes */
+} VkiShader;
+
+/* Specialization constant ids 0..n-1 are the op's parameters; the workgroup
+ * size uses these three ids (local_size_x_id etc. in the shaders). */
+#define VKI_SPEC_LOCAL_SIZE_X 100
+#define VKI_SPEC_LOCAL_SIZE_Y 101
+#define VKI_SPEC_LOCAL_SIZE_Z 102
+#define VKI_MAX_SPEC 40
+#define VKI_MAX_BINDINGS 4
+
+typedef struct
+{
+  VkDescriptorSetLayout set_layout;
+  VkPipelineLayout layout;
+  VkPipeline pipeline;
+  guint n_bindings;
+  guint32 local_size[3];
+} VkiPipeline;
+
+/* Workgroup size for a dispatch over @dims dimensions (1 to 3), within the
+ * device's limits. */
+void vki_pipeline_choose_local_size (GstVkInceptionDevice * dev, guint dims,
+    guint32 local_size[3]);
+
+gboolean vki_pipeline_init (VkiPipeline * p, GstVkInceptionDevice * dev,
+    const VkiShader * shader, guint n_bindings, const guint32 * spec,
+    guint n_spec, const guint32 local_size[3], GError ** error);
+
+/* Mirror of vki_pipeline_init(); safe on a zeroed pipeline. */
+void vki_pipeline_clear (VkiPipeline * p, GstVkInceptionDevice * dev);
+
+/* Allocates a descriptor set from @pool and points binding i at buffers[i]
+ * (whole buffer). */
+gboolean vki_pipeline_alloc_set (VkiPipeline * p, GstVkInceptionDevice * dev,
+    VkDescriptorPool pool, const VkBuffer * buffers, VkDescriptorSet * set,
+    GError ** error);
+
+/* Workgroup counts covering @global invocations; fails when they exceed the
+ * device's maxComputeWorkGroupCount. */
+gboolean vki_pipeline_group_count (VkiPipeline * p, GstVkInceptionDevice * dev,
+    const guint32 global[3], guint32 groups[3], GError ** error);
+
+void vki_pipeline_record (VkiPipeline * p, VkCommandBuffer cmd,
+    VkDescriptorSet set, const guint32 groups[3]);
+
+G_END_DECLS
+
+#endif
