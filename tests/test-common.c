@@ -1,0 +1,111 @@
+#include "test-common.h"
+
+#include <math.h>
+#include <stdarg.h>
+
+static GstVkInceptionDevice *device;
+
+static void
+release_device (void)
+{
+  if (device) {
+    vki_test_assert_no_validation ();
+    gst_vk_inception_device_unref (device);
+    device = NULL;
+  }
+}
+
+GstVkInceptionDevice *
+vki_test_device (void)
+{
+  if (!device) {
+    GError *error = NULL;
+    device = gst_vk_inception_device_new (NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (device);
+    atexit (release_device);
+  }
+  return device;
+}
+
+void
+vki_test_assert_no_validation (void)
+{
+  if (device)
+    g_assert_cmpuint (gst_vk_inception_device_get_validation_messages (device),
+        ==, 0);
+}
+
+float *
+vki_test_random (guint32 seed, gsize n, float lo, float hi)
+{
+  GRand *r = g_rand_new_with_seed (seed);
+  float *v = g_new (float, MAX (n, 1));
+  for (gsize i = 0; i < n; i++)
+    v[i] = (float) g_rand_double_range (r, lo, hi);
+  g_rand_free (r);
+  return v;
+}
+
+double
+vki_test_rel_error (const double *ref, const float *got, gsize n)
+{
+  double max_ref = 0, max_err = 0;
+  for (gsize i = 0; i < n; i++) {
+    double e = fabs ((double) got[i] - ref[i]);
+    if (isnan (got[i]))
+      return INFINITY;
+    max_ref = MAX (max_ref, fabs (ref[i]));
+    max_err = MAX (max_err, e);
+  }
+  return max_ref > 0 ? max_err / max_ref : max_err;
+}
+
+GstVkInceptionNet *
+vki_test_net (VkiTestModel * tm, const GstVkInceptionShape * shapes,
+    GError ** error)
+{
+  gsize size;
+  guint8 *data = vki_test_model_pack (tm, &size);
+  GstVkInceptionModel *m;
+  GstVkInceptionNet *net = NULL;
+
+  m = gst_vk_inception_model_new_from_data (data, size, "test.onnx", NULL, 0,
+      error);
+  g_free (data);
+  if (m)
+    net = gst_vk_inception_net_new (m, vki_test_device (), shapes, error);
+  gst_vk_inception_model_free (m);
+  return net;
+}
+
+float *
+vki_test_run1 (GstVkInceptionNet * net, const float *input)
+{
+  GstVkInceptionShape s;
+  GError *error = NULL;
+  float *out;
+  gint64 n;
+
+  gst_vk_inception_net_get_output_shape (net, 0, &s);
+  n = 1;
+  for (guint i = 0; i < s.rank; i++)
+    n *= s.dims[i];
+  out = g_new0 (float, MAX (n, 1));
+  g_assert_true (gst_vk_inception_net_run (net, &input, &out, &error));
+  g_assert_no_error (error);
+  vki_test_assert_no_validation ();
+  return out;
+}
+
+GstVkInceptionShape
+vki_test_shape (guint rank, ...)
+{
+  GstVkInceptionShape s = { rank, {0} };
+  va_list args;
+  va_start (args, rank);
+  for (guint i = 0; i < rank; i++)
+    s.dims[i] = va_arg (args, gint64);
+  va_end (args);
+  return s;
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""End to end: whole networks through vkinception-infer against PyTorch.
+
+Each case generates a model with seeded random weights and its PyTorch
+reference (tools/models/make_model.py), runs the model once on the engine and
+compares the outputs (relative error at most 1e-4 of max|ref|). Prints TAP.
+
+usage: test_e2e.py VKINCEPTION_INFER WORK_DIR
+Needs Debian's python3 with torch, torchvision and onnx (tools/models/)."""
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MODELS = os.path.join(HERE, "..", "tools", "models")
+RTOL = 1e-4
+
+# (name, make_model.py arguments, extra checks)
+CASES = [
+    ("bvlc-opset12-logits", ["--kind", "bvlc", "--opset", "12", "--no-softmax"], "summary"),
+    ("bvlc-opset3-softmax", ["--kind", "bvlc", "--opset", "3"], None),
+    ("torchvision-224", ["--kind", "torchvision"], None),
+    ("torchvision-160x200", ["--kind", "torchvision", "--height", "160", "--width", "200"], None),
+    ("nin-32x32", ["--kind", "nin"], None),
+    ("nin-45x37-batch2", ["--kind", "nin", "--height", "45", "--width", "37", "--batch", "2"], None),
+    ("tiny-opset7", ["--kind", "tiny", "--opset", "7"], None),
+]
+
+# BVLC GoogLeNet as counted by the engine (see docs/googlenet.md).
+BVLC_PARAMS = 6998552
+BVLC_MACS_RANGE = (1.55e9, 1.60e9)
+
+
+def run(cmd):
+    return subprocess.run(cmd, capture_output=True, text=True)
+
+
+def info(path):
+    with open(os.path.join(path, "info.txt")) as f:
+        return dict(line.strip().split("=", 1) for line in f if "=" in line)
+
+
+def check_case(infer, work, name, args, extra):
+    out = os.path.join(work, name)
+    r = run([sys.executable, os.path.join(MODELS, "make_model.py"), "--out-dir", out] + args)
+    if r.returncode:
+        return False, "make_model.py failed: " + r.stderr.strip()[-500:]
+    meta = info(out)
+    actual = os.path.join(out, "actual.bin")
+    r = run([infer, "--model", os.path.join(out, "model.onnx"),
+             "--input-raw", os.path.join(out, "input.bin"),
+             "--shape", meta["input_shape"], "--output-raw", actual])
+    if r.returncode:
+        return False, "vkinception-infer failed: " + r.stderr.strip()
+    shape = meta["output_shape"].replace(",", "x")
+    if shape not in r.stdout:
+        return False, f"expected output shape {shape}, tool printed: {r.stdout.strip()}"
+    r = run([sys.executable, os.path.join(MODELS, "compare.py"),
+             os.path.join(out, "expected.bin"), actual, "--rtol", str(RTOL)])
+    detail = r.stdout.strip().splitlines()[0] if r.stdout.strip() else r.stderr.strip()
+    if r.returncode:
+        return False, detail
+    if extra == "summary":
+        r = run([infer, "--model", os.path.join(out, "model.onnx"), "--summary"])
+        m = re.search(r"^total: params=(\d+) macs=(\d+)$", r.stdout, re.M)
+        if r.returncode or not m:
+            return False, "no total line in --summary: " + r.stdout[-300:] + r.stderr
+        params, macs = int(m.group(1)), int(m.group(2))
+        if params != BVLC_PARAMS or not BVLC_MACS_RANGE[0] <= macs <= BVLC_MACS_RANGE[1]:
+            return False, f"summary total params={params} macs={macs}"
+        detail += f"; summary params={params} macs={macs}"
+        # A fixed-window model at another size must say which size it needs.
+        r = run([infer, "--model", os.path.join(out, "model.onnx"),
+                 "--shape", "1,3,256,256", "--bench", "1"])
+        if r.returncode != 1 or "1x3x224x224" not in r.stderr or len(r.stderr.strip().splitlines()) != 1:
+            return False, f"256x256 on a 224-only model: rc={r.returncode} stderr={r.stderr!r}"
+        detail += "; 256x256 refused: " + r.stderr.strip()
+    return True, detail
+
+
+def main():
+    infer, work = sys.argv[1], sys.argv[2]
+    os.makedirs(work, exist_ok=True)
+    print(f"1..{len(CASES)}")
+    failed = 0
+    for i, (name, args, extra) in enumerate(CASES, 1):
+        ok, detail = check_case(infer, work, name, args, extra)
+        print(f"{'ok' if ok else 'not ok'} {i} - {name}")
+        print(f"# {detail}")
+        sys.stdout.flush()
+        failed += not ok
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
