@@ -369,6 +369,7 @@ device_init_common (GstVkInceptionDevice * dev, GError ** error)
   }
   g_mutex_init (&dev->queue_lock);
   g_mutex_init (&dev->cache_lock);
+  dev->locks_ready = TRUE;
   load_pipeline_cache (dev);
   return TRUE;
 }
@@ -480,7 +481,7 @@ gst_vk_inception_device_unref (GstVkInceptionDevice * dev)
     if (dev->instance)
       vkDestroyInstance (dev->instance, NULL);
   }
-  if (dev->props.apiVersion) {
+  if (dev->locks_ready) {
     g_mutex_clear (&dev->queue_lock);
     g_mutex_clear (&dev->cache_lock);
   }

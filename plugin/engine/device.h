@@ -17,6 +17,7 @@ struct _GstVkInceptionDevice
   VkQueue queue;
   guint32 queue_family;
   GMutex queue_lock;            /* vkQueueSubmit needs external sync */
+  gboolean locks_ready;
 
   VkPhysicalDeviceProperties props;
   VkPhysicalDeviceMemoryProperties mem_props;

@@ -137,8 +137,6 @@ fold_batchnorm (GstVkInceptionModel * m, VkiNode * bn)
   nb = new_const (m, name, &bshape, &bi);
   g_free (name);
   b = conv->bias >= 0 ? vki_model_tensor (m, conv->bias) : NULL;
-  /* w was looked up before new_const() may have grown the array. */
-  w = vki_model_tensor (m, conv->weight);
   for (gint64 o = 0; o < cout; o++) {
     for (gint64 i = 0; i < per; i++)
       nw->data[o * per + i] = w->data[o * per + i] * scale->data[o];

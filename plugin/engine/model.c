@@ -7,8 +7,11 @@
 #include "graph.h"
 #include "onnx.pb-c.h"
 
+#include <errno.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
 
 
 /* protobuf-c decodes nested messages recursively; a hostile file could nest
@@ -1228,26 +1231,37 @@ gst_vk_inception_model_new_from_file (const gchar * path, GError ** error)
   GMappedFile *file;
   GError *err = NULL;
   GstVkInceptionModel *m;
-  gsize size;
+  GStatBuf st;
 
-  file = g_mapped_file_new (path, FALSE, &err);
-  if (!file) {
+  if (g_stat (path, &st) != 0) {
+    int e = errno;
     g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_IO,
-        "%s: %s", path, err->message);
-    g_error_free (err);
+        "%s: %s", path, g_strerror (e));
     return NULL;
   }
-  size = g_mapped_file_get_length (file);
-  if ((gint64) size > VKI_MAX_MODEL_FILE_BYTES) {
-    gchar *s = g_format_size (size);
+  if (!S_ISREG (st.st_mode)) {
+    g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_IO,
+        "%s: not a regular file", path);
+    return NULL;
+  }
+  if ((gint64) st.st_size > VKI_MAX_MODEL_FILE_BYTES) {
+    gchar *s = g_format_size (st.st_size);
     g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_TOO_LARGE,
         "%s: the file is %s, over the limit of 2 GiB", path, s);
     g_free (s);
-    g_mapped_file_unref (file);
+    return NULL;
+  }
+  file = g_mapped_file_new (path, FALSE, &err);
+  if (!file) {
+    /* GLib's message already names the file. */
+    g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_IO,
+        "%s", err->message);
+    g_error_free (err);
     return NULL;
   }
   m = gst_vk_inception_model_new_from_data ((const guint8 *)
-      g_mapped_file_get_contents (file), size, path, NULL, 0, error);
+      g_mapped_file_get_contents (file), g_mapped_file_get_length (file), path,
+      NULL, 0, error);
   g_mapped_file_unref (file);
   return m;
 }
