@@ -1309,3 +1309,73 @@ gst_vk_inception_model_get_metadata (GstVkInceptionModel * m,
 {
   return g_hash_table_lookup (m->metadata, key);
 }
+
+/* ----------------------------------------------------------- preprocessing */
+
+#define METADATA_CHANNEL_ORDER "vkinception.channel_order"
+#define METADATA_MEAN "vkinception.mean"
+#define METADATA_STD "vkinception.std"
+#define CAFFE_INPUT_NAME "data_0"
+#define PIXEL_MAX 255.0f
+
+static gboolean
+metadata_triple (GstVkInceptionModel * m, const gchar * key, float out[3],
+    gboolean nonzero, GError ** error)
+{
+  const gchar *text = gst_vk_inception_model_get_metadata (m, key);
+  gchar **parts;
+  gboolean ok;
+
+  if (!text)
+    return TRUE;
+  parts = g_strsplit (text, ",", -1);
+  ok = g_strv_length (parts) == 3;
+  for (guint i = 0; ok && i < 3; i++) {
+    gchar *end;
+    gdouble v = g_ascii_strtod (g_strstrip (parts[i]), &end);
+    ok = end != parts[i] && *end == '\0' && isfinite (v) && !(nonzero && v == 0);
+    out[i] = (float) v;
+  }
+  g_strfreev (parts);
+  if (!ok)
+    g_set_error (error, GST_VK_INCEPTION_ERROR,
+        GST_VK_INCEPTION_ERROR_INVALID_MODEL,
+        "%s: metadata %s='%s' needs three numbers%s", m->name, key, text,
+        nonzero ? ", none of them 0" : "");
+  return ok;
+}
+
+gboolean
+gst_vk_inception_model_get_preprocess (GstVkInceptionModel * m,
+    GstVkInceptionPreprocess * pre, GError ** error)
+{
+  /* Caffe: BGR, mean pixel in B,G,R order, no scaling. torchvision: RGB,
+   * ImageNet mean and std, scaled from 0..1 to 0..255. */
+  static const GstVkInceptionPreprocess caffe = { TRUE,
+    {103.939f, 116.779f, 123.68f}, {1.0f, 1.0f, 1.0f},
+    GST_VK_INCEPTION_RESIZE_STRETCH
+  };
+  static const GstVkInceptionPreprocess torchvision = { FALSE,
+    {0.485f * PIXEL_MAX, 0.456f * PIXEL_MAX, 0.406f * PIXEL_MAX},
+    {0.229f * PIXEL_MAX, 0.224f * PIXEL_MAX, 0.225f * PIXEL_MAX},
+    GST_VK_INCEPTION_RESIZE_STRETCH
+  };
+  const gchar *input = gst_vk_inception_model_get_input (m, 0, NULL);
+  const gchar *order = gst_vk_inception_model_get_metadata (m,
+      METADATA_CHANNEL_ORDER);
+
+  *pre = g_strcmp0 (input, CAFFE_INPUT_NAME) == 0 ? caffe : torchvision;
+  if (order && g_ascii_strcasecmp (order, "RGB") == 0)
+    pre->bgr = FALSE;
+  else if (order && g_ascii_strcasecmp (order, "BGR") == 0)
+    pre->bgr = TRUE;
+  else if (order) {
+    g_set_error (error, GST_VK_INCEPTION_ERROR,
+        GST_VK_INCEPTION_ERROR_INVALID_MODEL,
+        "%s: metadata %s='%s' must be RGB or BGR", m->name,
+        METADATA_CHANNEL_ORDER, order);
+    return FALSE;
+  }
+  return metadata_triple (m, METADATA_MEAN, pre->mean, FALSE, error)
+      && metadata_triple (m, METADATA_STD, pre->std, TRUE, error);
+}

@@ -21,8 +21,10 @@
 #include "net.h"
 #include "buffer.h"
 #include "error.h"
+#include "frame.h"
 #include "ops.h"
 
+#include <math.h>
 #include <string.h>
 
 
@@ -83,6 +85,15 @@ struct _GstVkInceptionNet
   VkCommandBuffer cmd, profile_cmd;
   VkFence fence;
   VkQueryPool queries;
+
+  /* Input 0 from raw video frames (set_frame_format), else all unset. */
+  gboolean has_frames;
+  VkiFrameLayout frame_layout;
+  VkiBuffer frame_upload;
+  VkiPipeline frame_pipe;
+  VkDescriptorPool frame_pool;
+  VkDescriptorSet frame_set;
+  guint32 frame_groups[3];
 };
 
 /* ------------------------------------------------------------------ shapes */
@@ -558,14 +569,23 @@ record (GstVkInceptionNet * net, VkCommandBuffer cmd, VkQueryPool timestamps,
       VK_PIPELINE_STAGE_TRANSFER_BIT, ALL_SHADER_ACCESS |
       VK_ACCESS_TRANSFER_READ_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
       VK_ACCESS_TRANSFER_WRITE_BIT);
-  for (guint i = 0; i < net->inputs->len; i++) {
+  for (guint i = net->has_frames ? 1 : 0; i < net->inputs->len; i++) {
     Io *io = &g_array_index (net->inputs, Io, i);
     VkBufferCopy region = { io->staging_off,
       (VkDeviceSize) arena_offset (net, io->tensor) * 4, io->bytes
     };
     vkCmdCopyBuffer (cmd, net->upload.buffer, net->arena.buffer, 1, &region);
   }
-  barrier (cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
+  if (net->has_frames) {
+    /* Orders the arena write after the previous run's reads. */
+    barrier (cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
+        VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, ALL_SHADER_ACCESS);
+    vki_pipeline_record (&net->frame_pipe, cmd, net->frame_set,
+        net->frame_groups);
+  }
+  barrier (cmd, VK_PIPELINE_STAGE_TRANSFER_BIT |
+      VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT |
+      VK_ACCESS_SHADER_WRITE_BIT,
       VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
       ALL_SHADER_ACCESS | VK_ACCESS_TRANSFER_READ_BIT);
   if (timestamps)
@@ -741,6 +761,10 @@ gst_vk_inception_net_free (GstVkInceptionNet * net)
   for (guint i = 0; i < net->dispatches->len; i++)
     vki_pipeline_clear (&g_array_index (net->dispatches, Dispatch, i).pipe,
         net->dev);
+  vki_pipeline_clear (&net->frame_pipe, net->dev);
+  if (net->frame_pool)
+    vkDestroyDescriptorPool (device, net->frame_pool, NULL);
+  vki_buffer_clear (&net->frame_upload, net->dev);
   if (net->desc_pool)
     vkDestroyDescriptorPool (device, net->desc_pool, NULL);
   vki_buffer_clear (&net->readback, net->dev);
@@ -804,6 +828,11 @@ gst_vk_inception_net_get_layers (GstVkInceptionNet * net, guint * n_layers)
 static gboolean
 submit (GstVkInceptionNet * net, VkCommandBuffer cmd, GError ** error)
 {
+  if (!cmd) {
+    g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_FAILED,
+        "the net could not be set up again after an earlier failure");
+    return FALSE;
+  }
   if (!vki_buffer_flush (&net->upload, net->dev, error)
       || !vki_device_submit_and_wait (net->dev, cmd, net->fence, error))
     return FALSE;
@@ -814,6 +843,11 @@ gboolean
 gst_vk_inception_net_run (GstVkInceptionNet * net, const float *const *inputs,
     float *const *outputs, GError ** error)
 {
+  if (net->has_frames) {
+    g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_FAILED,
+        "this net takes video frames (gst_vk_inception_net_run_frames)");
+    return FALSE;
+  }
   for (guint i = 0; i < net->inputs->len; i++) {
     Io *io = &g_array_index (net->inputs, Io, i);
     memcpy ((guint8 *) net->upload.mapped + io->staging_off, inputs[i],
@@ -900,5 +934,138 @@ gst_vk_inception_net_profile (GstVkInceptionNet * net, double *layer_ms,
     *total_ms = (((stamps[n] & mask) - (stamps[0] & mask)) & mask) * period
         / 1e6;
   g_free (stamps);
+  return TRUE;
+}
+
+/* ----------------------------------------------------------- video frames */
+
+/* Drops the command buffers so that the next use records them again. */
+static gboolean
+rerecord (GstVkInceptionNet * net, GError ** error)
+{
+  VkCommandBuffer cmds[2] = { net->cmd, net->profile_cmd };
+  vkFreeCommandBuffers (net->dev->device, net->cmd_pool,
+      net->profile_cmd ? 2 : 1, cmds);
+  net->cmd = net->profile_cmd = VK_NULL_HANDLE;
+  if (net->queries) {
+    vkDestroyQueryPool (net->dev->device, net->queries, NULL);
+    net->queries = VK_NULL_HANDLE;
+  }
+  return alloc_cmd (net, &net->cmd, error)
+      && record (net, net->cmd, VK_NULL_HANDLE, error);
+}
+
+static void
+clear_frames (GstVkInceptionNet * net)
+{
+  vki_pipeline_clear (&net->frame_pipe, net->dev);
+  if (net->frame_pool)
+    vkDestroyDescriptorPool (net->dev->device, net->frame_pool, NULL);
+  net->frame_pool = VK_NULL_HANDLE;
+  vki_buffer_clear (&net->frame_upload, net->dev);
+  net->has_frames = FALSE;
+}
+
+gboolean
+gst_vk_inception_net_set_frame_format (GstVkInceptionNet * net,
+    const GstVkInceptionFrameFormat * format,
+    const GstVkInceptionPreprocess * pre, GError ** error)
+{
+  Io *in = &g_array_index (net->inputs, Io, 0);
+  const GstVkInceptionShape *s = &in->shape;
+  VkiOpDesc desc;
+  guint32 local[3];
+  gchar buf[128];
+
+  clear_frames (net);
+  if (net->inputs->len != 1 || s->rank != 4 || (s->dims[1] != 3
+          && s->dims[1] != 1)) {
+    g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_SHAPE,
+        "video frames need a model with one NCHW input of 1 or 3 channels; "
+        "this one has %u input(s), the first %s", net->inputs->len,
+        vki_shape_to_string (s, buf, sizeof (buf)));
+    goto fail;
+  }
+  for (guint c = 0; c < 3; c++) {
+    if (!isfinite (pre->mean[c]) || !isfinite (pre->std[c])
+        || pre->std[c] == 0) {
+      g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_FAILED,
+          "invalid normalisation: mean %g,%g,%g std %g,%g,%g", pre->mean[0],
+          pre->mean[1], pre->mean[2], pre->std[0], pre->std[1], pre->std[2]);
+      goto fail;
+    }
+  }
+  if (!vki_frame_layout_init (&net->frame_layout, format, error))
+    goto fail;
+  if (net->frame_layout.frame_bytes * s->dims[0] > G_MAXUINT32) {
+    g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_TOO_LARGE,
+        "%" G_GINT64_FORMAT " frames of %ux%u do not fit one upload",
+        s->dims[0], format->width, format->height);
+    goto fail;
+  }
+  if (!vki_buffer_init (&net->frame_upload, net->dev,
+          net->frame_layout.frame_bytes * s->dims[0], VKI_BUFFER_UPLOAD, error))
+    goto fail;
+
+  vki_frame_describe (&net->frame_layout, pre, s, arena_offset (net,
+          in->tensor), &desc);
+  vki_pipeline_choose_local_size (net->dev, desc.dims, local);
+  {
+    VkDescriptorPoolSize size = { VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 3 };
+    VkDescriptorPoolCreateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
+      .maxSets = 1,
+      .poolSizeCount = 1,
+      .pPoolSizes = &size,
+    };
+    VkBuffer buffers[3] = { net->arena.buffer, net->weights.buffer,
+      net->frame_upload.buffer
+    };
+    if (!vki_result_to_error (vkCreateDescriptorPool (net->dev->device, &info,
+                NULL, &net->frame_pool), error, "vkCreateDescriptorPool")
+        || !vki_pipeline_init (&net->frame_pipe, net->dev, desc.shader, 3,
+            desc.spec, desc.n_spec, local, error)
+        || !vki_pipeline_alloc_set (&net->frame_pipe, net->dev,
+            net->frame_pool, buffers, &net->frame_set, error)
+        || !vki_pipeline_group_count (&net->frame_pipe, net->dev, desc.global,
+            net->frame_groups, error))
+      goto fail;
+  }
+  net->has_frames = TRUE;
+  if (!rerecord (net, error))
+    goto fail;
+  vki_device_save_pipeline_cache (net->dev);
+  return TRUE;
+
+fail:
+  clear_frames (net);
+  /* Back to plain tensor input; a failure here leaves the net unusable,
+   * which run() reports. */
+  rerecord (net, NULL);
+  return FALSE;
+}
+
+gboolean
+gst_vk_inception_net_run_frames (GstVkInceptionNet * net,
+    const guint8 *const *const *frames, const gint *const *strides,
+    float *const *outputs, GError ** error)
+{
+  Io *in = &g_array_index (net->inputs, Io, 0);
+
+  if (!net->has_frames) {
+    g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_FAILED,
+        "no frame format set (gst_vk_inception_net_set_frame_format)");
+    return FALSE;
+  }
+  vki_frame_pack (&net->frame_layout, net->frame_upload.mapped,
+      (guint) in->shape.dims[0], frames, strides);
+  if (!vki_buffer_flush (&net->frame_upload, net->dev, error)
+      || !submit (net, net->cmd, error))
+    return FALSE;
+  for (guint i = 0; i < net->outputs->len; i++) {
+    Io *io = &g_array_index (net->outputs, Io, i);
+    memcpy (outputs[i], (guint8 *) net->readback.mapped + io->staging_off,
+        io->bytes);
+  }
   return TRUE;
 }

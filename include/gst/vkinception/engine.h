@@ -211,6 +211,86 @@ const GstVkInceptionLayer *gst_vk_inception_net_get_layers (GstVkInceptionNet *
 gboolean gst_vk_inception_net_profile (GstVkInceptionNet * net,
     double *layer_ms, double *total_ms, GError ** error);
 
+/* ------------------------------------------------------------ video frames */
+
+/* Raw video layouts the engine converts on the device. */
+typedef enum {
+  GST_VK_INCEPTION_PIXEL_RGB,
+  GST_VK_INCEPTION_PIXEL_BGR,
+  GST_VK_INCEPTION_PIXEL_RGBA,
+  GST_VK_INCEPTION_PIXEL_BGRA,
+  GST_VK_INCEPTION_PIXEL_RGBX,
+  GST_VK_INCEPTION_PIXEL_BGRX,
+  GST_VK_INCEPTION_PIXEL_XRGB,
+  GST_VK_INCEPTION_PIXEL_XBGR,
+  GST_VK_INCEPTION_PIXEL_ARGB,
+  GST_VK_INCEPTION_PIXEL_ABGR,
+  GST_VK_INCEPTION_PIXEL_I420,
+  GST_VK_INCEPTION_PIXEL_NV12,
+  GST_VK_INCEPTION_PIXEL_GRAY8,
+} GstVkInceptionPixelFormat;
+
+typedef struct {
+  GstVkInceptionPixelFormat format;
+  guint width, height;
+  /* YUV formats: the luma coefficients of the colour matrix (BT.601:
+   * 0.299/0.114, BT.709: 0.2126/0.0722) and whether the values use the full
+   * 0-255 range rather than 16-235/240. */
+  double kr, kb;
+  gboolean full_range;
+} GstVkInceptionFrameFormat;
+
+typedef enum {
+  GST_VK_INCEPTION_RESIZE_STRETCH,      /* fill the input, ignore aspect */
+  GST_VK_INCEPTION_RESIZE_CENTER_CROP,  /* keep aspect, crop the sides */
+  GST_VK_INCEPTION_RESIZE_LETTERBOX,    /* keep aspect, pad with the mean */
+} GstVkInceptionResizeMode;
+
+/* How pixels become network input: value = (pixel - mean) / std, with
+ * pixel in 0..255 and mean/std given in the network's channel order. */
+typedef struct {
+  gboolean bgr;                 /* the network's channel 0 is blue */
+  float mean[3];
+  float std[3];
+  GstVkInceptionResizeMode resize;
+} GstVkInceptionPreprocess;
+
+/**
+ * gst_vk_inception_model_get_preprocess:
+ * Fills @pre with what the model expects: the "vkinception.channel_order"
+ * ("RGB"/"BGR"), "vkinception.mean" and "vkinception.std" (three numbers
+ * each, 0-255 scale, network channel order) metadata where present, else the
+ * convention recognised from the model: Caffe/BVLC (input "data_0": BGR,
+ * mean 103.939,116.779,123.68, std 1) or torchvision (RGB, ImageNet mean and
+ * std). The resize mode is left as STRETCH.
+ */
+gboolean gst_vk_inception_model_get_preprocess (GstVkInceptionModel * model,
+    GstVkInceptionPreprocess * pre, GError ** error);
+
+/**
+ * gst_vk_inception_net_set_frame_format:
+ * Makes input 0 (NCHW, 1 or 3 channels) come from raw video frames: one
+ * shader converts, resizes and normalises them on the device, ahead of the
+ * network in the same command buffer. Call once per format (per caps); the
+ * command buffer is recorded again here, never per frame.
+ */
+gboolean gst_vk_inception_net_set_frame_format (GstVkInceptionNet * net,
+    const GstVkInceptionFrameFormat * format,
+    const GstVkInceptionPreprocess * pre, GError ** error);
+
+/**
+ * gst_vk_inception_net_run_frames:
+ * @frames: one entry per batch item (the input's first dimension); each is
+ *   an array of plane pointers (1 or 2 or 3 planes, by format)
+ * @strides: per frame, the byte stride of each plane
+ *
+ * Uploads the planes (only the visible rows and bytes of each), runs the
+ * network and writes the outputs.
+ */
+gboolean gst_vk_inception_net_run_frames (GstVkInceptionNet * net,
+    const guint8 *const *const *frames, const gint *const *strides,
+    float *const *outputs, GError ** error);
+
 G_END_DECLS
 
 #endif /* GST_VK_INCEPTION_ENGINE_H */

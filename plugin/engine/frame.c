@@ -1,0 +1,200 @@
+#include "frame.h"
+#include "shaders.h"
+
+#include <string.h>
+
+/* The largest frame side accepted: far above any video, and small enough
+ * that byte offsets stay within 32 bits. */
+#define MAX_FRAME_SIDE 16384
+#define PIXEL_MAX 255.0f
+
+typedef struct
+{
+  guint kind;                   /* KIND in preprocess.comp */
+  guint bpp;
+  guint r, g, b;                /* byte positions in a packed pixel */
+} FormatInfo;
+
+enum
+{ KIND_PACKED, KIND_I420, KIND_NV12, KIND_GRAY8 };
+
+static gboolean
+format_info (GstVkInceptionPixelFormat f, FormatInfo * info)
+{
+  static const FormatInfo table[] = {
+    [GST_VK_INCEPTION_PIXEL_RGB] = {KIND_PACKED, 3, 0, 1, 2},
+    [GST_VK_INCEPTION_PIXEL_BGR] = {KIND_PACKED, 3, 2, 1, 0},
+    [GST_VK_INCEPTION_PIXEL_RGBA] = {KIND_PACKED, 4, 0, 1, 2},
+    [GST_VK_INCEPTION_PIXEL_BGRA] = {KIND_PACKED, 4, 2, 1, 0},
+    [GST_VK_INCEPTION_PIXEL_RGBX] = {KIND_PACKED, 4, 0, 1, 2},
+    [GST_VK_INCEPTION_PIXEL_BGRX] = {KIND_PACKED, 4, 2, 1, 0},
+    [GST_VK_INCEPTION_PIXEL_XRGB] = {KIND_PACKED, 4, 1, 2, 3},
+    [GST_VK_INCEPTION_PIXEL_XBGR] = {KIND_PACKED, 4, 3, 2, 1},
+    [GST_VK_INCEPTION_PIXEL_ARGB] = {KIND_PACKED, 4, 1, 2, 3},
+    [GST_VK_INCEPTION_PIXEL_ABGR] = {KIND_PACKED, 4, 3, 2, 1},
+    [GST_VK_INCEPTION_PIXEL_I420] = {KIND_I420, 1, 0, 0, 0},
+    [GST_VK_INCEPTION_PIXEL_NV12] = {KIND_NV12, 1, 0, 0, 0},
+    [GST_VK_INCEPTION_PIXEL_GRAY8] = {KIND_GRAY8, 1, 0, 0, 0},
+  };
+  if ((guint) f >= G_N_ELEMENTS (table))
+    return FALSE;
+  *info = table[f];
+  return TRUE;
+}
+
+gboolean
+vki_frame_layout_init (VkiFrameLayout * l,
+    const GstVkInceptionFrameFormat * format, GError ** error)
+{
+  FormatInfo info;
+  gsize w = format->width, h = format->height;
+  gsize cw = (w + 1) / 2, ch = (h + 1) / 2;
+  gsize off = 0;
+
+  memset (l, 0, sizeof (*l));
+  l->format = *format;
+  if (!format_info (format->format, &info)) {
+    g_set_error (error, GST_VK_INCEPTION_ERROR,
+        GST_VK_INCEPTION_ERROR_UNSUPPORTED, "unknown pixel format %d",
+        format->format);
+    return FALSE;
+  }
+  if (w < 1 || h < 1 || w > MAX_FRAME_SIDE || h > MAX_FRAME_SIDE) {
+    g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_SHAPE,
+        "frame size %ux%u is outside 1x1 to %ux%u", format->width,
+        format->height, MAX_FRAME_SIDE, MAX_FRAME_SIDE);
+    return FALSE;
+  }
+  if (info.kind != KIND_PACKED && info.kind != KIND_GRAY8
+      && (!(format->kr > 0 && format->kb > 0 && format->kr + format->kb < 1))) {
+    g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_FAILED,
+        "invalid YUV matrix Kr=%g Kb=%g", format->kr, format->kb);
+    return FALSE;
+  }
+
+  switch (info.kind) {
+    case KIND_PACKED:
+      l->n_planes = 1;
+      l->row_bytes[0] = w * info.bpp;
+      l->rows[0] = h;
+      break;
+    case KIND_GRAY8:
+      l->n_planes = 1;
+      l->row_bytes[0] = w;
+      l->rows[0] = h;
+      break;
+    case KIND_I420:
+      l->n_planes = 3;
+      l->row_bytes[0] = w;
+      l->rows[0] = h;
+      l->row_bytes[1] = l->row_bytes[2] = cw;
+      l->rows[1] = l->rows[2] = ch;
+      break;
+    case KIND_NV12:
+      l->n_planes = 2;
+      l->row_bytes[0] = w;
+      l->rows[0] = h;
+      l->row_bytes[1] = 2 * cw;
+      l->rows[1] = ch;
+      break;
+  }
+  for (guint p = 0; p < l->n_planes; p++) {
+    l->stride[p] = (l->row_bytes[p] + 3) & ~(gsize) 3;
+    l->offset[p] = off;
+    off += l->stride[p] * l->rows[p];
+  }
+  l->frame_bytes = (off + 15) & ~(gsize) 15;
+  return TRUE;
+}
+
+static guint32
+fbits (float f)
+{
+  guint32 u;
+  memcpy (&u, &f, sizeof (u));
+  return u;
+}
+
+void
+vki_frame_describe (const VkiFrameLayout * l,
+    const GstVkInceptionPreprocess * pre, const GstVkInceptionShape * dst,
+    guint32 out_off, VkiOpDesc * desc)
+{
+  FormatInfo info = { 0 };
+  double sw = l->format.width, sh = l->format.height;
+  double dw = dst->dims[3], dh = dst->dims[2];
+  double sx, sy, ox = 0, oy = 0, scale;
+  guint32 box[4] = { 0, 0, (guint32) dw, (guint32) dh };
+  float s[3], b[3];
+
+  format_info (l->format.format, &info);
+  switch (pre->resize) {
+    case GST_VK_INCEPTION_RESIZE_CENTER_CROP:
+      /* The largest centred source region with the input's aspect. */
+      scale = MIN (sw / dw, sh / dh);
+      sx = sy = scale;
+      ox = (sw - dw * scale) / 2;
+      oy = (sh - dh * scale) / 2;
+      break;
+    case GST_VK_INCEPTION_RESIZE_LETTERBOX:{
+      double cw, ch;
+      scale = MAX (sw / dw, sh / dh);
+      sx = sy = scale;
+      cw = MIN (dw, MAX (1.0, sw / scale + 0.5));
+      ch = MIN (dh, MAX (1.0, sh / scale + 0.5));
+      box[0] = (guint32) ((dw - (guint32) cw) / 2);
+      box[1] = (guint32) ((dh - (guint32) ch) / 2);
+      box[2] = box[0] + (guint32) cw;
+      box[3] = box[1] + (guint32) ch;
+      break;
+    }
+    default:
+      sx = sw / dw;
+      sy = sh / dh;
+      break;
+  }
+  for (guint c = 0; c < 3; c++) {
+    s[c] = 1.0f / pre->std[c];
+    b[c] = -pre->mean[c] / pre->std[c];
+  }
+  {
+    guint32 spec[] = { info.kind, info.bpp, info.r, info.g, info.b,
+      l->format.width, l->format.height, l->offset[0], l->offset[1],
+      l->offset[2], l->stride[0], l->stride[1], l->stride[2], l->frame_bytes,
+      dst->dims[0], dst->dims[1], dst->dims[2], dst->dims[3], out_off,
+      dst->dims[1] * dst->dims[2] * dst->dims[3], fbits (sx), fbits (sy),
+      fbits (ox), fbits (oy), box[0], box[1], box[2], box[3], fbits (s[0]),
+      fbits (s[1]), fbits (s[2]), fbits (b[0]), fbits (b[1]), fbits (b[2]),
+      pre->bgr, fbits (l->format.kr), fbits (l->format.kb),
+      l->format.full_range
+    };
+    memset (desc, 0, sizeof (*desc));
+    memcpy (desc->spec, spec, sizeof (spec));
+    desc->n_spec = G_N_ELEMENTS (spec);
+  }
+  desc->shader = &vki_shader_preprocess;
+  desc->global[0] = dst->dims[3];
+  desc->global[1] = dst->dims[2];
+  desc->global[2] = dst->dims[0];
+  desc->dims = 2;
+}
+
+void
+vki_frame_pack (const VkiFrameLayout * l, guint8 * dst, guint n,
+    const guint8 *const *const *frames, const gint *const *strides)
+{
+  for (guint f = 0; f < n; f++) {
+    guint8 *base = dst + f * l->frame_bytes;
+    for (guint p = 0; p < l->n_planes; p++) {
+      const guint8 *src = frames[f][p];
+      guint8 *out = base + l->offset[p];
+      if ((gsize) strides[f][p] == l->stride[p]) {
+        memcpy (out, src, l->stride[p] * (l->rows[p] - 1) + l->row_bytes[p]);
+        continue;
+      }
+      for (gsize r = 0; r < l->rows[p]; r++)
+        memcpy (out + r * l->stride[p], src + r * strides[f][p],
+            l->row_bytes[p]);
+    }
+  }
+}

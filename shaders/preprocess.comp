@@ -1,0 +1,131 @@
+#version 450
+// Raw video frame -> network input: colour conversion (packed RGB family,
+// I420, NV12, GRAY8), bilinear resize (stretch, centre crop or letterbox:
+// a dst->src affine map and the dst box the picture covers), channel order
+// and normalisation. One invocation writes one pixel of every channel.
+// The frames are bytes in binding 2, packed one after the other.
+#include "common.glsl"
+
+layout(std430, binding = 2) readonly buffer Frames { uint frame[]; };
+
+layout(constant_id = 0) const uint KIND = 0;      // 0 packed, 1 I420, 2 NV12, 3 GRAY8
+layout(constant_id = 1) const uint BPP = 3;
+layout(constant_id = 2) const uint R_POS = 0;
+layout(constant_id = 3) const uint G_POS = 1;
+layout(constant_id = 4) const uint B_POS = 2;
+layout(constant_id = 5) const uint SRC_W = 1;
+layout(constant_id = 6) const uint SRC_H = 1;
+layout(constant_id = 7) const uint PLANE0 = 0;    // byte offsets in a frame
+layout(constant_id = 8) const uint PLANE1 = 0;
+layout(constant_id = 9) const uint PLANE2 = 0;
+layout(constant_id = 10) const uint STRIDE0 = 0;  // bytes per row
+layout(constant_id = 11) const uint STRIDE1 = 0;
+layout(constant_id = 12) const uint STRIDE2 = 0;
+layout(constant_id = 13) const uint FRAME_BYTES = 0;
+layout(constant_id = 14) const uint N = 1;
+layout(constant_id = 15) const uint C = 3;
+layout(constant_id = 16) const uint DST_H = 1;
+layout(constant_id = 17) const uint DST_W = 1;
+layout(constant_id = 18) const uint OUT_OFF = 0;
+layout(constant_id = 19) const uint OUT_BSTRIDE = 0;
+layout(constant_id = 20) const float MAP_SX = 1.0;
+layout(constant_id = 21) const float MAP_SY = 1.0;
+layout(constant_id = 22) const float MAP_OX = 0.0;
+layout(constant_id = 23) const float MAP_OY = 0.0;
+layout(constant_id = 24) const uint BOX_X0 = 0;
+layout(constant_id = 25) const uint BOX_Y0 = 0;
+layout(constant_id = 26) const uint BOX_X1 = 1;
+layout(constant_id = 27) const uint BOX_Y1 = 1;
+layout(constant_id = 28) const float SCALE0 = 1.0;
+layout(constant_id = 29) const float SCALE1 = 1.0;
+layout(constant_id = 30) const float SCALE2 = 1.0;
+layout(constant_id = 31) const float BIAS0 = 0.0;
+layout(constant_id = 32) const float BIAS1 = 0.0;
+layout(constant_id = 33) const float BIAS2 = 0.0;
+layout(constant_id = 34) const uint BGR = 0;
+layout(constant_id = 35) const float KR = 0.299;
+layout(constant_id = 36) const float KB = 0.114;
+layout(constant_id = 37) const uint FULL_RANGE = 0;
+
+float byte_at(uint addr)
+{
+  return float((frame[addr >> 2] >> ((addr & 3u) * 8u)) & 0xffu);
+}
+
+vec3 yuv_to_rgb(float y, float u, float v)
+{
+  float yy, uu, vv;
+  if (FULL_RANGE != 0) {
+    yy = y / 255.0;
+    uu = (u - 128.0) / 255.0;
+    vv = (v - 128.0) / 255.0;
+  } else {
+    yy = (y - 16.0) / 219.0;
+    uu = (u - 128.0) / 224.0;
+    vv = (v - 128.0) / 224.0;
+  }
+  float r = yy + 2.0 * (1.0 - KR) * vv;
+  float b = yy + 2.0 * (1.0 - KB) * uu;
+  float g = (yy - KR * r - KB * b) / (1.0 - KR - KB);
+  return clamp(vec3(r, g, b) * 255.0, 0.0, 255.0);
+}
+
+vec3 pixel(uint base, uint x, uint y)
+{
+  if (KIND == 0) {
+    uint p = base + PLANE0 + y * STRIDE0 + x * BPP;
+    return vec3(byte_at(p + R_POS), byte_at(p + G_POS), byte_at(p + B_POS));
+  }
+  float luma = byte_at(base + PLANE0 + y * STRIDE0 + x);
+  if (KIND == 3)
+    return vec3(luma);
+  float u, v;
+  if (KIND == 1) {
+    u = byte_at(base + PLANE1 + (y / 2u) * STRIDE1 + x / 2u);
+    v = byte_at(base + PLANE2 + (y / 2u) * STRIDE2 + x / 2u);
+  } else {
+    uint p = base + PLANE1 + (y / 2u) * STRIDE1 + (x / 2u) * 2u;
+    u = byte_at(p);
+    v = byte_at(p + 1u);
+  }
+  return yuv_to_rgb(luma, u, v);
+}
+
+void main()
+{
+  uint x = gl_GlobalInvocationID.x;
+  uint y = gl_GlobalInvocationID.y;
+  uint n = gl_GlobalInvocationID.z;
+  if (x >= DST_W || y >= DST_H || n >= N)
+    return;
+
+  uint out_base = OUT_OFF + n * OUT_BSTRIDE + y * DST_W + x;
+  const uint PLANE = DST_H * DST_W;
+  if (x < BOX_X0 || x >= BOX_X1 || y < BOX_Y0 || y >= BOX_Y1) {
+    // Letterbox bars hold the mean: 0 after normalisation.
+    for (uint c = 0; c < C; c++)
+      act[out_base + c * PLANE] = 0.0;
+    return;
+  }
+
+  // Pixel centres aligned: dst centre x + 0.5 maps to src centre u + 0.5.
+  float u = clamp(MAP_OX + (float(x - BOX_X0) + 0.5) * MAP_SX - 0.5, 0.0, float(SRC_W - 1));
+  float v = clamp(MAP_OY + (float(y - BOX_Y0) + 0.5) * MAP_SY - 0.5, 0.0, float(SRC_H - 1));
+  uint x0 = uint(u), y0 = uint(v);
+  uint x1 = min(x0 + 1u, SRC_W - 1u), y1 = min(y0 + 1u, SRC_H - 1u);
+  float wx = u - float(x0), wy = v - float(y0);
+
+  uint base = n * FRAME_BYTES;
+  vec3 top = mix(pixel(base, x0, y0), pixel(base, x1, y0), wx);
+  vec3 bottom = mix(pixel(base, x0, y1), pixel(base, x1, y1), wx);
+  vec3 rgb = mix(top, bottom, wy);
+
+  if (C == 1) {
+    act[out_base] = dot(rgb, vec3(0.299, 0.587, 0.114)) * SCALE0 + BIAS0;
+    return;
+  }
+  vec3 ordered = BGR != 0 ? rgb.bgr : rgb;
+  act[out_base] = ordered.x * SCALE0 + BIAS0;
+  act[out_base + PLANE] = ordered.y * SCALE1 + BIAS1;
+  act[out_base + 2u * PLANE] = ordered.z * SCALE2 + BIAS2;
+}
