@@ -340,11 +340,18 @@ tensor_from_proto (LoadCtx * ctx, const Onnx__TensorProto * tp,
     case ONNX__TENSOR_PROTO__DATA_TYPE__INT64:
       elem_size = 8;
       break;
+    case ONNX__TENSOR_PROTO__DATA_TYPE__INT32:
+      elem_size = 4;
+      break;
+    case ONNX__TENSOR_PROTO__DATA_TYPE__BOOL:
+      /* One byte each in raw_data; int32_data otherwise. */
+      elem_size = 1;
+      break;
     default:
       g_set_error (error, GST_VK_INCEPTION_ERROR,
           GST_VK_INCEPTION_ERROR_UNSUPPORTED,
-          "%s: %s has ONNX data type %d; only float32 and int64 constants "
-          "are supported", ctx->m->name, what, tp->data_type);
+          "%s: %s has ONNX data type %d; only float32, int64, int32 and "
+          "bool constants are supported", ctx->m->name, what, tp->data_type);
       goto out;
   }
   numel = vki_shape_numel (&shape, VKI_MAX_TENSOR_BYTES / elem_size);
@@ -370,7 +377,18 @@ tensor_from_proto (LoadCtx * ctx, const Onnx__TensorProto * tp,
       goto out;
     }
   } else {
-    gsize have = elem_size == 4 ? tp->n_float_data : tp->n_int64_data;
+    gsize have;
+    switch (tp->data_type) {
+      case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT:
+        have = tp->n_float_data;
+        break;
+      case ONNX__TENSOR_PROTO__DATA_TYPE__INT64:
+        have = tp->n_int64_data;
+        break;
+      default:
+        have = tp->n_int32_data;
+        break;
+    }
     if ((gint64) have != numel) {
       g_set_error (error, GST_VK_INCEPTION_ERROR,
           GST_VK_INCEPTION_ERROR_INVALID_MODEL,
@@ -391,7 +409,7 @@ tensor_from_proto (LoadCtx * ctx, const Onnx__TensorProto * tp,
   t = tensor_new (ctx, name, &idx);
   t->shape = shape;
   t->is_const = TRUE;
-  if (elem_size == 4) {
+  if (tp->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT) {
     t->data = g_new (float, MAX (numel, 1));
     /* raw_data is little-endian, as is every host we build for. */
     memcpy (t->data, tp->has_raw_data ? (const void *) tp->raw_data.data
@@ -405,9 +423,24 @@ tensor_from_proto (LoadCtx * ctx, const Onnx__TensorProto * tp,
       }
     }
   } else {
+    /* Integer and bool constants are kept as int64 (shapes, flags). */
     t->idata = g_new (gint64, MAX (numel, 1));
-    memcpy (t->idata, tp->has_raw_data ? (const void *) tp->raw_data.data
-        : (const void *) tp->int64_data, bytes);
+    for (gint64 i = 0; i < numel; i++) {
+      if (tp->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__INT64) {
+        if (tp->has_raw_data)
+          memcpy (&t->idata[i], tp->raw_data.data + 8 * i, 8);
+        else
+          t->idata[i] = tp->int64_data[i];
+      } else if (!tp->has_raw_data) {
+        t->idata[i] = tp->int32_data[i];
+      } else if (elem_size == 4) {
+        gint32 v;
+        memcpy (&v, tp->raw_data.data + 4 * i, 4);
+        t->idata[i] = v;
+      } else {
+        t->idata[i] = tp->raw_data.data[i] != 0;
+      }
+    }
   }
   ok = TRUE;
 out:

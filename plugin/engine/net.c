@@ -106,6 +106,14 @@ check_input_shape (GstVkInceptionModel * m, guint i,
   const gchar *name = gst_vk_inception_model_get_input (m, i, &declared);
   gchar buf[128];
 
+  if (s->rank >= 1 && s->rank <= GST_VK_INCEPTION_MAX_RANK
+      && vki_shape_numel (s, G_MAXINT32) == 0) {
+    g_set_error (error, GST_VK_INCEPTION_ERROR,
+        GST_VK_INCEPTION_ERROR_UNSUPPORTED,
+        "%s: input '%s': shape %s is empty; empty tensors are not supported",
+        m->name, name, vki_shape_to_string (s, buf, sizeof (buf)));
+    return FALSE;
+  }
   if (s->rank < 1 || s->rank > GST_VK_INCEPTION_MAX_RANK
       || vki_shape_numel (s, G_MAXINT32) <= 0) {
     g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_SHAPE,

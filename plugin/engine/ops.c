@@ -345,8 +345,9 @@ vki_op_infer (GstVkInceptionModel * m, VkiNode * node,
     return FALSE;
   }
   if (vki_shape_numel (&out, MAX_TENSOR_ELEMENTS) == 0) {
-    op_error (m, node, error, GST_VK_INCEPTION_ERROR_SHAPE,
-        "output %s is empty", vki_shape_to_string (&out, buf, sizeof (buf)));
+    op_error (m, node, error, GST_VK_INCEPTION_ERROR_UNSUPPORTED,
+        "output %s is empty; empty tensors are not supported",
+        vki_shape_to_string (&out, buf, sizeof (buf)));
     return FALSE;
   }
   shapes[node->output] = out;
