@@ -974,7 +974,8 @@ parse_node (LoadCtx * ctx, const Onnx__NodeProto * n, GError ** error)
   }
   for (guint i = 0; i < node->n_inputs; i++) {
     VkiTensor *t = vki_model_tensor (m, node->inputs[i]);
-    if (t->is_const) {
+    /* An Add's constant is a bias that graph.c merges into a MatMul. */
+    if (t->is_const && node->type != VKI_OP_ADD) {
       node_error (ctx, n, error, GST_VK_INCEPTION_ERROR_UNSUPPORTED,
           "constant '%s' as a data input is not supported", t->name);
       goto out;

@@ -1,0 +1,233 @@
+/* Device selection, wrapping a device made elsewhere, the pipeline cache. */
+#include "test-common.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+static void
+test_list (void)
+{
+  GError *error = NULL;
+  gchar **list = gst_vk_inception_device_list (&error);
+  g_assert_no_error (error);
+  g_assert_nonnull (list);
+  g_assert_cmpuint (g_strv_length (list), >=, 1);
+  g_assert_true (g_str_has_prefix (list[0], "0: "));
+  g_strfreev (list);
+}
+
+static void
+test_select (void)
+{
+  GError *error = NULL;
+  GstVkInceptionDevice *any = vki_test_device (), *dev;
+  gchar *name = g_ascii_strdown (gst_vk_inception_device_get_name (any), -1);
+  gchar *word = g_strndup (name, 4);
+
+  dev = gst_vk_inception_device_new ("0", &error);
+  g_assert_no_error (error);
+  gst_vk_inception_device_unref (dev);
+
+  /* A case-insensitive substring of the name. */
+  dev = gst_vk_inception_device_new (word, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (gst_vk_inception_device_get_name (dev), ==,
+      gst_vk_inception_device_get_name (any));
+  gst_vk_inception_device_unref (dev);
+
+  dev = gst_vk_inception_device_new ("99", &error);
+  g_assert_null (dev);
+  g_assert_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_NO_DEVICE);
+  g_assert_nonnull (strstr (error->message, "index 99"));
+  g_clear_error (&error);
+
+  dev = gst_vk_inception_device_new ("no such gpu", &error);
+  g_assert_null (dev);
+  g_assert_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_NO_DEVICE);
+  g_assert_nonnull (strstr (error->message, "no such gpu"));
+  g_clear_error (&error);
+  g_free (word);
+  g_free (name);
+}
+
+static void
+test_env_selector (void)
+{
+  GError *error = NULL;
+  GstVkInceptionDevice *dev;
+
+  g_setenv ("VKINCEPTION_DEVICE", "no such gpu", TRUE);
+  dev = gst_vk_inception_device_new (NULL, &error);
+  g_unsetenv ("VKINCEPTION_DEVICE");
+  g_assert_null (dev);
+  g_assert_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_NO_DEVICE);
+  g_clear_error (&error);
+}
+
+/* A 1x1 convolution with weights 2 and bias 1: y = 2x + 1. */
+static VkiTestModel *
+affine_model (void)
+{
+  VkiTestModel *tm = vki_test_model_new (12);
+  gint64 x[] = { 1, 1, 3, 3 }, w[] = { 1, 1, 1, 1 }, b[] = { 1 };
+  float wv[] = { 2 }, bv[] = { 1 };
+  vki_test_model_input (tm, "x", 4, x);
+  vki_test_model_initializer (tm, "w", 4, w, wv);
+  vki_test_model_initializer (tm, "b", 1, b, bv);
+  vki_test_model_node (tm, "Conv", "x,w,b", "y");
+  vki_test_model_output (tm, "y");
+  return tm;
+}
+
+static void
+check_affine (GstVkInceptionDevice * dev)
+{
+  VkiTestModel *tm = affine_model ();
+  gsize size;
+  guint8 *data = vki_test_model_pack (tm, &size);
+  GError *error = NULL;
+  GstVkInceptionModel *m =
+      gst_vk_inception_model_new_from_data (data, size, "affine.onnx", NULL, 0,
+      &error);
+  GstVkInceptionNet *net;
+  float in[9], out[9];
+  const float *ins[] = { in };
+  float *outs[] = { out };
+
+  g_assert_no_error (error);
+  net = gst_vk_inception_net_new (m, dev, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 9; i++)
+    in[i] = (float) i - 4;
+  g_assert_true (gst_vk_inception_net_run (net, ins, outs, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 9; i++)
+    g_assert_cmpfloat (out[i], ==, 2 * in[i] + 1);
+  gst_vk_inception_net_free (net);
+  gst_vk_inception_model_free (m);
+  g_free (data);
+  vki_test_model_free (tm);
+}
+
+/* The handles of another Vulkan user (a GstVulkanDevice, say) are used and
+ * left alone. */
+static void
+test_wrapped (void)
+{
+  VkApplicationInfo app = {
+    .sType = VK_STRUCTURE_TYPE_APPLICATION_INFO,
+    .apiVersion = VK_API_VERSION_1_1,
+  };
+  VkInstanceCreateInfo iinfo = {
+    .sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO,
+    .pApplicationInfo = &app,
+  };
+  VkInstance instance;
+  VkPhysicalDevice pd;
+  guint32 n = 1, family = 0, nq = 0;
+  VkQueueFamilyProperties q[16];
+  const float prio = 1.0f;
+  VkDeviceQueueCreateInfo qinfo = {
+    .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
+    .queueCount = 1,
+    .pQueuePriorities = &prio,
+  };
+  VkDeviceCreateInfo dinfo = {
+    .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
+    .queueCreateInfoCount = 1,
+    .pQueueCreateInfos = &qinfo,
+  };
+  VkDevice device;
+  VkQueue queue;
+  GstVkInceptionDevice *dev;
+  GError *error = NULL;
+
+  g_assert_cmpint (vkCreateInstance (&iinfo, NULL, &instance), ==, VK_SUCCESS);
+  g_assert_cmpint (vkEnumeratePhysicalDevices (instance, &n, &pd), >=,
+      VK_SUCCESS);
+  g_assert_cmpuint (n, ==, 1);
+  nq = G_N_ELEMENTS (q);
+  vkGetPhysicalDeviceQueueFamilyProperties (pd, &nq, q);
+  while (family < nq && !(q[family].queueFlags & VK_QUEUE_COMPUTE_BIT))
+    family++;
+  g_assert_cmpuint (family, <, nq);
+  qinfo.queueFamilyIndex = family;
+  g_assert_cmpint (vkCreateDevice (pd, &dinfo, NULL, &device), ==, VK_SUCCESS);
+  vkGetDeviceQueue (device, family, 0, &queue);
+
+  dev = gst_vk_inception_device_new_wrapped (instance, pd, device, queue,
+      family, &error);
+  g_assert_no_error (error);
+  check_affine (dev);
+  gst_vk_inception_device_unref (dev);
+
+  /* Still ours, and still working. */
+  g_assert_cmpint (vkDeviceWaitIdle (device), ==, VK_SUCCESS);
+  vkDestroyDevice (device, NULL);
+  vkDestroyInstance (instance, NULL);
+
+  dev = gst_vk_inception_device_new_wrapped (NULL, NULL, NULL, NULL, 0, &error);
+  g_assert_null (dev);
+  g_assert_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_FAILED);
+  g_clear_error (&error);
+}
+
+static void
+test_pipeline_cache (void)
+{
+  gchar *dir = g_dir_make_tmp ("vkinception-cache-XXXXXX", NULL);
+  gchar *old = g_strdup (g_getenv ("VKINCEPTION_PIPELINE_CACHE"));
+  GError *error = NULL;
+  GstVkInceptionDevice *dev;
+  GDir *d;
+  const gchar *entry;
+  guint files = 0;
+
+  g_setenv ("VKINCEPTION_PIPELINE_CACHE", dir, TRUE);
+  dev = gst_vk_inception_device_new (NULL, &error);
+  g_assert_no_error (error);
+  check_affine (dev);
+  g_assert_cmpuint (gst_vk_inception_device_get_validation_messages (dev), ==,
+      0);
+  gst_vk_inception_device_unref (dev);
+
+  d = g_dir_open (dir, 0, NULL);
+  while ((entry = g_dir_read_name (d))) {
+    gchar *path = g_build_filename (dir, entry, NULL);
+    GStatBuf st;
+    g_assert_cmpint (g_stat (path, &st), ==, 0);
+    g_assert_cmpint (st.st_size, >, 0);
+    files++;
+
+    /* A corrupt cache is ignored, not trusted. */
+    g_assert_true (g_file_set_contents (path, "garbage", -1, NULL));
+    dev = gst_vk_inception_device_new (NULL, &error);
+    g_assert_no_error (error);
+    check_affine (dev);
+    gst_vk_inception_device_unref (dev);
+    g_unlink (path);
+    g_free (path);
+  }
+  g_dir_close (d);
+  g_assert_cmpuint (files, ==, 1);
+
+  if (old)
+    g_setenv ("VKINCEPTION_PIPELINE_CACHE", old, TRUE);
+  else
+    g_unsetenv ("VKINCEPTION_PIPELINE_CACHE");
+  g_rmdir (dir);
+  g_free (dir);
+  g_free (old);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/device/list", test_list);
+  g_test_add_func ("/device/select", test_select);
+  g_test_add_func ("/device/env-selector", test_env_selector);
+  g_test_add_func ("/device/wrapped", test_wrapped);
+  g_test_add_func ("/device/pipeline-cache", test_pipeline_cache);
+  return g_test_run ();
+}

@@ -1,0 +1,338 @@
+/* Raw video frames -> network input on the device, against a C reference
+ * written from the formats' definitions (BT.601/709 matrices, 4:2:0
+ * subsampling) and a plain bilinear resize. */
+#include "test-common.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct
+{
+  GstVkInceptionPixelFormat format;
+  const gchar *name;
+  guint bpp;                    /* packed: bytes per pixel */
+  gint r, g, b;                 /* packed: byte of each channel */
+} Format;
+
+static const Format formats[] = {
+  {GST_VK_INCEPTION_PIXEL_RGB, "RGB", 3, 0, 1, 2},
+  {GST_VK_INCEPTION_PIXEL_BGR, "BGR", 3, 2, 1, 0},
+  {GST_VK_INCEPTION_PIXEL_RGBA, "RGBA", 4, 0, 1, 2},
+  {GST_VK_INCEPTION_PIXEL_BGRA, "BGRA", 4, 2, 1, 0},
+  {GST_VK_INCEPTION_PIXEL_RGBX, "RGBx", 4, 0, 1, 2},
+  {GST_VK_INCEPTION_PIXEL_BGRX, "BGRx", 4, 2, 1, 0},
+  {GST_VK_INCEPTION_PIXEL_XRGB, "xRGB", 4, 1, 2, 3},
+  {GST_VK_INCEPTION_PIXEL_XBGR, "xBGR", 4, 3, 2, 1},
+  {GST_VK_INCEPTION_PIXEL_ARGB, "ARGB", 4, 1, 2, 3},
+  {GST_VK_INCEPTION_PIXEL_ABGR, "ABGR", 4, 3, 2, 1},
+  {GST_VK_INCEPTION_PIXEL_I420, "I420", 0, 0, 0, 0},
+  {GST_VK_INCEPTION_PIXEL_NV12, "NV12", 0, 0, 0, 0},
+  {GST_VK_INCEPTION_PIXEL_GRAY8, "GRAY8", 0, 0, 0, 0},
+};
+
+/* A frame in memory as a video library would hand it over: planes with
+ * padded strides. */
+typedef struct
+{
+  guint8 *planes[3];
+  gint strides[3];
+  guint n_planes;
+} Frame;
+
+static void
+frame_init (Frame * f, const Format * fmt, guint w, guint h, guint32 seed)
+{
+  GRand *r = g_rand_new_with_seed (seed);
+  guint cw = (w + 1) / 2, ch = (h + 1) / 2;
+  guint rows[3], bytes[3];
+
+  memset (f, 0, sizeof (*f));
+  if (fmt->bpp) {
+    f->n_planes = 1;
+    bytes[0] = w * fmt->bpp;
+    rows[0] = h;
+  } else if (fmt->format == GST_VK_INCEPTION_PIXEL_I420) {
+    f->n_planes = 3;
+    bytes[0] = w;
+    rows[0] = h;
+    bytes[1] = bytes[2] = cw;
+    rows[1] = rows[2] = ch;
+  } else if (fmt->format == GST_VK_INCEPTION_PIXEL_NV12) {
+    f->n_planes = 2;
+    bytes[0] = w;
+    rows[0] = h;
+    bytes[1] = 2 * cw;
+    rows[1] = ch;
+  } else {
+    f->n_planes = 1;
+    bytes[0] = w;
+    rows[0] = h;
+  }
+  for (guint p = 0; p < f->n_planes; p++) {
+    /* Odd padding: the upload must honour the stride. */
+    f->strides[p] = bytes[p] + 7;
+    f->planes[p] = g_malloc (f->strides[p] * rows[p]);
+    for (guint i = 0; i < f->strides[p] * rows[p]; i++)
+      f->planes[p][i] = (guint8) g_rand_int_range (r, 0, 256);
+  }
+  g_rand_free (r);
+}
+
+static void
+frame_clear (Frame * f)
+{
+  for (guint p = 0; p < f->n_planes; p++)
+    g_free (f->planes[p]);
+}
+
+/* The RGB value (0..255) of source pixel (x, y). */
+static void
+ref_pixel (const Format * fmt, const Frame * f,
+    const GstVkInceptionFrameFormat * ff, guint x, guint y, double rgb[3])
+{
+  double Y, U, V, kr = ff->kr, kb = ff->kb;
+  if (fmt->bpp) {
+    const guint8 *p = f->planes[0] + y * f->strides[0] + x * fmt->bpp;
+    rgb[0] = p[fmt->r];
+    rgb[1] = p[fmt->g];
+    rgb[2] = p[fmt->b];
+    return;
+  }
+  Y = f->planes[0][y * f->strides[0] + x];
+  if (fmt->format == GST_VK_INCEPTION_PIXEL_GRAY8) {
+    rgb[0] = rgb[1] = rgb[2] = Y;
+    return;
+  }
+  if (fmt->format == GST_VK_INCEPTION_PIXEL_I420) {
+    U = f->planes[1][(y / 2) * f->strides[1] + x / 2];
+    V = f->planes[2][(y / 2) * f->strides[2] + x / 2];
+  } else {
+    U = f->planes[1][(y / 2) * f->strides[1] + (x / 2) * 2];
+    V = f->planes[1][(y / 2) * f->strides[1] + (x / 2) * 2 + 1];
+  }
+  if (ff->full_range) {
+    Y /= 255;
+    U = (U - 128) / 255;
+    V = (V - 128) / 255;
+  } else {
+    Y = (Y - 16) / 219;
+    U = (U - 128) / 224;
+    V = (V - 128) / 224;
+  }
+  /* E'R = Y + 2(1-Kr)V, E'B = Y + 2(1-Kb)U, Y = Kr R + (1-Kr-Kb) G + Kb B */
+  rgb[0] = Y + 2 * (1 - kr) * V;
+  rgb[2] = Y + 2 * (1 - kb) * U;
+  rgb[1] = (Y - kr * rgb[0] - kb * rgb[2]) / (1 - kr - kb);
+  for (guint c = 0; c < 3; c++)
+    rgb[c] = CLAMP (rgb[c] * 255, 0, 255);
+}
+
+/* Reference preprocessing of one frame into a CxHxW tensor. */
+static void
+ref_preprocess (const Format * fmt, const Frame * f,
+    const GstVkInceptionFrameFormat * ff, const GstVkInceptionPreprocess * pre,
+    guint C, guint H, guint W, double *out)
+{
+  double sw = ff->width, sh = ff->height, sx, sy, ox = 0, oy = 0;
+  guint bx0 = 0, by0 = 0, bx1 = W, by1 = H;
+
+  if (pre->resize == GST_VK_INCEPTION_RESIZE_STRETCH) {
+    sx = sw / W;
+    sy = sh / H;
+  } else if (pre->resize == GST_VK_INCEPTION_RESIZE_CENTER_CROP) {
+    sx = sy = MIN (sw / W, sh / H);
+    ox = (sw - W * sx) / 2;
+    oy = (sh - H * sy) / 2;
+  } else {
+    guint cw, chh;
+    sx = sy = MAX (sw / W, sh / H);
+    cw = MIN (W, (guint) MAX (1.0, floor (sw / sx + 0.5)));
+    chh = MIN (H, (guint) MAX (1.0, floor (sh / sy + 0.5)));
+    bx0 = (W - cw) / 2;
+    by0 = (H - chh) / 2;
+    bx1 = bx0 + cw;
+    by1 = by0 + chh;
+  }
+
+  for (guint y = 0; y < H; y++) {
+    for (guint x = 0; x < W; x++) {
+      double rgb[3] = { 0 }, v[3];
+      gboolean inside = x >= bx0 && x < bx1 && y >= by0 && y < by1;
+      if (inside) {
+        double u = CLAMP (ox + (x - bx0 + 0.5) * sx - 0.5, 0, sw - 1);
+        double w = CLAMP (oy + (y - by0 + 0.5) * sy - 0.5, 0, sh - 1);
+        guint x0 = (guint) u, y0 = (guint) w;
+        guint x1 = MIN (x0 + 1, ff->width - 1), y1 = MIN (y0 + 1, ff->height - 1);
+        double fx = u - x0, fy = w - y0, p00[3], p10[3], p01[3], p11[3];
+        ref_pixel (fmt, f, ff, x0, y0, p00);
+        ref_pixel (fmt, f, ff, x1, y0, p10);
+        ref_pixel (fmt, f, ff, x0, y1, p01);
+        ref_pixel (fmt, f, ff, x1, y1, p11);
+        for (guint c = 0; c < 3; c++)
+          rgb[c] = (1 - fy) * ((1 - fx) * p00[c] + fx * p10[c])
+              + fy * ((1 - fx) * p01[c] + fx * p11[c]);
+      }
+      if (C == 1) {
+        double luma = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
+        out[y * W + x] = inside ? (luma - pre->mean[0]) / pre->std[0] : 0;
+        continue;
+      }
+      for (guint c = 0; c < 3; c++)
+        v[c] = rgb[pre->bgr ? 2 - c : c];
+      for (guint c = 0; c < 3; c++)
+        out[(c * H + y) * W + x] = inside ? (v[c] - pre->mean[c]) / pre->std[c]
+            : 0;
+    }
+  }
+}
+
+/* A model whose output is its input: Identity is removed at load, so the
+ * output is exactly what the preprocess shader wrote. */
+static GstVkInceptionNet *
+identity_net (guint N, guint C, guint H, guint W)
+{
+  VkiTestModel *tm = vki_test_model_new (12);
+  gint64 dims[] = { N, C, H, W };
+  GError *error = NULL;
+  GstVkInceptionNet *net;
+  vki_test_model_input (tm, "x", 4, dims);
+  vki_test_model_node (tm, "Identity", "x", "y");
+  vki_test_model_output (tm, "y");
+  net = vki_test_net (tm, NULL, &error);
+  g_assert_no_error (error);
+  vki_test_model_free (tm);
+  return net;
+}
+
+typedef struct
+{
+  guint src_w, src_h, N, C, H, W;
+  GstVkInceptionResizeMode resize;
+  gboolean bgr;
+  double kr, kb;
+  gboolean full_range;
+} Case;
+
+static void
+run_case (const Format * fmt, const Case * c, guint32 seed)
+{
+  GstVkInceptionNet *net = identity_net (c->N, c->C, c->H, c->W);
+  GstVkInceptionFrameFormat ff = { fmt->format, c->src_w, c->src_h, c->kr,
+    c->kb, c->full_range
+  };
+  GstVkInceptionPreprocess pre = { c->bgr, {10, 120, 240}, {50, 60, 70},
+    c->resize
+  };
+  gsize per = (gsize) c->C * c->H * c->W;
+  Frame frames[4];
+  const guint8 *const *planes[4];
+  const gint *strides[4];
+  float *out = g_new0 (float, per * c->N);
+  double *ref = g_new0 (double, per);
+  GError *error = NULL;
+
+  g_assert_cmpuint (c->N, <=, G_N_ELEMENTS (frames));
+  g_assert_true (gst_vk_inception_net_set_frame_format (net, &ff, &pre,
+          &error));
+  g_assert_no_error (error);
+  for (guint n = 0; n < c->N; n++) {
+    frame_init (&frames[n], fmt, c->src_w, c->src_h, seed + n);
+    planes[n] = (const guint8 * const *) frames[n].planes;
+    strides[n] = frames[n].strides;
+  }
+  g_assert_true (gst_vk_inception_net_run_frames (net, planes, strides, &out,
+          &error));
+  g_assert_no_error (error);
+  vki_test_assert_no_validation ();
+
+  for (guint n = 0; n < c->N; n++) {
+    double err;
+    ref_preprocess (fmt, &frames[n], &ff, &pre, c->C, c->H, c->W, ref);
+    err = vki_test_rel_error (ref, out + n * per, per);
+    if (err > 1e-4)
+      g_error ("%s %ux%u -> %ux%ux%u mode %d: relative error %g", fmt->name,
+          c->src_w, c->src_h, c->C, c->H, c->W, c->resize, err);
+    frame_clear (&frames[n]);
+  }
+  g_free (ref);
+  g_free (out);
+  gst_vk_inception_net_free (net);
+}
+
+static const Case cases[] = {
+  /* downscale, odd sizes, BT.601 limited range */
+  {37, 23, 1, 3, 12, 16, GST_VK_INCEPTION_RESIZE_STRETCH, FALSE, 0.299, 0.114, FALSE},
+  /* upscale, BGR network, BT.709 */
+  {5, 3, 1, 3, 9, 20, GST_VK_INCEPTION_RESIZE_STRETCH, TRUE, 0.2126, 0.0722, FALSE},
+  /* aspect-keeping modes, full range, batch of 2 */
+  {41, 17, 2, 3, 15, 15, GST_VK_INCEPTION_RESIZE_CENTER_CROP, FALSE, 0.299, 0.114, TRUE},
+  {41, 17, 1, 3, 15, 15, GST_VK_INCEPTION_RESIZE_LETTERBOX, TRUE, 0.2126, 0.0722, FALSE},
+  {13, 29, 1, 3, 11, 14, GST_VK_INCEPTION_RESIZE_LETTERBOX, FALSE, 0.299, 0.114, FALSE},
+  /* a one-channel network */
+  {20, 20, 1, 1, 7, 7, GST_VK_INCEPTION_RESIZE_STRETCH, FALSE, 0.299, 0.114, FALSE},
+};
+
+static void
+test_format (gconstpointer data)
+{
+  const Format *fmt = data;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    run_case (fmt, &cases[i], 100 + i);
+}
+
+/* Formats and sizes change per caps: the same net takes a new format. */
+static void
+test_reconfigure (void)
+{
+  GstVkInceptionNet *net = identity_net (1, 3, 8, 8);
+  GstVkInceptionFrameFormat ff = { GST_VK_INCEPTION_PIXEL_RGB, 16, 16, 0.299,
+    0.114, FALSE
+  };
+  GstVkInceptionPreprocess pre = { FALSE, {0, 0, 0}, {1, 1, 1},
+    GST_VK_INCEPTION_RESIZE_STRETCH
+  };
+  GError *error = NULL;
+  const float *in[1];
+  float *out = g_new0 (float, 3 * 8 * 8);
+
+  for (guint i = 0; i < 3; i++) {
+    ff.width = 16 + 8 * i;
+    ff.format = i == 1 ? GST_VK_INCEPTION_PIXEL_NV12 : GST_VK_INCEPTION_PIXEL_RGB;
+    g_assert_true (gst_vk_inception_net_set_frame_format (net, &ff, &pre,
+            &error));
+    g_assert_no_error (error);
+  }
+  /* Bad format: a clean error, and the net still takes frames afterwards
+   * only once a good format is set again. */
+  ff.width = 0;
+  g_assert_false (gst_vk_inception_net_set_frame_format (net, &ff, &pre,
+          &error));
+  g_assert_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_SHAPE);
+  g_clear_error (&error);
+  pre.std[1] = 0;
+  ff.width = 8;
+  g_assert_false (gst_vk_inception_net_set_frame_format (net, &ff, &pre,
+          &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  /* Tensor input works again after a failed frame set-up. */
+  in[0] = out;
+  g_assert_true (gst_vk_inception_net_run (net, in, &out, &error));
+  g_assert_no_error (error);
+  g_free (out);
+  gst_vk_inception_net_free (net);
+  vki_test_assert_no_validation ();
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++) {
+    gchar *path = g_strdup_printf ("/frame/%s", formats[i].name);
+    g_test_add_data_func (path, &formats[i], test_format);
+    g_free (path);
+  }
+  g_test_add_func ("/frame/reconfigure", test_reconfigure);
+  return g_test_run ();
+}
