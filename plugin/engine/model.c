@@ -1413,3 +1413,41 @@ gst_vk_inception_model_get_preprocess (GstVkInceptionModel * m,
   return metadata_triple (m, METADATA_MEAN, pre->mean, FALSE, error)
       && metadata_triple (m, METADATA_STD, pre->std, TRUE, error);
 }
+
+#define METADATA_INPUT_SIZE "vkinception.input_size"
+#define MAX_INPUT_SIDE 16384
+
+gboolean
+gst_vk_inception_model_get_input_size (GstVkInceptionModel * m, guint * width,
+    guint * height)
+{
+  const gchar *text = gst_vk_inception_model_get_metadata (m,
+      METADATA_INPUT_SIZE);
+  GstVkInceptionShape s;
+
+  *width = *height = 0;
+  if (text) {
+    gchar *end;
+    guint64 w = g_ascii_strtoull (text, &end, 10), h;
+    if (end != text && (*end == 'x' || *end == 'X')) {
+      const gchar *rest = end + 1;
+      h = g_ascii_strtoull (rest, &end, 10);
+      if (end != rest && *end == '\0' && w >= 1 && h >= 1
+          && w <= MAX_INPUT_SIDE && h <= MAX_INPUT_SIDE) {
+        *width = (guint) w;
+        *height = (guint) h;
+        return TRUE;
+      }
+    }
+    g_debug ("%s: ignoring %s='%s' (not WIDTHxHEIGHT)", m->name,
+        METADATA_INPUT_SIZE, text);
+  }
+  gst_vk_inception_model_get_input (m, 0, &s);
+  if (s.rank == 4 && s.dims[2] > 0 && s.dims[3] > 0
+      && s.dims[2] <= MAX_INPUT_SIDE && s.dims[3] <= MAX_INPUT_SIDE) {
+    *width = (guint) s.dims[3];
+    *height = (guint) s.dims[2];
+    return TRUE;
+  }
+  return FALSE;
+}

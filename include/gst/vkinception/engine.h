@@ -268,6 +268,15 @@ gboolean gst_vk_inception_model_get_preprocess (GstVkInceptionModel * model,
     GstVkInceptionPreprocess * pre, GError ** error);
 
 /**
+ * gst_vk_inception_model_get_input_size:
+ * The input size the model wants: its "vkinception.input_size" metadata
+ * ("WIDTHxHEIGHT"), else the declared height and width of its first input.
+ * Returns: FALSE (and 0s) when neither says: the model takes any size.
+ */
+gboolean gst_vk_inception_model_get_input_size (GstVkInceptionModel * model,
+    guint * width, guint * height);
+
+/**
  * gst_vk_inception_net_set_frame_format:
  * Makes input 0 (NCHW, 1 or 3 channels) come from raw video frames: one
  * shader converts, resizes and normalises them on the device, ahead of the
