@@ -5,12 +5,15 @@
  *   vkinception-infer --model M --image cat.jpg [--labels synset_words.txt] [--top-k 5]
  *   vkinception-infer --model M --summary
  *   vkinception-infer --model M --bench 100
+ *   vkinception-infer --peak [--device D]
  *   vkinception-infer --list-devices
  *
  * Every failure prints one line "vkinception-infer: <message>" on stderr and
  * exits with status 1. See tools/README.md for the preprocessing rules.
  */
 #include <gst/vkinception/engine.h>
+#include "labels.h"
+#include "scores.h"
 
 #include <errno.h>
 #include <math.h>
@@ -40,7 +43,6 @@
 #define MAX_IMAGE_PIXELS (G_GUINT64_CONSTANT (1) << 28)
 #define MAX_TENSOR_ELEMENTS (G_GINT64_CONSTANT (1) << 30)
 #define MAX_IMAGE_FILE_BYTES ((gsize) 256 << 20)
-#define MAX_LABELS_FILE_BYTES ((gsize) 64 << 20)
 #define READ_CHUNK_BYTES ((gsize) 1 << 20)
 #define RGB_CHANNELS 3
 #define RGBA_CHANNELS 4
@@ -67,6 +69,7 @@ typedef struct
   gboolean softmax;
   gboolean summary;
   gboolean list_devices;
+  gboolean peak;
   gboolean version;
 } Options;
 
@@ -118,6 +121,8 @@ parse_options (Options * opts, int *argc, char ***argv, GError ** error)
         "Print the layers with their shapes, parameters and multiply-adds", NULL},
     {"bench", 0, 0, G_OPTION_ARG_INT, &opts->bench,
         "Time N inferences, then profile each layer once", "N"},
+    {"peak", 0, 0, G_OPTION_ARG_NONE, &opts->peak,
+        "Measure the device's FMA and copy peaks and exit", NULL},
     {"version", 0, 0, G_OPTION_ARG_NONE, &opts->version,
         "Print the version and exit", NULL},
     {NULL}
@@ -162,14 +167,6 @@ options_clear (Options * opts)
   g_free (opts->shape);
   g_free (opts->input_raw);
   g_free (opts->model);
-}
-
-/* The model used without --model. Returns NULL for now: a later change
- * bundles a default GoogLeNet and returns its installed path here. */
-static const gchar *
-default_model_path (void)
-{
-  return NULL;
 }
 
 /* Reads up to @limit bytes of @path into a NUL-terminated buffer. Works on
@@ -561,124 +558,24 @@ image_input_shape (const GstVkInceptionShape * declared, const gchar * name,
   return TRUE;
 }
 
-/* --------------------------------------------------------------- labels */
-
-/* ImageNet synset_words.txt lines start with a WordNet id: 'n', eight
- * digits, a space. */
-#define SYNSET_DIGITS 8
-#define SYNSET_PREFIX_LEN (1 + SYNSET_DIGITS + 1)
-
-static gboolean
-has_synset_prefix (const gchar * line)
-{
-  guint i;
-
-  if (line[0] != 'n')
-    return FALSE;
-  for (i = 1; i <= SYNSET_DIGITS; i++)
-    if (!g_ascii_isdigit (line[i]))
-      return FALSE;
-  return line[SYNSET_PREFIX_LEN - 1] == ' ';
-}
-
-/* Reads one label per line; "n01440764 tench, Tinca tinca" (ImageNet
- * synset_words.txt) gives "tench, Tinca tinca". */
-static gchar **
-load_labels (const gchar * path, GError ** error)
-{
-  gchar *text, **lines;
-  gsize size;
-  guint i, n;
-
-  if (!(text = read_file (path, MAX_LABELS_FILE_BYTES, &size, error)))
-    return NULL;
-  if (size > MAX_LABELS_FILE_BYTES || memchr (text, '\0', size)
-      || !g_utf8_validate (text, size, NULL)) {
-    g_free (text);
-    fail (error, "%s: not a UTF-8 text file of at most %" G_GSIZE_FORMAT
-        " bytes", path, MAX_LABELS_FILE_BYTES);
-    return NULL;
-  }
-  lines = g_strsplit (text, "\n", -1);
-  g_free (text);
-  n = g_strv_length (lines);
-  /* Drop the empty string after a final newline. */
-  if (n > 0 && lines[n - 1][0] == '\0') {
-    g_free (lines[--n]);
-    lines[n] = NULL;
-  }
-  if (n == 0) {
-    g_strfreev (lines);
-    fail (error, "%s: no labels", path);
-    return NULL;
-  }
-  for (i = 0; i < n; i++) {
-    gchar *l = g_strchomp (lines[i]);
-
-    if (has_synset_prefix (l))
-      memmove (l, l + SYNSET_PREFIX_LEN, strlen (l + SYNSET_PREFIX_LEN) + 1);
-  }
-  return lines;
-}
-
 /* ---------------------------------------------------------------- top-k */
-
-typedef struct
-{
-  float score;
-  guint index;
-} Ranked;
-
-/* Highest score first, NaN last, ties by class index. */
-static int
-compare_ranked (const void *pa, const void *pb)
-{
-  const Ranked *a = pa, *b = pb;
-
-  if (!isnan (a->score) != !isnan (b->score))
-    return isnan (a->score) ? 1 : -1;
-  if (a->score != b->score && !isnan (a->score))
-    return a->score > b->score ? -1 : 1;
-  return a->index < b->index ? -1 : a->index > b->index;
-}
-
-static void
-softmax (float *v, gsize n)
-{
-  float max = -INFINITY;
-  double sum = 0;
-  gsize i;
-
-  for (i = 0; i < n; i++)
-    max = MAX (max, v[i]);
-  for (i = 0; i < n; i++)
-    sum += v[i] = expf (v[i] - max);
-  for (i = 0; i < n; i++)
-    v[i] = (float) (v[i] / sum);
-}
 
 static void
 print_top_k (const float *scores, gsize n, guint k, gchar ** labels)
 {
   guint n_labels = labels ? g_strv_length (labels) : 0;
-  Ranked *ranked = g_new (Ranked, n);
-  gsize i;
+  guint *top = g_new (guint, MAX (MIN (k, n), 1));
+  guint count = gst_vk_inception_scores_top_k (scores, n, MIN (k, n),
+      -G_MAXDOUBLE, top);
 
-  for (i = 0; i < n; i++) {
-    ranked[i].score = scores[i];
-    ranked[i].index = (guint) i;
-  }
-  qsort (ranked, n, sizeof (Ranked), compare_ranked);
-  for (i = 0; i < MIN (k, n); i++) {
-    guint c = ranked[i].index;
-
+  for (guint i = 0; i < count; i++) {
+    guint c = top[i];
     if (c < n_labels)
-      printf ("%" G_GSIZE_FORMAT " %s %.6f\n", i + 1, labels[c],
-          ranked[i].score);
+      printf ("%u %s %.6f\n", i + 1, labels[c], scores[c]);
     else
-      printf ("%" G_GSIZE_FORMAT " %u %.6f\n", i + 1, c, ranked[i].score);
+      printf ("%u %u %.6f\n", i + 1, c, scores[c]);
   }
-  g_free (ranked);
+  g_free (top);
 }
 
 /* ------------------------------------------------------ layer tables */
@@ -823,6 +720,7 @@ typedef struct
   GstVkInceptionDevice *dev;
   GstVkInceptionModel *model;
   GstVkInceptionNet *net;
+  gchar *default_model, *default_labels;       /* without --model */
   gchar **labels;
   float *input;                 /* NULL until there is an input tensor */
   float **outputs;
@@ -840,6 +738,22 @@ list_devices (GError ** error)
   for (i = 0; names[i]; i++)
     printf ("%s\n", names[i]);
   g_strfreev (names);
+  return TRUE;
+}
+
+/* --peak: the device's arithmetic and memory peaks (see engine.h). */
+static gboolean
+print_peak (App * app, GError ** error)
+{
+  double gflops, gbytes_per_s;
+
+  app->dev = gst_vk_inception_device_new (app->opts.device, error);
+  if (!app->dev || !gst_vk_inception_device_measure_peak (app->dev, &gflops,
+          &gbytes_per_s, error))
+    return FALSE;
+  printf ("device: %s\n", gst_vk_inception_device_get_name (app->dev));
+  printf ("peak_gflops=%.1f\n", gflops);
+  printf ("peak_gbytes_per_s=%.1f\n", gbytes_per_s);
   return TRUE;
 }
 
@@ -970,7 +884,7 @@ run_app (App * app, GError ** error)
 {
   Options *o = &app->opts;
   GstVkInceptionShape shape, out_shape;
-  const gchar *model_path = o->model ? o->model : default_model_path ();
+  const gchar *model_path, *labels_path;
   const gchar *out_name;
   gsize out_n;
   guint i;
@@ -981,11 +895,20 @@ run_app (App * app, GError ** error)
   }
   if (o->list_devices)
     return list_devices (error);
+  if (o->peak)
+    return print_peak (app, error);
+  /* Without --model, the bundled model and its labels. */
+  if (!o->model)
+    app->default_model = gst_vk_inception_default_model (&app->default_labels);
+  model_path = o->model ? o->model : app->default_model;
+  labels_path = o->labels ? o->labels : o->model ? NULL : app->default_labels;
   if (!model_path)
-    return fail (error, "no --model given");
+    return fail (error, "no --model given, and the bundled default model is "
+        "not installed");
 
   /* Labels and the model first: their errors need no Vulkan device. */
-  if (o->labels && !(app->labels = load_labels (o->labels, error)))
+  if (labels_path
+      && !(app->labels = gst_vk_inception_labels_load (labels_path, error)))
     return FALSE;
   app->model = gst_vk_inception_model_new_from_file (model_path, error);
   if (!app->model || !choose_input_shape (app, &shape, error)
@@ -1035,12 +958,12 @@ run_app (App * app, GError ** error)
     if (o->output_raw
         && !write_raw_output (o->output_raw, app->outputs[0], out_n, error))
       return FALSE;
-    if (o->image || o->labels) {
+    if (o->image || labels_path) {
       if (out_shape.rank > 1 && out_shape.dims[0] != 1)
         return fail (error, "top-k needs a batch of 1, output is %"
             G_GINT64_FORMAT, out_shape.dims[0]);
       if (o->softmax)
-        softmax (app->outputs[0], out_n);
+        gst_vk_inception_scores_to_probabilities (app->outputs[0], out_n);
       print_top_k (app->outputs[0], out_n, o->top_k, app->labels);
     }
   }
@@ -1086,6 +1009,8 @@ app_clear (App * app)
   g_free (app->input);
   g_clear_pointer (&app->model, gst_vk_inception_model_free);
   g_strfreev (app->labels);
+  g_free (app->default_labels);
+  g_free (app->default_model);
   options_clear (&app->opts);
 }
 

@@ -1451,3 +1451,42 @@ gst_vk_inception_model_get_input_size (GstVkInceptionModel * m, guint * width,
   }
   return FALSE;
 }
+
+/* ------------------------------------------------------------ default model */
+
+#define DEFAULT_MODEL_NAME "videotestsrc-googlenet"
+
+static gchar *
+labels_next_to (const gchar * model)
+{
+  gchar *base = g_str_has_suffix (model, ".onnx") ?
+      g_strndup (model, strlen (model) - strlen (".onnx")) : g_strdup (model);
+  gchar *labels = g_strconcat (base, ".labels", NULL);
+  g_free (base);
+  if (!g_file_test (labels, G_FILE_TEST_IS_REGULAR))
+    g_clear_pointer (&labels, g_free);
+  return labels;
+}
+
+gchar *
+gst_vk_inception_default_model (gchar ** labels)
+{
+  const gchar *env = g_getenv ("VKINCEPTION_DEFAULT_MODEL");
+  /* Installed first; the source tree serves builds that are not. */
+  const gchar *dirs[] = { VKINCEPTION_DATADIR, VKINCEPTION_SOURCE_MODELS_DIR };
+  gchar *path = NULL;
+
+  if (env && *env) {
+    if (g_file_test (env, G_FILE_TEST_IS_REGULAR))
+      path = g_strdup (env);
+  } else {
+    for (guint i = 0; i < G_N_ELEMENTS (dirs) && !path; i++) {
+      path = g_build_filename (dirs[i], DEFAULT_MODEL_NAME ".onnx", NULL);
+      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        g_clear_pointer (&path, g_free);
+    }
+  }
+  if (labels)
+    *labels = path ? labels_next_to (path) : NULL;
+  return path;
+}

@@ -123,6 +123,18 @@ GstVkInceptionModel *gst_vk_inception_model_new_from_data (const guint8 * data,
 
 void gst_vk_inception_model_free (GstVkInceptionModel * model);
 
+/**
+ * gst_vk_inception_default_model:
+ * @labels: (out) (optional): the labels file that goes with it
+ *
+ * The model bundled with gst-vkinception (GoogLeNet trained on videotestsrc
+ * patterns), from the installed data directory, or from the source tree when
+ * running uninstalled. $VKINCEPTION_DEFAULT_MODEL overrides it (its labels
+ * are then looked for next to it, as NAME.labels).
+ * Returns: (transfer full): the path, or NULL if no copy exists. g_free() it.
+ */
+gchar *gst_vk_inception_default_model (gchar ** labels);
+
 /* The file name (without directories) the model was loaded from. */
 const gchar *gst_vk_inception_model_get_name (GstVkInceptionModel * model);
 
@@ -299,6 +311,26 @@ gboolean gst_vk_inception_net_set_frame_format (GstVkInceptionNet * net,
 gboolean gst_vk_inception_net_run_frames (GstVkInceptionNet * net,
     const guint8 *const *const *frames, const gint *const *strides,
     float *const *outputs, GError ** error);
+
+/* ------------------------------------------------------------ device peak */
+
+/**
+ * gst_vk_inception_device_measure_peak:
+ * @gflops: (out) (optional): float32 arithmetic throughput in GFLOP/s, a
+ *   multiply-add counting as two flops (long chains of independent vec4
+ *   FMAs over enough invocations to fill the device)
+ * @gbytes_per_s: (out) (optional): memory bandwidth in GB/s (10^9 bytes),
+ *   bytes read plus bytes written while one device buffer (256 MiB, or less
+ *   where maxStorageBufferRange or the heap says so) is copied to another
+ *
+ * Microbenchmarks the device, for reading layer timings as a fraction of
+ * what it can do. Each test is repeated until a measurement lasts at least
+ * 50 ms and the best of three is kept; device time comes from timestamp
+ * queries where the queue has them, else from the wall clock. Takes about a
+ * second and uses the queue meanwhile.
+ */
+gboolean gst_vk_inception_device_measure_peak (GstVkInceptionDevice * dev,
+    double *gflops, double *gbytes_per_s, GError ** error);
 
 G_END_DECLS
 

@@ -1,0 +1,1140 @@
+/**
+ * SECTION:element-vkinception
+ * @title: vkinception
+ *
+ * Classifies video frames with a GoogLeNet-style ONNX model running as Vulkan
+ * compute shaders. Video passes through unchanged; each buffer gets a
+ * #GstVkInceptionMeta with the top-k classes, and each classified frame posts
+ * an element message named `vkinception` on the bus.
+ *
+ * The frame's planes are uploaded as they are (strides and offsets from its
+ * GstVideoMeta honoured); colour conversion, resizing and normalisation run
+ * on the device, ahead of the network, in one command buffer recorded per
+ * caps.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 -m videotestsrc num-buffers=10 ! \
+ *     vkinception model=googlenet-12.onnx labels=synset_words.txt ! fakesink
+ * gst-launch-1.0 v4l2src ! videoconvert ! \
+ *     vkinception model=googlenet-12.onnx labels=synset_words.txt async=true \
+ *     smoothing=0.8 ! vkinceptionoverlay ! videoconvert ! autovideosink
+ * ]|
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstvkinception.h"
+
+#include <gst/vkinception/engine.h>
+#include "labels.h"
+#include "scores.h"
+#include <gst/vkinception/vkinceptionmeta.h>
+#ifdef HAVE_GST_ANALYTICS
+#include <gst/analytics/analytics.h>
+#endif
+
+#include <math.h>
+#include <string.h>
+
+GST_DEBUG_CATEGORY_STATIC (gst_vk_inception_debug);
+#define GST_CAT_DEFAULT gst_vk_inception_debug
+
+#define DEFAULT_TOP_K 5
+#define MAX_TOP_K 1000
+#define DEFAULT_THRESHOLD 0.0
+#define DEFAULT_INTERVAL 1
+#define DEFAULT_RESIZE_MODE GST_VK_INCEPTION_RESIZE_STRETCH
+#define DEFAULT_ASYNC FALSE
+#define DEFAULT_SMOOTHING 0.0
+#define DEFAULT_POST_MESSAGES TRUE
+/* A network whose input size is open (a GlobalAveragePool model) runs at
+ * the size GoogLeNet was trained at unless input-size says otherwise. */
+#define DEFAULT_INPUT_SIDE 224
+#define MAX_INPUT_SIDE 4096
+
+typedef enum
+{
+  CHANNEL_ORDER_AUTO,
+  CHANNEL_ORDER_RGB,
+  CHANNEL_ORDER_BGR,
+} ChannelOrder;
+
+enum
+{
+  PROP_0,
+  PROP_MODEL,
+  PROP_LABELS,
+  PROP_TOP_K,
+  PROP_THRESHOLD,
+  PROP_INTERVAL,
+  PROP_RESIZE_MODE,
+  PROP_INPUT_SIZE,
+  PROP_CHANNEL_ORDER,
+  PROP_MEAN,
+  PROP_STD,
+  PROP_DEVICE,
+  PROP_ASYNC,
+  PROP_SMOOTHING,
+  PROP_POST_MESSAGES,
+  PROP_DEVICE_NAME,
+  PROP_LAST_LATENCY_MS,
+  PROP_FRAMES_CLASSIFIED,
+};
+
+/* A finished classification. */
+typedef struct
+{
+  GstVkInceptionClassification *classes;
+  guint n_classes;
+  guint64 source_frame;
+  GstClockTime source_pts;
+  gdouble latency_ms;
+} Result;
+
+struct _GstVkInception
+{
+  GstBaseTransform parent;
+
+  /* Properties, under the object lock. model, labels, device, input-size
+   * and the preprocessing ones take effect at the next start. */
+  gchar *model_path;
+  gchar *labels_path;
+  gchar *device_selector;
+  guint top_k;
+  gdouble threshold;
+  guint interval;
+  GstVkInceptionResizeMode resize_mode;
+  guint input_width, input_height;      /* 0: the model's */
+  ChannelOrder channel_order;
+  gchar *mean, *std;            /* "r,g,b", NULL: the model's */
+  gboolean async;
+  gdouble smoothing;
+  gboolean post_messages;
+
+  /* Between start and stop. */
+  GstVkInceptionDevice *device;
+  GstVkInceptionModel *model;
+  GstVkInceptionNet *net;
+  GstVkInceptionPreprocess pre;
+  gchar *model_name;
+  gchar **labels;
+  guint n_labels;
+  gsize n_scores;
+  float *scores;                /* the net's output */
+  float *smoothed;
+  gboolean have_smoothed;
+  GstVideoInfo info;
+  guint64 frame_count;
+
+  /* Shared with the async worker, under worker_lock. */
+  GMutex worker_lock;
+  GCond worker_cond;
+  GThread *worker;
+  GstBuffer *pending;           /* the frame the worker is to classify */
+  guint64 pending_frame;
+  gboolean busy, quit;
+  GError *worker_error;
+  Result result;                /* the latest, n_classes 0 before the first */
+  gboolean have_result;
+  guint64 frames_classified;
+  gdouble last_latency_ms;
+};
+
+#define SRC_CAPS GST_VIDEO_CAPS_MAKE ("{ RGB, BGR, RGBA, BGRA, RGBx, BGRx, " \
+    "xRGB, xBGR, ARGB, ABGR, I420, NV12, GRAY8 }")
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (SRC_CAPS));
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (SRC_CAPS));
+
+#define gst_vk_inception_parent_class parent_class
+G_DEFINE_TYPE (GstVkInception, gst_vk_inception, GST_TYPE_BASE_TRANSFORM);
+GST_ELEMENT_REGISTER_DEFINE (vkinception, "vkinception", GST_RANK_NONE,
+    GST_TYPE_VK_INCEPTION);
+
+GType
+gst_vk_inception_resize_mode_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_VK_INCEPTION_RESIZE_STRETCH, "Scale to the input, ignoring aspect",
+        "stretch"},
+    {GST_VK_INCEPTION_RESIZE_CENTER_CROP, "Keep aspect, crop the sides",
+        "center-crop"},
+    {GST_VK_INCEPTION_RESIZE_LETTERBOX, "Keep aspect, pad the sides",
+        "letterbox"},
+    {0, NULL, NULL},
+  };
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstVkInceptionResizeMode", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+GType
+gst_vk_inception_channel_order_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {CHANNEL_ORDER_AUTO, "As the model says (metadata, or recognised)",
+        "auto"},
+    {CHANNEL_ORDER_RGB, "Red first", "rgb"},
+    {CHANNEL_ORDER_BGR, "Blue first", "bgr"},
+    {0, NULL, NULL},
+  };
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstVkInceptionChannelOrder", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+/* ------------------------------------------------------------- results */
+
+static void
+result_clear (Result * r)
+{
+  for (guint i = 0; i < r->n_classes; i++)
+    g_free (r->classes[i].label);
+  g_free (r->classes);
+  memset (r, 0, sizeof (*r));
+}
+
+static const gchar *
+class_label (GstVkInception * self, guint id, gchar buf[16])
+{
+  if (self->labels && id < self->n_labels)
+    return self->labels[id];
+  g_snprintf (buf, 16, "%u", id);
+  return buf;
+}
+
+/* The net's output -> a Result: probabilities, smoothing, top-k. */
+static void
+make_result (GstVkInception * self, guint64 frame, GstClockTime pts,
+    gdouble latency_ms, Result * r)
+{
+  guint top[MAX_TOP_K];
+  guint k, n;
+  gdouble threshold, smoothing;
+  const float *ranked = self->scores;
+
+  GST_OBJECT_LOCK (self);
+  k = MIN (self->top_k, MAX_TOP_K);
+  threshold = self->threshold;
+  smoothing = self->smoothing;
+  GST_OBJECT_UNLOCK (self);
+
+  gst_vk_inception_scores_to_probabilities (self->scores, self->n_scores);
+  if (smoothing > 0) {
+    gst_vk_inception_scores_smooth (self->smoothed, self->scores,
+        self->n_scores, smoothing, !self->have_smoothed);
+    self->have_smoothed = TRUE;
+    ranked = self->smoothed;
+  }
+  n = gst_vk_inception_scores_top_k (ranked, self->n_scores, k, threshold,
+      top);
+
+  memset (r, 0, sizeof (*r));
+  r->n_classes = n;
+  r->classes = g_new0 (GstVkInceptionClassification, MAX (n, 1));
+  for (guint i = 0; i < n; i++) {
+    gchar buf[16];
+    r->classes[i].class_id = top[i];
+    r->classes[i].label = g_strdup (class_label (self, top[i], buf));
+    r->classes[i].score = ranked[top[i]];
+  }
+  r->source_frame = frame;
+  r->source_pts = pts;
+  r->latency_ms = latency_ms;
+}
+
+static GValue *
+array_init (GValue * v)
+{
+  g_value_init (v, GST_TYPE_ARRAY);
+  return v;
+}
+
+static void
+post_message (GstVkInception * self, const Result * r, GstClockTime pts,
+    GstClockTime duration)
+{
+  GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
+  GValue labels = G_VALUE_INIT, ids = G_VALUE_INIT, scores = G_VALUE_INIT;
+  GstStructure *s;
+  gboolean post;
+
+  GST_OBJECT_LOCK (self);
+  post = self->post_messages;
+  GST_OBJECT_UNLOCK (self);
+  if (!post)
+    return;
+
+  array_init (&labels);
+  array_init (&ids);
+  array_init (&scores);
+  for (guint i = 0; i < r->n_classes; i++) {
+    GValue v = G_VALUE_INIT;
+    g_value_init (&v, G_TYPE_STRING);
+    g_value_set_string (&v, r->classes[i].label);
+    gst_value_array_append_and_take_value (&labels, &v);
+    g_value_init (&v, G_TYPE_UINT);
+    g_value_set_uint (&v, r->classes[i].class_id);
+    gst_value_array_append_and_take_value (&ids, &v);
+    g_value_init (&v, G_TYPE_DOUBLE);
+    g_value_set_double (&v, r->classes[i].score);
+    gst_value_array_append_and_take_value (&scores, &v);
+  }
+
+  /* Times as GStreamer's analysis elements post them (cf. level), so that
+   * an application can match the message to the frame it saw. */
+  s = gst_structure_new ("vkinception",
+      "timestamp", G_TYPE_UINT64, pts,
+      "stream-time", G_TYPE_UINT64, gst_segment_to_stream_time (&trans->segment,
+          GST_FORMAT_TIME, pts),
+      "running-time", G_TYPE_UINT64,
+      gst_segment_to_running_time (&trans->segment, GST_FORMAT_TIME, pts),
+      "duration", G_TYPE_UINT64, duration,
+      "frame", G_TYPE_UINT64, r->source_frame,
+      "model", G_TYPE_STRING, self->model_name,
+      "latency-ms", G_TYPE_DOUBLE, r->latency_ms, NULL);
+  gst_structure_take_value (s, "labels", &labels);
+  gst_structure_take_value (s, "class-ids", &ids);
+  gst_structure_take_value (s, "scores", &scores);
+  /* Scalars for the best class too: the easiest to read from any binding. */
+  if (r->n_classes > 0)
+    gst_structure_set (s, "top-label", G_TYPE_STRING, r->classes[0].label,
+        "top-class-id", G_TYPE_UINT, r->classes[0].class_id,
+        "top-score", G_TYPE_DOUBLE, (gdouble) r->classes[0].score, NULL);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), s));
+}
+
+/* Runs the network on @buf; called from the streaming thread, or from the
+ * worker in async mode. */
+static gboolean
+classify (GstVkInception * self, GstBuffer * buf, guint64 frame,
+    GError ** error)
+{
+  GstVideoFrame vframe;
+  const guint8 *planes[GST_VIDEO_MAX_PLANES];
+  gint strides[GST_VIDEO_MAX_PLANES];
+  const guint8 *const *frames[1] = { planes };
+  const gint *const stride_list[1] = { strides };
+  gint64 start;
+  gboolean ok;
+  Result r;
+
+  if (!gst_video_frame_map (&vframe, &self->info, buf, GST_MAP_READ)) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+        "could not map the video frame");
+    return FALSE;
+  }
+  for (guint p = 0; p < GST_VIDEO_FRAME_N_PLANES (&vframe); p++) {
+    planes[p] = GST_VIDEO_FRAME_PLANE_DATA (&vframe, p);
+    strides[p] = GST_VIDEO_FRAME_PLANE_STRIDE (&vframe, p);
+  }
+  start = g_get_monotonic_time ();
+  ok = gst_vk_inception_net_run_frames (self->net, frames, stride_list,
+      &self->scores, error);
+  gst_video_frame_unmap (&vframe);
+  if (!ok)
+    return FALSE;
+
+  make_result (self, frame, GST_BUFFER_PTS (buf),
+      (g_get_monotonic_time () - start) / 1000.0, &r);
+  post_message (self, &r, GST_BUFFER_PTS (buf), GST_BUFFER_DURATION (buf));
+
+  g_mutex_lock (&self->worker_lock);
+  result_clear (&self->result);
+  self->result = r;
+  self->have_result = TRUE;
+  self->frames_classified++;
+  self->last_latency_ms = r.latency_ms;
+  g_mutex_unlock (&self->worker_lock);
+  return TRUE;
+}
+
+/* --------------------------------------------------------- async worker */
+
+static gpointer
+worker_main (gpointer data)
+{
+  GstVkInception *self = data;
+
+  g_mutex_lock (&self->worker_lock);
+  while (!self->quit) {
+    GstBuffer *buf;
+    guint64 frame;
+    GError *error = NULL;
+
+    if (!self->pending) {
+      g_cond_wait (&self->worker_cond, &self->worker_lock);
+      continue;
+    }
+    buf = self->pending;
+    frame = self->pending_frame;
+    self->pending = NULL;
+    self->busy = TRUE;
+    g_mutex_unlock (&self->worker_lock);
+
+    classify (self, buf, frame, &error);
+    gst_buffer_unref (buf);
+
+    g_mutex_lock (&self->worker_lock);
+    self->busy = FALSE;
+    if (error && !self->worker_error)
+      self->worker_error = error;
+    else
+      g_clear_error (&error);
+    g_cond_broadcast (&self->worker_cond);
+  }
+  g_mutex_unlock (&self->worker_lock);
+  return NULL;
+}
+
+/* Waits until the worker has nothing in hand, so that the net may change. */
+static void
+worker_drain (GstVkInception * self)
+{
+  g_mutex_lock (&self->worker_lock);
+  while (self->pending || self->busy)
+    g_cond_wait (&self->worker_cond, &self->worker_lock);
+  g_mutex_unlock (&self->worker_lock);
+}
+
+static void
+worker_stop (GstVkInception * self)
+{
+  if (!self->worker)
+    return;
+  g_mutex_lock (&self->worker_lock);
+  self->quit = TRUE;
+  g_cond_broadcast (&self->worker_cond);
+  g_mutex_unlock (&self->worker_lock);
+  g_thread_join (self->worker);
+  self->worker = NULL;
+  gst_clear_buffer (&self->pending);
+  self->quit = FALSE;
+}
+
+/* ------------------------------------------------------------ start/stop */
+
+static gboolean
+parse_triple (const gchar * text, float out[3])
+{
+  gchar **parts = g_strsplit (text, ",", -1);
+  gboolean ok = g_strv_length (parts) == 3;
+  for (guint i = 0; ok && i < 3; i++) {
+    gchar *end;
+    gdouble v = g_ascii_strtod (g_strstrip (parts[i]), &end);
+    ok = end != parts[i] && *end == '\0' && isfinite (v);
+    out[i] = (float) v;
+  }
+  g_strfreev (parts);
+  return ok;
+}
+
+/* The model's preprocessing, overridden by the properties. */
+static gboolean
+choose_preprocess (GstVkInception * self, GError ** error)
+{
+  gboolean ok = TRUE;
+
+  if (!gst_vk_inception_model_get_preprocess (self->model, &self->pre, error))
+    return FALSE;
+  GST_OBJECT_LOCK (self);
+  self->pre.resize = self->resize_mode;
+  if (self->channel_order != CHANNEL_ORDER_AUTO)
+    self->pre.bgr = self->channel_order == CHANNEL_ORDER_BGR;
+  if (self->mean && !parse_triple (self->mean, self->pre.mean)) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+        "mean='%s' needs three numbers, as in \"123.7,116.3,103.5\"",
+        self->mean);
+    ok = FALSE;
+  }
+  if (ok && self->std && (!parse_triple (self->std, self->pre.std)
+          || self->pre.std[0] == 0 || self->pre.std[1] == 0
+          || self->pre.std[2] == 0)) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+        "std='%s' needs three non-zero numbers, as in \"58.4,57.1,57.4\"",
+        self->std);
+    ok = FALSE;
+  }
+  GST_OBJECT_UNLOCK (self);
+  return ok;
+}
+
+static void
+release (GstVkInception * self)
+{
+  worker_stop (self);
+  g_clear_pointer (&self->net, gst_vk_inception_net_free);
+  g_clear_pointer (&self->model, gst_vk_inception_model_free);
+  g_clear_pointer (&self->device, gst_vk_inception_device_unref);
+  g_clear_pointer (&self->labels, g_strfreev);
+  g_clear_pointer (&self->scores, g_free);
+  g_clear_pointer (&self->smoothed, g_free);
+  g_clear_pointer (&self->model_name, g_free);
+  g_clear_error (&self->worker_error);
+  result_clear (&self->result);
+  self->have_result = FALSE;
+  self->have_smoothed = FALSE;
+  self->n_labels = 0;
+  self->n_scores = 0;
+}
+
+static gboolean
+gst_vk_inception_start (GstBaseTransform * trans)
+{
+  GstVkInception *self = GST_VK_INCEPTION (trans);
+  gchar *model_path, *labels_path, *selector;
+  gboolean async;
+  GError *error = NULL;
+
+  GST_OBJECT_LOCK (self);
+  model_path = g_strdup (self->model_path);
+  labels_path = g_strdup (self->labels_path);
+  selector = g_strdup (self->device_selector);
+  async = self->async;
+  GST_OBJECT_UNLOCK (self);
+
+  self->frame_count = 0;
+  self->frames_classified = 0;
+  if (!model_path) {
+    /* The bundled model comes with its labels. */
+    gchar *default_labels = NULL;
+    model_path = gst_vk_inception_default_model (&default_labels);
+    if (!labels_path)
+      labels_path = default_labels;
+    else
+      g_free (default_labels);
+  }
+  if (!model_path) {
+    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND, ("No model given"),
+        ("set the 'model' property to an ONNX file (the bundled default "
+            "model is not installed)"));
+    goto fail;
+  }
+  self->model = gst_vk_inception_model_new_from_file (model_path, &error);
+  if (!self->model) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+        ("Could not load the model %s", model_path), ("%s", error->message));
+    goto fail;
+  }
+  self->model_name = g_path_get_basename (model_path);
+  if (gst_vk_inception_model_get_n_outputs (self->model) < 1) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+        ("The model %s has no output", model_path), (NULL));
+    goto fail;
+  }
+  if (labels_path) {
+    self->labels = gst_vk_inception_labels_load (labels_path, &error);
+    if (!self->labels) {
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+          ("Could not read the labels file %s", labels_path), ("%s",
+              error->message));
+      goto fail;
+    }
+    self->n_labels = g_strv_length (self->labels);
+  }
+  if (!choose_preprocess (self, &error)) {
+    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS,
+        ("Invalid preprocessing settings"), ("%s", error->message));
+    goto fail;
+  }
+  self->device = gst_vk_inception_device_new (selector, &error);
+  if (!self->device) {
+    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+        ("No usable Vulkan device%s%s", selector ? " matching " : "",
+            selector ? selector : ""), ("%s", error->message));
+    goto fail;
+  }
+  GST_INFO_OBJECT (self, "model %s on %s", self->model_name,
+      gst_vk_inception_device_get_name (self->device));
+  g_object_notify (G_OBJECT (self), "device-name");
+
+  if (async)
+    self->worker = g_thread_new ("vkinception", worker_main, self);
+
+  g_free (model_path);
+  g_free (labels_path);
+  g_free (selector);
+  return TRUE;
+
+fail:
+  g_clear_error (&error);
+  release (self);
+  g_free (model_path);
+  g_free (labels_path);
+  g_free (selector);
+  return FALSE;
+}
+
+static gboolean
+gst_vk_inception_stop (GstBaseTransform * trans)
+{
+  release (GST_VK_INCEPTION (trans));
+  return TRUE;
+}
+
+/* The network's input shape: batch 1, the model's channels, and the size
+ * from input-size, else the model's (metadata or declared), else 224x224
+ * (models ending in global average pooling take any size). */
+static void
+input_shape (GstVkInception * self, GstVkInceptionShape * s)
+{
+  GstVkInceptionShape declared;
+  guint w, h, mw, mh;
+
+  gst_vk_inception_model_get_input (self->model, 0, &declared);
+  GST_OBJECT_LOCK (self);
+  w = self->input_width;
+  h = self->input_height;
+  GST_OBJECT_UNLOCK (self);
+  if (!gst_vk_inception_model_get_input_size (self->model, &mw, &mh))
+    mw = mh = DEFAULT_INPUT_SIDE;
+
+  s->rank = 4;
+  s->dims[0] = 1;
+  s->dims[1] = declared.rank == 4 && declared.dims[1] > 0 ? declared.dims[1] : 3;
+  s->dims[2] = h ? h : mh;
+  s->dims[3] = w ? w : mw;
+}
+
+static gboolean
+frame_format (const GstVideoInfo * info, GstVkInceptionFrameFormat * f)
+{
+  static const struct
+  {
+    GstVideoFormat video;
+    GstVkInceptionPixelFormat pixel;
+  } map[] = {
+    {GST_VIDEO_FORMAT_RGB, GST_VK_INCEPTION_PIXEL_RGB},
+    {GST_VIDEO_FORMAT_BGR, GST_VK_INCEPTION_PIXEL_BGR},
+    {GST_VIDEO_FORMAT_RGBA, GST_VK_INCEPTION_PIXEL_RGBA},
+    {GST_VIDEO_FORMAT_BGRA, GST_VK_INCEPTION_PIXEL_BGRA},
+    {GST_VIDEO_FORMAT_RGBx, GST_VK_INCEPTION_PIXEL_RGBX},
+    {GST_VIDEO_FORMAT_BGRx, GST_VK_INCEPTION_PIXEL_BGRX},
+    {GST_VIDEO_FORMAT_xRGB, GST_VK_INCEPTION_PIXEL_XRGB},
+    {GST_VIDEO_FORMAT_xBGR, GST_VK_INCEPTION_PIXEL_XBGR},
+    {GST_VIDEO_FORMAT_ARGB, GST_VK_INCEPTION_PIXEL_ARGB},
+    {GST_VIDEO_FORMAT_ABGR, GST_VK_INCEPTION_PIXEL_ABGR},
+    {GST_VIDEO_FORMAT_I420, GST_VK_INCEPTION_PIXEL_I420},
+    {GST_VIDEO_FORMAT_NV12, GST_VK_INCEPTION_PIXEL_NV12},
+    {GST_VIDEO_FORMAT_GRAY8, GST_VK_INCEPTION_PIXEL_GRAY8},
+  };
+  gdouble kr = 0.299, kb = 0.114;
+
+  for (guint i = 0; i < G_N_ELEMENTS (map); i++) {
+    if (map[i].video != GST_VIDEO_INFO_FORMAT (info))
+      continue;
+    f->format = map[i].pixel;
+    f->width = GST_VIDEO_INFO_WIDTH (info);
+    f->height = GST_VIDEO_INFO_HEIGHT (info);
+    if (GST_VIDEO_INFO_IS_YUV (info))
+      gst_video_color_matrix_get_Kr_Kb (info->colorimetry.matrix, &kr, &kb);
+    f->kr = kr;
+    f->kb = kb;
+    f->full_range = info->colorimetry.range == GST_VIDEO_COLOR_RANGE_0_255;
+    return TRUE;
+  }
+  return FALSE;
+}
+
+static gboolean
+gst_vk_inception_set_caps (GstBaseTransform * trans, GstCaps * incaps,
+    GstCaps * outcaps)
+{
+  GstVkInception *self = GST_VK_INCEPTION (trans);
+  GstVideoInfo info;
+  GstVkInceptionShape want, have;
+  GstVkInceptionFrameFormat fmt;
+  GError *error = NULL;
+
+  if (!gst_video_info_from_caps (&info, incaps)) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+        ("invalid caps %" GST_PTR_FORMAT, incaps));
+    return FALSE;
+  }
+  if (GST_VIDEO_INFO_IS_INTERLACED (&info)) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+        ("Interlaced video is not supported"),
+        ("deinterlace it first, e.g. with the deinterlace element (caps %"
+            GST_PTR_FORMAT ")", incaps));
+    return FALSE;
+  }
+  if (!frame_format (&info, &fmt)) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+        ("unsupported format %s", gst_video_format_to_string
+            (GST_VIDEO_INFO_FORMAT (&info))));
+    return FALSE;
+  }
+
+  /* The net is per input size, not per caps: a new resolution reuses it. */
+  worker_drain (self);
+  input_shape (self, &want);
+  if (self->net) {
+    gst_vk_inception_net_get_input_shape (self->net, 0, &have);
+    if (memcmp (have.dims, want.dims, sizeof (want.dims)) != 0)
+      g_clear_pointer (&self->net, gst_vk_inception_net_free);
+  }
+  if (!self->net) {
+    GstVkInceptionShape out;
+    gsize n = 1;
+    self->net = gst_vk_inception_net_new (self->model, self->device, &want,
+        &error);
+    if (!self->net) {
+      GST_ELEMENT_ERROR (self, LIBRARY, INIT,
+          ("The model cannot run at %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT,
+              want.dims[3], want.dims[2]), ("%s", error->message));
+      g_clear_error (&error);
+      return FALSE;
+    }
+    gst_vk_inception_net_get_output_shape (self->net, 0, &out);
+    for (guint i = 1; i < out.rank; i++)
+      n *= out.dims[i];
+    self->n_scores = n;
+    g_free (self->scores);
+    g_free (self->smoothed);
+    self->scores = g_new0 (float, n);
+    self->smoothed = g_new0 (float, n);
+    self->have_smoothed = FALSE;
+    if (self->labels && self->n_labels != n) {
+      GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+          ("The labels file has %u labels but the model has %" G_GSIZE_FORMAT
+              " classes; using class numbers", self->n_labels, n), (NULL));
+      g_clear_pointer (&self->labels, g_strfreev);
+      self->n_labels = 0;
+    }
+  }
+  if (!gst_vk_inception_net_set_frame_format (self->net, &fmt, &self->pre,
+          &error)) {
+    GST_ELEMENT_ERROR (self, LIBRARY, INIT,
+        ("Cannot classify %s %dx%d video",
+            gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&info)),
+            GST_VIDEO_INFO_WIDTH (&info), GST_VIDEO_INFO_HEIGHT (&info)),
+        ("%s", error->message));
+    g_clear_error (&error);
+    return FALSE;
+  }
+  self->info = info;
+  GST_DEBUG_OBJECT (self, "classifying %" GST_PTR_FORMAT, incaps);
+  return TRUE;
+}
+
+/* --------------------------------------------------------------- frames */
+
+static void
+attach_result (GstVkInception * self, GstBuffer * buf, guint64 frame)
+{
+  Result *r = &self->result;
+  gboolean reused = r->source_frame != frame;
+
+  gst_buffer_add_vk_inception_meta (buf, self->model_name, r->classes,
+      r->n_classes, reused, r->source_frame, r->source_pts, r->latency_ms);
+#ifdef HAVE_GST_ANALYTICS
+  if (r->n_classes > 0) {
+    GstAnalyticsRelationMeta *rmeta =
+        gst_buffer_add_analytics_relation_meta (buf);
+    gfloat *conf = g_new (gfloat, r->n_classes);
+    GQuark *quarks = g_new (GQuark, r->n_classes);
+    GstAnalyticsClsMtd mtd;
+    for (guint i = 0; i < r->n_classes; i++) {
+      conf[i] = r->classes[i].score;
+      quarks[i] = g_quark_from_string (r->classes[i].label);
+    }
+    if (rmeta)
+      gst_analytics_relation_meta_add_cls_mtd (rmeta, r->n_classes, conf,
+          quarks, &mtd);
+    g_free (conf);
+    g_free (quarks);
+  }
+#endif
+}
+
+static GstFlowReturn
+gst_vk_inception_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
+{
+  GstVkInception *self = GST_VK_INCEPTION (trans);
+  guint64 frame = self->frame_count++;
+  guint interval;
+  gboolean async, due;
+  GError *error = NULL;
+
+  GST_OBJECT_LOCK (self);
+  interval = MAX (self->interval, 1);
+  async = self->worker != NULL;
+  GST_OBJECT_UNLOCK (self);
+  due = frame % interval == 0;
+
+  if (async) {
+    g_mutex_lock (&self->worker_lock);
+    error = self->worker_error;
+    self->worker_error = NULL;
+    /* Never wait: a frame that finds the device busy goes on with the
+     * latest finished result. One frame at most is in flight. */
+    if (!error && due && !self->pending && !self->busy) {
+      self->pending = gst_buffer_ref (buf);
+      self->pending_frame = frame;
+      g_cond_signal (&self->worker_cond);
+    }
+    if (self->have_result)
+      attach_result (self, buf, frame);
+    g_mutex_unlock (&self->worker_lock);
+  } else {
+    if (due && !classify (self, buf, frame, &error))
+      goto error;
+    g_mutex_lock (&self->worker_lock);
+    if (self->have_result)
+      attach_result (self, buf, frame);
+    g_mutex_unlock (&self->worker_lock);
+  }
+  if (error)
+    goto error;
+  return GST_FLOW_OK;
+
+error:
+  GST_ELEMENT_ERROR (self, LIBRARY, FAILED, ("Inference failed"), ("%s",
+          error->message));
+  g_clear_error (&error);
+  return GST_FLOW_ERROR;
+}
+
+static gboolean
+gst_vk_inception_sink_event (GstBaseTransform * trans, GstEvent * event)
+{
+  GstVkInception *self = GST_VK_INCEPTION (trans);
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_EOS:
+      /* The last frame's message goes out before EOS does. */
+      worker_drain (self);
+      break;
+    case GST_EVENT_FLUSH_STOP:
+      worker_drain (self);
+      self->have_smoothed = FALSE;
+      break;
+    default:
+      break;
+  }
+  return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
+}
+
+/* -------------------------------------------------------------- GObject */
+
+static gboolean
+parse_size (const gchar * text, guint * w, guint * h)
+{
+  guint64 a, b;
+  gchar *end;
+
+  if (!text || !*text) {
+    *w = *h = 0;
+    return TRUE;
+  }
+  a = g_ascii_strtoull (text, &end, 10);
+  if (end == text || (*end != 'x' && *end != 'X'))
+    return FALSE;
+  text = end + 1;
+  b = g_ascii_strtoull (text, &end, 10);
+  if (end == text || *end || a < 1 || b < 1 || a > MAX_INPUT_SIDE
+      || b > MAX_INPUT_SIDE)
+    return FALSE;
+  *w = (guint) a;
+  *h = (guint) b;
+  return TRUE;
+}
+
+static void
+set_string (gchar ** field, const GValue * value)
+{
+  const gchar *s = g_value_get_string (value);
+  g_free (*field);
+  *field = s && *s ? g_strdup (s) : NULL;
+}
+
+static void
+gst_vk_inception_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstVkInception *self = GST_VK_INCEPTION (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_MODEL:
+      set_string (&self->model_path, value);
+      break;
+    case PROP_LABELS:
+      set_string (&self->labels_path, value);
+      break;
+    case PROP_TOP_K:
+      self->top_k = g_value_get_uint (value);
+      break;
+    case PROP_THRESHOLD:
+      self->threshold = g_value_get_double (value);
+      break;
+    case PROP_INTERVAL:
+      self->interval = g_value_get_uint (value);
+      break;
+    case PROP_RESIZE_MODE:
+      self->resize_mode = g_value_get_enum (value);
+      break;
+    case PROP_INPUT_SIZE:
+      if (!parse_size (g_value_get_string (value), &self->input_width,
+              &self->input_height))
+        g_warning ("vkinception: input-size '%s' is not WIDTHxHEIGHT "
+            "(1 to %d each); ignored", g_value_get_string (value),
+            MAX_INPUT_SIDE);
+      break;
+    case PROP_CHANNEL_ORDER:
+      self->channel_order = g_value_get_enum (value);
+      break;
+    case PROP_MEAN:
+      set_string (&self->mean, value);
+      break;
+    case PROP_STD:
+      set_string (&self->std, value);
+      break;
+    case PROP_DEVICE:
+      set_string (&self->device_selector, value);
+      break;
+    case PROP_ASYNC:
+      self->async = g_value_get_boolean (value);
+      break;
+    case PROP_SMOOTHING:
+      self->smoothing = g_value_get_double (value);
+      break;
+    case PROP_POST_MESSAGES:
+      self->post_messages = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_vk_inception_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstVkInception *self = GST_VK_INCEPTION (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_MODEL:
+      g_value_set_string (value, self->model_path);
+      break;
+    case PROP_LABELS:
+      g_value_set_string (value, self->labels_path);
+      break;
+    case PROP_TOP_K:
+      g_value_set_uint (value, self->top_k);
+      break;
+    case PROP_THRESHOLD:
+      g_value_set_double (value, self->threshold);
+      break;
+    case PROP_INTERVAL:
+      g_value_set_uint (value, self->interval);
+      break;
+    case PROP_RESIZE_MODE:
+      g_value_set_enum (value, self->resize_mode);
+      break;
+    case PROP_INPUT_SIZE:
+      if (self->input_width)
+        g_value_take_string (value, g_strdup_printf ("%ux%u",
+                self->input_width, self->input_height));
+      else
+        g_value_set_string (value, "");
+      break;
+    case PROP_CHANNEL_ORDER:
+      g_value_set_enum (value, self->channel_order);
+      break;
+    case PROP_MEAN:
+      g_value_set_string (value, self->mean);
+      break;
+    case PROP_STD:
+      g_value_set_string (value, self->std);
+      break;
+    case PROP_DEVICE:
+      g_value_set_string (value, self->device_selector);
+      break;
+    case PROP_ASYNC:
+      g_value_set_boolean (value, self->async);
+      break;
+    case PROP_SMOOTHING:
+      g_value_set_double (value, self->smoothing);
+      break;
+    case PROP_POST_MESSAGES:
+      g_value_set_boolean (value, self->post_messages);
+      break;
+    case PROP_DEVICE_NAME:
+      g_value_set_string (value, self->device ?
+          gst_vk_inception_device_get_name (self->device) : NULL);
+      break;
+    case PROP_LAST_LATENCY_MS:
+      g_mutex_lock (&self->worker_lock);
+      g_value_set_double (value, self->last_latency_ms);
+      g_mutex_unlock (&self->worker_lock);
+      break;
+    case PROP_FRAMES_CLASSIFIED:
+      g_mutex_lock (&self->worker_lock);
+      g_value_set_uint64 (value, self->frames_classified);
+      g_mutex_unlock (&self->worker_lock);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_vk_inception_finalize (GObject * object)
+{
+  GstVkInception *self = GST_VK_INCEPTION (object);
+
+  release (self);
+  g_free (self->model_path);
+  g_free (self->labels_path);
+  g_free (self->device_selector);
+  g_free (self->mean);
+  g_free (self->std);
+  g_mutex_clear (&self->worker_lock);
+  g_cond_clear (&self->worker_cond);
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_vk_inception_init (GstVkInception * self)
+{
+  self->top_k = DEFAULT_TOP_K;
+  self->threshold = DEFAULT_THRESHOLD;
+  self->interval = DEFAULT_INTERVAL;
+  self->resize_mode = DEFAULT_RESIZE_MODE;
+  self->channel_order = CHANNEL_ORDER_AUTO;
+  self->async = DEFAULT_ASYNC;
+  self->smoothing = DEFAULT_SMOOTHING;
+  self->post_messages = DEFAULT_POST_MESSAGES;
+  g_mutex_init (&self->worker_lock);
+  g_cond_init (&self->worker_cond);
+  /* In place and never passthrough: the pixels are untouched but every
+   * buffer gets a meta, which needs a writable buffer (a shallow copy when
+   * the buffer is shared, never a copy of the pixels). */
+  gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
+  gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), FALSE);
+}
+
+#define PARAM_FLAGS (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | \
+    GST_PARAM_MUTABLE_READY)
+#define LIVE_FLAGS (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | \
+    GST_PARAM_MUTABLE_PLAYING)
+#define STAT_FLAGS (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)
+
+static void
+gst_vk_inception_class_init (GstVkInceptionClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
+
+  gobject_class->set_property = gst_vk_inception_set_property;
+  gobject_class->get_property = gst_vk_inception_get_property;
+  gobject_class->finalize = gst_vk_inception_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_MODEL,
+      g_param_spec_string ("model", "Model",
+          "ONNX model file; unset: the bundled videotestsrc GoogLeNet", NULL,
+          PARAM_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_LABELS,
+      g_param_spec_string ("labels", "Labels",
+          "Class labels, one per line (ImageNet synset_words lines accepted); "
+          "without it, class numbers", NULL, PARAM_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_TOP_K,
+      g_param_spec_uint ("top-k", "Top k", "How many classes to report", 1,
+          MAX_TOP_K, DEFAULT_TOP_K, LIVE_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_THRESHOLD,
+      g_param_spec_double ("threshold", "Threshold",
+          "Minimum score (probability) a class needs to be reported", 0, 1,
+          DEFAULT_THRESHOLD, LIVE_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_INTERVAL,
+      g_param_spec_uint ("interval", "Interval",
+          "Classify every Nth frame; the frames between carry the last "
+          "result, marked as reused", 1, G_MAXUINT, DEFAULT_INTERVAL,
+          LIVE_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_RESIZE_MODE,
+      g_param_spec_enum ("resize-mode", "Resize mode",
+          "How the frame is fitted to the network input",
+          GST_TYPE_VK_INCEPTION_RESIZE_MODE, DEFAULT_RESIZE_MODE,
+          PARAM_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_INPUT_SIZE,
+      g_param_spec_string ("input-size", "Input size",
+          "Network input as WIDTHxHEIGHT, for models that take any size "
+          "(ending in global average pooling); empty: the model's, or 224x224",
+          "", PARAM_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_CHANNEL_ORDER,
+      g_param_spec_enum ("channel-order", "Channel order",
+          "Colour order of the network input",
+          GST_TYPE_VK_INCEPTION_CHANNEL_ORDER, CHANNEL_ORDER_AUTO,
+          PARAM_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_MEAN,
+      g_param_spec_string ("mean", "Mean",
+          "Per-channel mean subtracted from 0-255 pixels, \"a,b,c\" in the "
+          "network's channel order; empty: the model's", NULL, PARAM_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_STD,
+      g_param_spec_string ("std", "Standard deviation",
+          "Per-channel divisor applied after the mean, \"a,b,c\"; empty: the "
+          "model's", NULL, PARAM_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_DEVICE,
+      g_param_spec_string ("device", "Device",
+          "Vulkan device index or name substring; empty: $VKINCEPTION_DEVICE "
+          "or the best device", NULL, PARAM_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_ASYNC,
+      g_param_spec_boolean ("async", "Asynchronous",
+          "Never block the stream: classify in a thread, frames that find it "
+          "busy pass with the latest result", DEFAULT_ASYNC, PARAM_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_SMOOTHING,
+      g_param_spec_double ("smoothing", "Smoothing",
+          "Weight of the previous scores in an exponential moving average "
+          "over frames (0: off)", 0, 0.999, DEFAULT_SMOOTHING, LIVE_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_POST_MESSAGES,
+      g_param_spec_boolean ("post-messages", "Post messages",
+          "Post a 'vkinception' element message per classified frame",
+          DEFAULT_POST_MESSAGES, LIVE_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_DEVICE_NAME,
+      g_param_spec_string ("device-name", "Device name",
+          "The Vulkan device in use", NULL, STAT_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_LAST_LATENCY_MS,
+      g_param_spec_double ("last-latency-ms", "Last latency",
+          "Milliseconds the last classification took", 0, G_MAXDOUBLE, 0,
+          STAT_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_FRAMES_CLASSIFIED,
+      g_param_spec_uint64 ("frames-classified", "Frames classified",
+          "Frames the network ran on since start", 0, G_MAXUINT64, 0,
+          STAT_FLAGS));
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class,
+      "Vulkan GoogLeNet classifier", "Filter/Analyzer/Video",
+      "Classifies video frames with an ONNX CNN run as Vulkan compute "
+      "shaders; attaches the top-k as GstVkInceptionMeta",
+      "gst-vkinception developers");
+
+  trans_class->start = GST_DEBUG_FUNCPTR (gst_vk_inception_start);
+  trans_class->stop = GST_DEBUG_FUNCPTR (gst_vk_inception_stop);
+  trans_class->set_caps = GST_DEBUG_FUNCPTR (gst_vk_inception_set_caps);
+  trans_class->transform_ip = GST_DEBUG_FUNCPTR (gst_vk_inception_transform_ip);
+  trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_vk_inception_sink_event);
+
+  gst_type_mark_as_plugin_api (GST_TYPE_VK_INCEPTION_RESIZE_MODE, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_VK_INCEPTION_CHANNEL_ORDER, 0);
+  GST_DEBUG_CATEGORY_INIT (gst_vk_inception_debug, "vkinception", 0,
+      "Vulkan GoogLeNet classifier");
+}
