@@ -83,6 +83,14 @@ enum
   PROP_FRAMES_CLASSIFIED,
 };
 
+/* The frame a classification is for; times as GStreamer's analysis
+ * elements post them (cf. level), taken in the streaming thread. */
+typedef struct
+{
+  guint64 number;
+  GstClockTime pts, duration, running_time, stream_time;
+} FrameInfo;
+
 /* A finished classification. */
 typedef struct
 {
@@ -132,8 +140,8 @@ struct _GstVkInception
   GMutex worker_lock;
   GCond worker_cond;
   GThread *worker;
-  GstBuffer *pending;           /* the frame the worker is to classify */
-  guint64 pending_frame;
+  gboolean pending;             /* a frame is uploaded for the worker */
+  FrameInfo pending_info;
   gboolean busy, quit;
   GError *worker_error;
   Result result;                /* the latest, n_classes 0 before the first */
@@ -261,10 +269,8 @@ array_init (GValue * v)
 }
 
 static void
-post_message (GstVkInception * self, const Result * r, GstClockTime pts,
-    GstClockTime duration)
+post_message (GstVkInception * self, const Result * r, const FrameInfo * f)
 {
-  GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
   GValue labels = G_VALUE_INIT, ids = G_VALUE_INIT, scores = G_VALUE_INIT;
   GstStructure *s;
   gboolean post;
@@ -291,16 +297,12 @@ post_message (GstVkInception * self, const Result * r, GstClockTime pts,
     gst_value_array_append_and_take_value (&scores, &v);
   }
 
-  /* Times as GStreamer's analysis elements post them (cf. level), so that
-   * an application can match the message to the frame it saw. */
   s = gst_structure_new ("vkinception",
-      "timestamp", G_TYPE_UINT64, pts,
-      "stream-time", G_TYPE_UINT64, gst_segment_to_stream_time (&trans->segment,
-          GST_FORMAT_TIME, pts),
-      "running-time", G_TYPE_UINT64,
-      gst_segment_to_running_time (&trans->segment, GST_FORMAT_TIME, pts),
-      "duration", G_TYPE_UINT64, duration,
-      "frame", G_TYPE_UINT64, r->source_frame,
+      "timestamp", G_TYPE_UINT64, f->pts,
+      "stream-time", G_TYPE_UINT64, f->stream_time,
+      "running-time", G_TYPE_UINT64, f->running_time,
+      "duration", G_TYPE_UINT64, f->duration,
+      "frame", G_TYPE_UINT64, f->number,
       "model", G_TYPE_STRING, self->model_name,
       "latency-ms", G_TYPE_DOUBLE, r->latency_ms, NULL);
   gst_structure_take_value (s, "labels", &labels);
@@ -315,20 +317,29 @@ post_message (GstVkInception * self, const Result * r, GstClockTime pts,
       gst_message_new_element (GST_OBJECT (self), s));
 }
 
-/* Runs the network on @buf; called from the streaming thread, or from the
- * worker in async mode. */
+static void
+frame_info (GstVkInception * self, GstBuffer * buf, guint64 number,
+    FrameInfo * f)
+{
+  GstSegment *seg = &GST_BASE_TRANSFORM (self)->segment;
+  f->number = number;
+  f->pts = GST_BUFFER_PTS (buf);
+  f->duration = GST_BUFFER_DURATION (buf);
+  f->running_time = gst_segment_to_running_time (seg, GST_FORMAT_TIME, f->pts);
+  f->stream_time = gst_segment_to_stream_time (seg, GST_FORMAT_TIME, f->pts);
+}
+
+/* Copies the frame into the net's upload buffer: the one CPU copy of the
+ * pixels. The buffer can go downstream right after. */
 static gboolean
-classify (GstVkInception * self, GstBuffer * buf, guint64 frame,
-    GError ** error)
+upload (GstVkInception * self, GstBuffer * buf, GError ** error)
 {
   GstVideoFrame vframe;
   const guint8 *planes[GST_VIDEO_MAX_PLANES];
   gint strides[GST_VIDEO_MAX_PLANES];
   const guint8 *const *frames[1] = { planes };
   const gint *const stride_list[1] = { strides };
-  gint64 start;
   gboolean ok;
-  Result r;
 
   if (!gst_video_frame_map (&vframe, &self->info, buf, GST_MAP_READ)) {
     g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
@@ -339,16 +350,25 @@ classify (GstVkInception * self, GstBuffer * buf, guint64 frame,
     planes[p] = GST_VIDEO_FRAME_PLANE_DATA (&vframe, p);
     strides[p] = GST_VIDEO_FRAME_PLANE_STRIDE (&vframe, p);
   }
-  start = g_get_monotonic_time ();
-  ok = gst_vk_inception_net_run_frames (self->net, frames, stride_list,
-      &self->scores, error);
+  ok = gst_vk_inception_net_upload_frames (self->net, frames, stride_list,
+      error);
   gst_video_frame_unmap (&vframe);
-  if (!ok)
-    return FALSE;
+  return ok;
+}
 
-  make_result (self, frame, GST_BUFFER_PTS (buf),
+/* Runs the network on the frame uploaded last; from the streaming thread,
+ * or from the worker in async mode. */
+static gboolean
+infer (GstVkInception * self, const FrameInfo * f, GError ** error)
+{
+  gint64 start = g_get_monotonic_time ();
+  Result r;
+
+  if (!gst_vk_inception_net_run_uploaded (self->net, &self->scores, error))
+    return FALSE;
+  make_result (self, f->number, f->pts,
       (g_get_monotonic_time () - start) / 1000.0, &r);
-  post_message (self, &r, GST_BUFFER_PTS (buf), GST_BUFFER_DURATION (buf));
+  post_message (self, &r, f);
 
   g_mutex_lock (&self->worker_lock);
   result_clear (&self->result);
@@ -369,22 +389,19 @@ worker_main (gpointer data)
 
   g_mutex_lock (&self->worker_lock);
   while (!self->quit) {
-    GstBuffer *buf;
-    guint64 frame;
+    FrameInfo f;
     GError *error = NULL;
 
     if (!self->pending) {
       g_cond_wait (&self->worker_cond, &self->worker_lock);
       continue;
     }
-    buf = self->pending;
-    frame = self->pending_frame;
-    self->pending = NULL;
+    f = self->pending_info;
+    self->pending = FALSE;
     self->busy = TRUE;
     g_mutex_unlock (&self->worker_lock);
 
-    classify (self, buf, frame, &error);
-    gst_buffer_unref (buf);
+    infer (self, &f, &error);
 
     g_mutex_lock (&self->worker_lock);
     self->busy = FALSE;
@@ -419,7 +436,7 @@ worker_stop (GstVkInception * self)
   g_mutex_unlock (&self->worker_lock);
   g_thread_join (self->worker);
   self->worker = NULL;
-  gst_clear_buffer (&self->pending);
+  self->pending = FALSE;
   self->quit = FALSE;
 }
 
@@ -762,41 +779,46 @@ static GstFlowReturn
 gst_vk_inception_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 {
   GstVkInception *self = GST_VK_INCEPTION (trans);
-  guint64 frame = self->frame_count++;
+  guint64 number = self->frame_count++;
   guint interval;
-  gboolean async, due;
+  gboolean due, idle;
   GError *error = NULL;
+  FrameInfo f;
 
   GST_OBJECT_LOCK (self);
   interval = MAX (self->interval, 1);
-  async = self->worker != NULL;
   GST_OBJECT_UNLOCK (self);
-  due = frame % interval == 0;
+  due = number % interval == 0;
+  frame_info (self, buf, number, &f);
 
-  if (async) {
+  if (self->worker) {
     g_mutex_lock (&self->worker_lock);
     error = self->worker_error;
     self->worker_error = NULL;
-    /* Never wait: a frame that finds the device busy goes on with the
-     * latest finished result. One frame at most is in flight. */
-    if (!error && due && !self->pending && !self->busy) {
-      self->pending = gst_buffer_ref (buf);
-      self->pending_frame = frame;
-      g_cond_signal (&self->worker_cond);
-    }
-    if (self->have_result)
-      attach_result (self, buf, frame);
+    idle = !self->pending && !self->busy;
     g_mutex_unlock (&self->worker_lock);
-  } else {
-    if (due && !classify (self, buf, frame, &error))
+    if (error)
       goto error;
-    g_mutex_lock (&self->worker_lock);
-    if (self->have_result)
-      attach_result (self, buf, frame);
-    g_mutex_unlock (&self->worker_lock);
-  }
-  if (error)
+    /* Never wait: a frame that finds the device busy goes on with the
+     * latest finished result. One frame at most is in flight, and the
+     * upload buffer is only written while the worker is idle. */
+    if (due && idle) {
+      if (!upload (self, buf, &error))
+        goto error;
+      g_mutex_lock (&self->worker_lock);
+      self->pending = TRUE;
+      self->pending_info = f;
+      g_cond_signal (&self->worker_cond);
+      g_mutex_unlock (&self->worker_lock);
+    }
+  } else if (due && (!upload (self, buf, &error) || !infer (self, &f, &error))) {
     goto error;
+  }
+
+  g_mutex_lock (&self->worker_lock);
+  if (self->have_result)
+    attach_result (self, buf, number);
+  g_mutex_unlock (&self->worker_lock);
   return GST_FLOW_OK;
 
 error:
@@ -888,7 +910,7 @@ gst_vk_inception_set_property (GObject * object, guint prop_id,
     case PROP_INPUT_SIZE:
       if (!parse_size (g_value_get_string (value), &self->input_width,
               &self->input_height))
-        g_warning ("vkinception: input-size '%s' is not WIDTHxHEIGHT "
+        GST_WARNING_OBJECT (self, "input-size '%s' is not WIDTHxHEIGHT "
             "(1 to %d each); ignored", g_value_get_string (value),
             MAX_INPUT_SIDE);
       break;

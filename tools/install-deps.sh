@@ -9,6 +9,10 @@ PACKAGES="
   libvulkan-dev glslc mesa-vulkan-drivers vulkan-validationlayers
   libprotobuf-c-dev protobuf-c-compiler libonnx-dev libonnx-testdata
   libpng-dev libjpeg-dev
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
+  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  libpango1.0-dev libcairo2-dev fonts-dejavu-core
+  python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
   python3 python3-numpy python3-torch python3-torchvision python3-onnx
   valgrind
 "

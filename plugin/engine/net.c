@@ -1054,9 +1054,9 @@ fail:
 }
 
 gboolean
-gst_vk_inception_net_run_frames (GstVkInceptionNet * net,
+gst_vk_inception_net_upload_frames (GstVkInceptionNet * net,
     const guint8 *const *const *frames, const gint *const *strides,
-    float *const *outputs, GError ** error)
+    GError ** error)
 {
   Io *in = &g_array_index (net->inputs, Io, 0);
 
@@ -1067,8 +1067,19 @@ gst_vk_inception_net_run_frames (GstVkInceptionNet * net,
   }
   vki_frame_pack (&net->frame_layout, net->frame_upload.mapped,
       (guint) in->shape.dims[0], frames, strides);
-  if (!vki_buffer_flush (&net->frame_upload, net->dev, error)
-      || !submit (net, net->cmd, error))
+  return vki_buffer_flush (&net->frame_upload, net->dev, error);
+}
+
+gboolean
+gst_vk_inception_net_run_uploaded (GstVkInceptionNet * net,
+    float *const *outputs, GError ** error)
+{
+  if (!net->has_frames) {
+    g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_FAILED,
+        "no frame format set (gst_vk_inception_net_set_frame_format)");
+    return FALSE;
+  }
+  if (!submit (net, net->cmd, error))
     return FALSE;
   for (guint i = 0; i < net->outputs->len; i++) {
     Io *io = &g_array_index (net->outputs, Io, i);
@@ -1076,4 +1087,13 @@ gst_vk_inception_net_run_frames (GstVkInceptionNet * net,
         io->bytes);
   }
   return TRUE;
+}
+
+gboolean
+gst_vk_inception_net_run_frames (GstVkInceptionNet * net,
+    const guint8 *const *const *frames, const gint *const *strides,
+    float *const *outputs, GError ** error)
+{
+  return gst_vk_inception_net_upload_frames (net, frames, strides, error)
+      && gst_vk_inception_net_run_uploaded (net, outputs, error);
 }

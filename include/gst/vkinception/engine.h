@@ -312,6 +312,22 @@ gboolean gst_vk_inception_net_run_frames (GstVkInceptionNet * net,
     const guint8 *const *const *frames, const gint *const *strides,
     float *const *outputs, GError ** error);
 
+/**
+ * gst_vk_inception_net_upload_frames:
+ * The first half of run_frames(): copies the frames' planes into the net's
+ * upload buffer and returns, so that the caller can release the frames at
+ * once and run the network later (from another thread) with
+ * gst_vk_inception_net_run_uploaded(). Not to be called while a run is in
+ * progress.
+ */
+gboolean gst_vk_inception_net_upload_frames (GstVkInceptionNet * net,
+    const guint8 *const *const *frames, const gint *const *strides,
+    GError ** error);
+
+/* The second half: runs the network on the frames uploaded last. */
+gboolean gst_vk_inception_net_run_uploaded (GstVkInceptionNet * net,
+    float *const *outputs, GError ** error);
+
 /* ------------------------------------------------------------ device peak */
 
 /**
