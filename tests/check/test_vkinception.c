@@ -1,0 +1,1449 @@
+/* Element tests for vkinception: caps, meta, messages, labels, interval,
+ * async, renegotiation, flushing, seeking, errors and state cycles.
+ *
+ * Every model here is built in memory with tests/onnx-builder.h and is tiny
+ * (a 3x3 convolution on a 16x16 input and five classes) and every frame is
+ * small, so that the whole suite runs in seconds on lavapipe. The
+ * element is checked against the engine's public API run on the same bytes,
+ * never against numbers written down by hand.
+ *
+ * Each test runs in its own process (check's fork mode), with a temporary
+ * directory for its model and labels files made and removed by the
+ * fixture. */
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gst/video/video.h>
+#include <gst/vkinception/engine.h>
+#include <gst/vkinception/vkinceptionmeta.h>
+#include <glib/gstdio.h>
+
+#include <math.h>
+#include <string.h>
+
+#include "test-common.h"
+
+#define N_CLASSES 5
+/* The side of the fixed-size models' input. */
+#define NET_SIDE 16
+/* How far the element's scores may be from the engine's own. */
+#define SCORE_TOLERANCE 1e-5
+/* Generous: a frame takes milliseconds, but valgrind is slow. */
+#define WAIT_TIMEOUT (60 * GST_SECOND)
+
+/* ------------------------------------------------------------ temp files */
+
+static gchar *tmp_dir;
+
+static void
+tmp_setup (void)
+{
+  GError *error = NULL;
+  tmp_dir = g_dir_make_tmp ("vkinception-check-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+tmp_teardown (void)
+{
+  GDir *dir = g_dir_open (tmp_dir, 0, NULL);
+  const gchar *name;
+
+  while (dir && (name = g_dir_read_name (dir))) {
+    gchar *path = g_build_filename (tmp_dir, name, NULL);
+    g_unlink (path);
+    g_free (path);
+  }
+  if (dir)
+    g_dir_close (dir);
+  g_rmdir (tmp_dir);
+  g_clear_pointer (&tmp_dir, g_free);
+}
+
+/* A path in the test's directory, whether or not the file exists. */
+static gchar *
+tmp_path (const gchar * name)
+{
+  return g_build_filename (tmp_dir, name, NULL);
+}
+
+static gchar *
+write_tmp (const gchar * name, const void *data, gssize len)
+{
+  gchar *path = tmp_path (name);
+  GError *error = NULL;
+  g_file_set_contents (path, data, len, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+/* ---------------------------------------------------------------- models */
+
+typedef enum
+{
+  /* conv 3x3 -> relu -> GlobalAveragePool -> Flatten -> Gemm -> Softmax at
+   * 1x3x16x16: the pooling makes every class depend on the whole picture,
+   * so the probabilities change with the frame's content. */
+  MODEL_SOFTMAX,
+  /* The same without the Softmax: the element turns logits into
+   * probabilities itself. */
+  MODEL_LOGITS,
+  /* MODEL_LOGITS with height and width left open: it runs at the element's
+   * input-size. */
+  MODEL_OPEN,
+  /* Flatten -> Gemm straight from a fixed 1x3x8x8 input: the Gemm's weights
+   * fit that size only. */
+  MODEL_FIXED_ONLY,
+} ModelKind;
+
+static gboolean
+ends_in_softmax (ModelKind kind)
+{
+  return kind == MODEL_SOFTMAX || kind == MODEL_FIXED_ONLY;
+}
+
+static void
+add_random_initializer (VkiTestModel * tm, const gchar * name, guint32 seed,
+    guint rank, const gint64 * dims, float range)
+{
+  gsize n = 1;
+  float *data;
+
+  for (guint i = 0; i < rank; i++)
+    n *= dims[i];
+  data = vki_test_random (seed, n, -range, range);
+  vki_test_model_initializer (tm, name, rank, dims, data);
+  g_free (data);
+}
+
+/* Writes a model of @kind with seeded weights (the same kind is always the
+ * same model) and returns its path. */
+static gchar *
+write_model (ModelKind kind)
+{
+  static const gint64 k3[] = { 3, 3 }, pads[] = { 1, 1, 1, 1 };
+  const gint64 features = kind == MODEL_FIXED_ONLY ? 3 * 8 * 8 : 4;
+  const gint64 conv_w[] = { 4, 3, 3, 3 }, conv_b[] = { 4 };
+  const gint64 gemm_w[] = { N_CLASSES, features }, gemm_b[] = { N_CLASSES };
+  gint64 input[] = { 1, 3, NET_SIDE, NET_SIDE };
+  VkiTestModel *tm = vki_test_model_new (13);
+  Onnx__NodeProto *node;
+  const gchar *last;
+  gchar *name, *path;
+  guint8 *data;
+  gsize size;
+
+  if (kind == MODEL_OPEN)
+    input[2] = input[3] = -1;
+  if (kind == MODEL_FIXED_ONLY)
+    input[2] = input[3] = 8;
+  vki_test_model_input (tm, "x", 4, input);
+
+  if (kind == MODEL_FIXED_ONLY) {
+    vki_test_model_node (tm, "Flatten", "x", "flat");
+  } else {
+    add_random_initializer (tm, "conv_w", 1, 4, conv_w, 0.5f);
+    add_random_initializer (tm, "conv_b", 2, 1, conv_b, 0.5f);
+    node = vki_test_model_node (tm, "Conv", "x,conv_w,conv_b", "conv");
+    vki_test_node_ints (tm, node, "kernel_shape", 2, k3);
+    vki_test_node_ints (tm, node, "pads", 4, pads);
+    vki_test_model_node (tm, "Relu", "conv", "relu");
+    vki_test_model_node (tm, "GlobalAveragePool", "relu", "pool");
+    vki_test_model_node (tm, "Flatten", "pool", "flat");
+  }
+  add_random_initializer (tm, "gemm_w", 3, 2, gemm_w,
+      kind == MODEL_FIXED_ONLY ? 0.1f : 3.0f);
+  add_random_initializer (tm, "gemm_b", 4, 1, gemm_b, 0.5f);
+  node = vki_test_model_node (tm, "Gemm", "flat,gemm_w,gemm_b", "logits");
+  vki_test_node_int (tm, node, "transB", 1);
+  last = "logits";
+  if (ends_in_softmax (kind)) {
+    vki_test_model_node (tm, "Softmax", "logits", "prob");
+    last = "prob";
+  }
+  vki_test_model_output (tm, last);
+
+  data = vki_test_model_pack (tm, &size);
+  name = g_strdup_printf ("model-%d.onnx", kind);
+  path = write_tmp (name, data, size);
+  g_free (name);
+  g_free (data);
+  vki_test_model_free (tm);
+  return path;
+}
+
+/* ---------------------------------------------------------------- frames */
+
+/* @size random bytes. Each seed draws its own brightness and contrast, so
+ * that different frames give clearly different classes even through the
+ * models' global pooling. */
+static guint8 *
+random_bytes (gsize size, guint32 seed)
+{
+  GRand *r = g_rand_new_with_seed (seed);
+  gint lo = g_rand_int_range (r, 0, 160);
+  gint hi = lo + g_rand_int_range (r, 32, 96);
+  guint8 *bytes = g_malloc (size);
+
+  for (gsize i = 0; i < size; i++)
+    bytes[i] = (guint8) g_rand_int_range (r, lo, hi);
+  g_rand_free (r);
+  return bytes;
+}
+
+/* Frame number @index of a 30 fps stream. */
+static GstBuffer *
+frame_buffer (const guint8 * bytes, gsize size, guint index)
+{
+  GstBuffer *buf = gst_buffer_new_memdup (bytes, size);
+  GST_BUFFER_PTS (buf) = gst_util_uint64_scale (index, GST_SECOND, 30);
+  GST_BUFFER_DURATION (buf) = gst_util_uint64_scale (1, GST_SECOND, 30);
+  return buf;
+}
+
+/* ------------------------------------------------------------- harnesses */
+
+/* A started vkinception in a harness, its bus kept to read the messages a
+ * harness would otherwise drop. */
+typedef struct
+{
+  GstHarness *h;
+  GstElement *element;
+  GstBus *bus;
+  GstVideoInfo info;
+  guint n_pushed;
+  gboolean count_alive;         /* count the pushed frames in frames_alive */
+} Run;
+
+/* Frames pushed and not yet freed, counted with weak references: what the
+ * element holds on to. */
+static gint frames_alive;
+
+static void
+frame_freed (gpointer data, GstMiniObject * obj)
+{
+  g_atomic_int_add (&frames_alive, -1);
+}
+
+/* Starts the element on @model with the properties that follow (name,
+ * value pairs, NULL-terminated). */
+static void
+run_start (Run * run, const gchar * model, const gchar * first_prop, ...)
+{
+  va_list args;
+
+  memset (run, 0, sizeof (*run));
+  run->element = gst_element_factory_make ("vkinception", "vki");
+  fail_unless (run->element != NULL);
+  g_object_set (run->element, "model", model, NULL);
+  va_start (args, first_prop);
+  if (first_prop)
+    g_object_set_valist (G_OBJECT (run->element), first_prop, args);
+  va_end (args);
+  run->bus = gst_bus_new ();
+  gst_element_set_bus (run->element, run->bus);
+  /* The harness sets the element to PLAYING: start() runs here. */
+  run->h = gst_harness_new_with_element (run->element, "sink", "src");
+}
+
+static void
+run_stop (Run * run)
+{
+  gst_harness_teardown (run->h);
+  gst_element_set_bus (run->element, NULL);
+  gst_object_unref (run->element);
+  gst_object_unref (run->bus);
+}
+
+static void
+run_set_caps (Run * run, const gchar * caps)
+{
+  GstCaps *c = gst_caps_from_string (caps);
+  fail_unless (gst_video_info_from_caps (&run->info, c), "caps %s", caps);
+  gst_caps_unref (c);
+  gst_harness_set_src_caps_str (run->h, caps);
+}
+
+/* Pushes the next frame, random content from @seed, and returns the
+ * buffer that came out after checking that its pixels are the ones pushed:
+ * the element must never touch the video. */
+static GstBuffer *
+run_push (Run * run, guint32 seed)
+{
+  gsize size = GST_VIDEO_INFO_SIZE (&run->info);
+  guint8 *bytes = random_bytes (size, seed);
+  GstBuffer *buf = frame_buffer (bytes, size, run->n_pushed++);
+  GstBuffer *out;
+
+  if (run->count_alive) {
+    g_atomic_int_inc (&frames_alive);
+    gst_mini_object_weak_ref (GST_MINI_OBJECT (buf), frame_freed, NULL);
+  }
+  fail_unless_equals_int (gst_harness_push (run->h, buf), GST_FLOW_OK);
+  out = gst_harness_pull (run->h);
+  fail_unless (out != NULL);
+  fail_unless_equals_uint64 (gst_buffer_get_size (out), size);
+  fail_unless (gst_buffer_memcmp (out, 0, bytes, size) == 0,
+      "the element changed the pixels");
+  g_free (bytes);
+  return out;
+}
+
+static guint64
+frames_classified (GstElement * element)
+{
+  guint64 n;
+  g_object_get (element, "frames-classified", &n, NULL);
+  return n;
+}
+
+/* The next "vkinception" element message already posted, or NULL. */
+static GstMessage *
+pop_result_message (GstBus * bus)
+{
+  GstMessage *msg;
+  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT))) {
+    if (gst_message_has_name (msg, "vkinception"))
+      return msg;
+    gst_message_unref (msg);
+  }
+  return NULL;
+}
+
+/* The meta of @buf, which must have one, checked for what holds for every
+ * result: at most @top_k classes, best first, known class ids. */
+static const GstVkInceptionMeta *
+check_meta (GstBuffer * buf, guint top_k)
+{
+  const GstVkInceptionMeta *meta = gst_buffer_get_vk_inception_meta (buf);
+
+  fail_unless (meta != NULL, "no GstVkInceptionMeta on %" GST_PTR_FORMAT, buf);
+  fail_unless (meta->n_classes <= MIN (top_k, N_CLASSES));
+  fail_unless (meta->model != NULL && g_str_has_suffix (meta->model, ".onnx"));
+  for (guint i = 0; i < meta->n_classes; i++) {
+    fail_unless (meta->classes[i].class_id < N_CLASSES);
+    fail_unless (meta->classes[i].label != NULL);
+    fail_unless (meta->classes[i].score >= 0 && meta->classes[i].score <= 1);
+    if (i > 0)
+      fail_unless (meta->classes[i].score <= meta->classes[i - 1].score);
+  }
+  return meta;
+}
+
+/* ----------------------------------------------------- engine reference */
+
+static GstVkInceptionPixelFormat
+pixel_format (GstVideoFormat format)
+{
+  switch (format) {
+    case GST_VIDEO_FORMAT_RGB:
+      return GST_VK_INCEPTION_PIXEL_RGB;
+    case GST_VIDEO_FORMAT_BGR:
+      return GST_VK_INCEPTION_PIXEL_BGR;
+    case GST_VIDEO_FORMAT_RGBA:
+      return GST_VK_INCEPTION_PIXEL_RGBA;
+    case GST_VIDEO_FORMAT_BGRA:
+      return GST_VK_INCEPTION_PIXEL_BGRA;
+    case GST_VIDEO_FORMAT_RGBx:
+      return GST_VK_INCEPTION_PIXEL_RGBX;
+    case GST_VIDEO_FORMAT_BGRx:
+      return GST_VK_INCEPTION_PIXEL_BGRX;
+    case GST_VIDEO_FORMAT_xRGB:
+      return GST_VK_INCEPTION_PIXEL_XRGB;
+    case GST_VIDEO_FORMAT_xBGR:
+      return GST_VK_INCEPTION_PIXEL_XBGR;
+    case GST_VIDEO_FORMAT_ARGB:
+      return GST_VK_INCEPTION_PIXEL_ARGB;
+    case GST_VIDEO_FORMAT_ABGR:
+      return GST_VK_INCEPTION_PIXEL_ABGR;
+    case GST_VIDEO_FORMAT_I420:
+      return GST_VK_INCEPTION_PIXEL_I420;
+    case GST_VIDEO_FORMAT_NV12:
+      return GST_VK_INCEPTION_PIXEL_NV12;
+    case GST_VIDEO_FORMAT_GRAY8:
+      return GST_VK_INCEPTION_PIXEL_GRAY8;
+    default:
+      fail ("no pixel format for %s", gst_video_format_to_string (format));
+      return 0;
+  }
+}
+
+/* The engine's own probabilities for @frame, by the public API: load
+ * @model_path (a model of @kind), build the net at @width x @height, take
+ * the model's preprocessing with @resize, describe the frame as @info says
+ * (the colour matrix and range of its colorimetry) and run it on the
+ * frame's planes. */
+static float *
+engine_probabilities (ModelKind kind, const gchar * model_path,
+    guint width, guint height, GstVkInceptionResizeMode resize,
+    const GstVideoInfo * info, GstBuffer * frame)
+{
+  GstVkInceptionShape shape = vki_test_shape (4, (gint64) 1, (gint64) 3,
+      (gint64) height, (gint64) width);
+  GstVkInceptionFrameFormat fmt = { 0 };
+  GstVkInceptionPreprocess pre;
+  GstVkInceptionModel *model;
+  GstVkInceptionNet *net;
+  GstVideoFrame vframe;
+  const guint8 *planes[GST_VIDEO_MAX_PLANES];
+  gint strides[GST_VIDEO_MAX_PLANES];
+  const guint8 *const *frames[1] = { planes };
+  const gint *const stride_list[1] = { strides };
+  float *out = g_new0 (float, N_CLASSES);
+  GError *error = NULL;
+  double sum = 0, max = -INFINITY;
+
+  model = gst_vk_inception_model_new_from_file (model_path, &error);
+  g_assert_no_error (error);
+  net = gst_vk_inception_net_new (model, vki_test_device (), &shape, &error);
+  g_assert_no_error (error);
+  fail_unless (gst_vk_inception_model_get_preprocess (model, &pre, &error));
+  pre.resize = resize;
+
+  fmt.format = pixel_format (GST_VIDEO_INFO_FORMAT (info));
+  fmt.width = GST_VIDEO_INFO_WIDTH (info);
+  fmt.height = GST_VIDEO_INFO_HEIGHT (info);
+  fmt.kr = 0.299;
+  fmt.kb = 0.114;
+  if (GST_VIDEO_INFO_IS_YUV (info))
+    gst_video_color_matrix_get_Kr_Kb (info->colorimetry.matrix, &fmt.kr,
+        &fmt.kb);
+  fmt.full_range = info->colorimetry.range == GST_VIDEO_COLOR_RANGE_0_255;
+  fail_unless (gst_vk_inception_net_set_frame_format (net, &fmt, &pre,
+          &error));
+  g_assert_no_error (error);
+
+  fail_unless (gst_video_frame_map (&vframe, info, frame, GST_MAP_READ));
+  for (guint p = 0; p < GST_VIDEO_FRAME_N_PLANES (&vframe); p++) {
+    planes[p] = GST_VIDEO_FRAME_PLANE_DATA (&vframe, p);
+    strides[p] = GST_VIDEO_FRAME_PLANE_STRIDE (&vframe, p);
+  }
+  fail_unless (gst_vk_inception_net_run_frames (net, frames, stride_list,
+          &out, &error));
+  g_assert_no_error (error);
+  gst_video_frame_unmap (&vframe);
+  vki_test_assert_no_validation ();
+  gst_vk_inception_net_free (net);
+  gst_vk_inception_model_free (model);
+
+  /* The element reports probabilities: softmax unless the model ends in
+   * one. */
+  if (!ends_in_softmax (kind)) {
+    for (guint i = 0; i < N_CLASSES; i++)
+      max = MAX (max, out[i]);
+    for (guint i = 0; i < N_CLASSES; i++)
+      sum += exp (out[i] - max);
+    for (guint i = 0; i < N_CLASSES; i++)
+      out[i] = (float) (exp (out[i] - max) / sum);
+  }
+  return out;
+}
+
+/* Checks that @meta holds the top @top_k of @probs at or above @threshold,
+ * in order, with their scores. */
+static void
+check_meta_against (const GstVkInceptionMeta * meta, const float *probs,
+    guint top_k, gdouble threshold)
+{
+  guint order[N_CLASSES], n = 0;
+
+  for (guint i = 0; i < N_CLASSES; i++) {
+    guint pos;
+    if (probs[i] < threshold)
+      continue;
+    for (pos = n++; pos > 0 && probs[order[pos - 1]] < probs[i]; pos--)
+      order[pos] = order[pos - 1];
+    order[pos] = i;
+  }
+  fail_unless_equals_int (meta->n_classes, MIN (n, top_k));
+  for (guint i = 0; i < meta->n_classes; i++) {
+    fail_unless_equals_int (meta->classes[i].class_id, order[i]);
+    fail_unless (fabs (meta->classes[i].score - probs[order[i]]) <=
+        SCORE_TOLERANCE, "class %u: element %g, engine %g", order[i],
+        meta->classes[i].score, probs[order[i]]);
+  }
+}
+
+/* ============================================================== formats */
+
+static const gchar *all_formats[] = {
+  "RGB", "BGR", "RGBA", "BGRA", "RGBx", "BGRx", "xRGB", "xBGR", "ARGB",
+  "ABGR", "I420", "NV12", "GRAY8",
+};
+
+/* Each format at odd sizes (odd widths pad the rows, odd heights leave a
+ * half chroma row), one after the other in the same stream. */
+GST_START_TEST (test_formats)
+{
+  static const guint sizes[][2] = { {333, 217}, {17, 9} };
+  const gchar *format = all_formats[__i__];
+  gchar *model = write_model (MODEL_SOFTMAX);
+  Run run;
+
+  run_start (&run, model, NULL);
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++) {
+    gchar *caps = g_strdup_printf ("video/x-raw,format=%s,width=%u,height=%u,"
+        "framerate=30/1", format, sizes[s][0], sizes[s][1]);
+    run_set_caps (&run, caps);
+    for (guint f = 0; f < 2; f++) {
+      GstBuffer *out = run_push (&run, s * 10 + f);
+      const GstVkInceptionMeta *meta = check_meta (out, 5);
+      fail_unless_equals_int (meta->n_classes, N_CLASSES);
+      fail_if (meta->reused);
+      fail_unless_equals_uint64 (meta->source_frame, run.n_pushed - 1);
+      gst_buffer_unref (out);
+    }
+    g_free (caps);
+  }
+  fail_unless_equals_uint64 (frames_classified (run.element), 4);
+  run_stop (&run);
+  g_free (model);
+}
+
+GST_END_TEST;
+
+/* ===================================================== against the engine */
+
+typedef struct
+{
+  const gchar *caps;
+  ModelKind model;
+  const gchar *input_size;      /* NULL: the model's */
+  guint net_width, net_height;
+  GstVkInceptionResizeMode resize;
+  guint top_k;
+} EngineCase;
+
+static const EngineCase engine_cases[] = {
+  /* BT.601, limited range. */
+  {"video/x-raw,format=I420,width=333,height=217,framerate=30/1,"
+        "colorimetry=bt601", MODEL_SOFTMAX, NULL, NET_SIDE, NET_SIDE,
+      GST_VK_INCEPTION_RESIZE_STRETCH, 5},
+  /* BT.709, full range, on a model whose size is open. */
+  {"video/x-raw,format=NV12,width=97,height=31,framerate=30/1,"
+        "colorimetry=1:3:0:0", MODEL_OPEN, "24x12", 24, 12,
+      GST_VK_INCEPTION_RESIZE_CENTER_CROP, 3},
+  /* Logits: the element's softmax. */
+  {"video/x-raw,format=BGRx,width=17,height=9,framerate=30/1",
+        MODEL_LOGITS, NULL, NET_SIDE, NET_SIDE,
+      GST_VK_INCEPTION_RESIZE_LETTERBOX, 2},
+  {"video/x-raw,format=GRAY8,width=35,height=21,framerate=30/1",
+        MODEL_SOFTMAX, NULL, NET_SIDE, NET_SIDE,
+      GST_VK_INCEPTION_RESIZE_STRETCH, 4},
+};
+
+/* The meta holds what the engine computes for the same frame. */
+GST_START_TEST (test_meta_matches_engine)
+{
+  const EngineCase *c = &engine_cases[__i__];
+  gchar *model = write_model (c->model);
+  guint32 seeds[] = { 7, 8, 9 };
+  gfloat first_score = -1;
+  gboolean differ = FALSE;
+  Run run;
+
+  run_start (&run, model, "resize-mode", c->resize, "top-k", c->top_k,
+      "input-size", c->input_size, NULL);
+  run_set_caps (&run, c->caps);
+  for (guint i = 0; i < G_N_ELEMENTS (seeds); i++) {
+    GstBuffer *out = run_push (&run, seeds[i]);
+    const GstVkInceptionMeta *meta = check_meta (out, c->top_k);
+    float *probs = engine_probabilities (c->model, model, c->net_width,
+        c->net_height, c->resize, &run.info, out);
+
+    check_meta_against (meta, probs, c->top_k, 0);
+    /* The frames must not all give the same answer, or this test would
+     * prove nothing about the element running on the frame. */
+    if (i == 0)
+      first_score = meta->classes[0].score;
+    else if (fabs (first_score - meta->classes[0].score) > 1e-3)
+      differ = TRUE;
+    g_free (probs);
+    gst_buffer_unref (out);
+  }
+  fail_unless (differ, "the model gives the same scores for every frame");
+  run_stop (&run);
+  g_free (model);
+}
+
+GST_END_TEST;
+
+/* ======================================================== padded strides */
+
+/* A copy of @buf (laid out as @info) whose rows are @pad bytes longer,
+ * the padding filled with junk, described by a GstVideoMeta: what a
+ * decoder or a device's buffer pool hands over. */
+static GstBuffer *
+padded_copy (const GstVideoInfo * info, GstBuffer * buf, guint pad)
+{
+  guint n_planes = GST_VIDEO_INFO_N_PLANES (info);
+  gsize offsets[GST_VIDEO_MAX_PLANES], rows[GST_VIDEO_MAX_PLANES], size = 0;
+  gint strides[GST_VIDEO_MAX_PLANES];
+  GstBuffer *copy;
+  GstMapInfo in, out;
+
+  for (guint p = 0; p < n_planes; p++) {
+    gsize end = p + 1 < n_planes ? GST_VIDEO_INFO_PLANE_OFFSET (info, p + 1)
+        : GST_VIDEO_INFO_SIZE (info);
+    rows[p] = (end - GST_VIDEO_INFO_PLANE_OFFSET (info, p)) /
+        GST_VIDEO_INFO_PLANE_STRIDE (info, p);
+    strides[p] = GST_VIDEO_INFO_PLANE_STRIDE (info, p) + pad;
+    offsets[p] = size;
+    size += strides[p] * rows[p];
+  }
+  copy = gst_buffer_new_allocate (NULL, size, NULL);
+  gst_buffer_map (buf, &in, GST_MAP_READ);
+  gst_buffer_map (copy, &out, GST_MAP_WRITE);
+  memset (out.data, 0xa5, size);
+  for (guint p = 0; p < n_planes; p++)
+    for (gsize r = 0; r < rows[p]; r++)
+      memcpy (out.data + offsets[p] + r * strides[p],
+          in.data + GST_VIDEO_INFO_PLANE_OFFSET (info, p) +
+          r * GST_VIDEO_INFO_PLANE_STRIDE (info, p),
+          GST_VIDEO_INFO_PLANE_STRIDE (info, p));
+  gst_buffer_unmap (copy, &out);
+  gst_buffer_unmap (buf, &in);
+  gst_buffer_add_video_meta_full (copy, GST_VIDEO_FRAME_FLAG_NONE,
+      GST_VIDEO_INFO_FORMAT (info), GST_VIDEO_INFO_WIDTH (info),
+      GST_VIDEO_INFO_HEIGHT (info), n_planes, offsets, strides);
+  return copy;
+}
+
+static const gchar *padded_caps[] = {
+  "video/x-raw,format=I420,width=33,height=17,framerate=30/1",
+  "video/x-raw,format=NV12,width=33,height=17,framerate=30/1",
+  "video/x-raw,format=RGB,width=33,height=17,framerate=30/1",
+};
+
+/* The element reads the planes where the GstVideoMeta says they are: the
+ * same picture with padded rows gives the same result. */
+GST_START_TEST (test_padded_strides)
+{
+  gchar *model = write_model (MODEL_SOFTMAX);
+  GstBuffer *plain, *padded, *out;
+  const GstVkInceptionMeta *a, *b;
+  gpointer bytes;
+  gsize size;
+  Run run;
+
+  run_start (&run, model, NULL);
+  run_set_caps (&run, padded_caps[__i__]);
+  plain = run_push (&run, 5);
+  padded = padded_copy (&run.info, plain, 13);
+  gst_buffer_extract_dup (padded, 0, -1, &bytes, &size);
+  fail_unless_equals_int (gst_harness_push (run.h, padded), GST_FLOW_OK);
+  out = gst_harness_pull (run.h);
+  fail_unless_equals_uint64 (gst_buffer_get_size (out), size);
+  fail_unless (gst_buffer_memcmp (out, 0, bytes, size) == 0);
+  g_free (bytes);
+
+  a = check_meta (plain, 5);
+  b = check_meta (out, 5);
+  fail_if (b->reused);
+  fail_unless_equals_int (a->n_classes, b->n_classes);
+  for (guint i = 0; i < a->n_classes; i++) {
+    fail_unless_equals_int (a->classes[i].class_id, b->classes[i].class_id);
+    fail_unless (fabs (a->classes[i].score - b->classes[i].score) <=
+        SCORE_TOLERANCE);
+  }
+  gst_buffer_unref (out);
+  gst_buffer_unref (plain);
+  run_stop (&run);
+  g_free (model);
+}
+
+GST_END_TEST;
+
+/* =============================================================== interval */
+
+#define SMALL_CAPS "video/x-raw,format=RGB,width=31,height=23,framerate=30/1"
+
+/* interval=3: frames 0, 3, 6 are classified, the others carry the result
+ * of the last one, marked reused, and post no message. */
+GST_START_TEST (test_interval)
+{
+  gchar *model = write_model (MODEL_SOFTMAX);
+  guint top_id = 0;
+  gfloat top_score = 0;
+  Run run;
+
+  run_start (&run, model, "interval", 3, NULL);
+  run_set_caps (&run, SMALL_CAPS);
+  for (guint i = 0; i < 8; i++) {
+    GstBuffer *out = run_push (&run, i);
+    const GstVkInceptionMeta *meta = check_meta (out, 5);
+    guint source = i - i % 3;
+    GstMessage *msg = pop_result_message (run.bus);
+
+    fail_unless_equals_int (meta->reused, i % 3 != 0);
+    fail_unless_equals_uint64 (meta->source_frame, source);
+    fail_unless_equals_uint64 (meta->source_pts,
+        gst_util_uint64_scale (source, GST_SECOND, 30));
+    fail_unless_equals_uint64 (frames_classified (run.element), i / 3 + 1);
+    if (i % 3 == 0) {
+      guint64 frame;
+      fail_unless (msg != NULL, "no message for classified frame %u", i);
+      fail_unless (gst_structure_get_uint64 (gst_message_get_structure (msg),
+              "frame", &frame));
+      fail_unless_equals_uint64 (frame, i);
+      top_id = meta->classes[0].class_id;
+      top_score = meta->classes[0].score;
+      gst_message_unref (msg);
+    } else {
+      fail_unless (msg == NULL, "a message for reused frame %u", i);
+      fail_unless_equals_int (meta->classes[0].class_id, top_id);
+      fail_unless_equals_float (meta->classes[0].score, top_score);
+    }
+    gst_buffer_unref (out);
+  }
+  run_stop (&run);
+  g_free (model);
+}
+
+GST_END_TEST;
+
+/* ================================================================== async */
+
+static void
+wait_classified (GstElement * element, guint64 n)
+{
+  gint64 end = g_get_monotonic_time () + WAIT_TIMEOUT / GST_USECOND;
+  while (frames_classified (element) < n) {
+    fail_unless (g_get_monotonic_time () < end, "nothing classified");
+    g_usleep (1000);
+  }
+}
+
+/* async=true: every frame passes at once, with the latest finished result
+ * (marked reused unless it is its own); at most one frame is in flight and
+ * the element holds no more than that; EOS waits for it. */
+GST_START_TEST (test_async)
+{
+  gchar *model = write_model (MODEL_OPEN);
+  guint n_messages = 0;
+  guint64 last_source = 0, classified, before_eos;
+  GstMessage *msg;
+  Run run;
+
+  frames_alive = 0;
+  /* 256x256 makes an inference take milliseconds even on a fast device,
+   * far longer than passing a small frame: frames must go by it. */
+  run_start (&run, model, "async", TRUE, "input-size", "256x256", NULL);
+  run.count_alive = TRUE;
+  run_set_caps (&run, SMALL_CAPS);
+
+  /* Nothing is finished yet when the first frame passes: it may go
+   * without a meta. */
+  gst_buffer_unref (run_push (&run, 0));
+  wait_classified (run.element, 1);
+
+  for (guint i = 1; i < 12; i++) {
+    GstBuffer *out = run_push (&run, i);
+    const GstVkInceptionMeta *meta = check_meta (out, 5);
+
+    fail_unless (meta->source_frame <= i);
+    fail_unless (meta->source_frame >= last_source);
+    fail_unless_equals_int (meta->reused, meta->source_frame != i);
+    last_source = meta->source_frame;
+    gst_buffer_unref (out);
+    fail_unless (g_atomic_int_get (&frames_alive) <= 1,
+        "the element holds %d frames", g_atomic_int_get (&frames_alive));
+  }
+
+  before_eos = frames_classified (run.element);
+  fail_unless (gst_harness_push_event (run.h, gst_event_new_eos ()));
+  /* EOS drained the worker, which had one frame at most to finish; it let
+   * go of it and every result has posted its message. */
+  classified = frames_classified (run.element);
+  fail_unless (classified - before_eos <= 1);
+  fail_unless_equals_int (g_atomic_int_get (&frames_alive), 0);
+  /* Frame 1 found the worker idle; had every frame waited for its own
+   * inference, all 12 would have been classified. */
+  fail_unless (classified >= 2 && classified < 12,
+      "%" G_GUINT64_FORMAT " of 12 frames classified", classified);
+  while ((msg = pop_result_message (run.bus))) {
+    n_messages++;
+    gst_message_unref (msg);
+  }
+  fail_unless_equals_uint64 (n_messages, classified);
+  run_stop (&run);
+  g_free (model);
+}
+
+GST_END_TEST;
+
+/* ===================================================== top-k, threshold */
+
+/* Pushes the same picture again and returns its meta's buffer. */
+static GstBuffer *
+push_again (Run * run, guint top_k, gdouble threshold)
+{
+  g_object_set (run->element, "top-k", top_k, "threshold", threshold, NULL);
+  return run_push (run, 42);
+}
+
+/* top-k and threshold change while playing: the same picture is pushed
+ * each time and the result must be the right part of its full ranking. */
+GST_START_TEST (test_top_k_threshold)
+{
+  gchar *model = write_model (MODEL_SOFTMAX);
+  float probs[N_CLASSES], sorted[N_CLASSES];
+  const GstVkInceptionMeta *meta;
+  GstBuffer *out;
+  gdouble sum = 0, threshold;
+  GstMessage *msg;
+  const GValue *ids;
+  Run run;
+
+  run_start (&run, model, NULL);
+  run_set_caps (&run, SMALL_CAPS);
+
+  /* The full ranking: every class, probabilities summing to 1. */
+  out = push_again (&run, N_CLASSES, 0);
+  meta = check_meta (out, N_CLASSES);
+  fail_unless_equals_int (meta->n_classes, N_CLASSES);
+  for (guint i = 0; i < N_CLASSES; i++) {
+    probs[meta->classes[i].class_id] = meta->classes[i].score;
+    sorted[i] = meta->classes[i].score;
+    sum += meta->classes[i].score;
+  }
+  fail_unless (fabs (sum - 1) < 1e-5);
+  gst_buffer_unref (out);
+
+  for (guint k = 1; k <= N_CLASSES * 2; k++) {
+    out = push_again (&run, k, 0);
+    check_meta_against (check_meta (out, k), probs, k, 0);
+    gst_buffer_unref (out);
+  }
+
+  /* Between the second and third best: exactly two remain. */
+  threshold = (sorted[1] + sorted[2]) / 2;
+  out = push_again (&run, N_CLASSES, threshold);
+  meta = check_meta (out, N_CLASSES);
+  fail_unless_equals_int (meta->n_classes, 2);
+  check_meta_against (meta, probs, N_CLASSES, threshold);
+  gst_buffer_unref (out);
+
+  /* Above every class: a meta with no classes, a message with empty
+   * arrays and no top-* fields. */
+  while ((msg = pop_result_message (run.bus)))
+    gst_message_unref (msg);
+  out = push_again (&run, N_CLASSES, 1.0);
+  fail_unless_equals_int (check_meta (out, N_CLASSES)->n_classes, 0);
+  gst_buffer_unref (out);
+  msg = pop_result_message (run.bus);
+  fail_unless (msg != NULL);
+  ids = gst_structure_get_value (gst_message_get_structure (msg), "class-ids");
+  fail_unless (ids != NULL && gst_value_array_get_size (ids) == 0);
+  fail_if (gst_structure_has_field (gst_message_get_structure (msg),
+          "top-label"));
+  gst_message_unref (msg);
+
+  run_stop (&run);
+  g_free (model);
+}
+
+GST_END_TEST;
+
+/* =============================================================== messages */
+
+/* The message of a classified frame mirrors its meta, with the frame's
+ * times; post-messages=false stops them and nothing else. */
+GST_START_TEST (test_messages)
+{
+  gchar *model = write_model (MODEL_SOFTMAX);
+  Run run;
+
+  run_start (&run, model, "top-k", 3, NULL);
+  run_set_caps (&run, SMALL_CAPS);
+  for (guint i = 0; i < 3; i++) {
+    GstBuffer *out = run_push (&run, i);
+    const GstVkInceptionMeta *meta = check_meta (out, 3);
+    GstMessage *msg = pop_result_message (run.bus);
+    const GstStructure *s;
+    const GValue *labels, *ids, *scores;
+    GstClockTime pts = GST_BUFFER_PTS (out);
+    guint64 running_time, timestamp, frame;
+
+    fail_unless (msg != NULL);
+    fail_unless (GST_MESSAGE_SRC (msg) == GST_OBJECT (run.element));
+    s = gst_message_get_structure (msg);
+    /* The harness's segment starts at 0: running time is the PTS. */
+    fail_unless (gst_structure_get_uint64 (s, "running-time", &running_time));
+    fail_unless (gst_structure_get_uint64 (s, "timestamp", &timestamp));
+    fail_unless (gst_structure_get_uint64 (s, "frame", &frame));
+    fail_unless_equals_uint64 (running_time, pts);
+    fail_unless_equals_uint64 (timestamp, pts);
+    fail_unless_equals_uint64 (frame, i);
+    fail_unless_equals_string (gst_structure_get_string (s, "model"),
+        meta->model);
+
+    labels = gst_structure_get_value (s, "labels");
+    ids = gst_structure_get_value (s, "class-ids");
+    scores = gst_structure_get_value (s, "scores");
+    fail_unless (labels && ids && scores);
+    fail_unless_equals_int (gst_value_array_get_size (labels), 3);
+    fail_unless_equals_int (gst_value_array_get_size (ids), 3);
+    fail_unless_equals_int (gst_value_array_get_size (scores), 3);
+    for (guint c = 0; c < 3; c++) {
+      fail_unless_equals_string (g_value_get_string
+          (gst_value_array_get_value (labels, c)), meta->classes[c].label);
+      fail_unless_equals_int (g_value_get_uint (gst_value_array_get_value
+              (ids, c)), meta->classes[c].class_id);
+      fail_unless_equals_float (g_value_get_double (gst_value_array_get_value
+              (scores, c)), meta->classes[c].score);
+    }
+    fail_unless_equals_string (gst_structure_get_string (s, "top-label"),
+        meta->classes[0].label);
+    gst_message_unref (msg);
+    gst_buffer_unref (out);
+  }
+
+  g_object_set (run.element, "post-messages", FALSE, NULL);
+  for (guint i = 0; i < 2; i++) {
+    GstBuffer *out = run_push (&run, i);
+    fail_if (check_meta (out, 3)->reused);
+    gst_buffer_unref (out);
+    fail_unless (pop_result_message (run.bus) == NULL);
+  }
+  run_stop (&run);
+  g_free (model);
+}
+
+GST_END_TEST;
+
+/* ================================================================= labels */
+
+typedef struct
+{
+  const gchar *file;
+  const gchar *labels[N_CLASSES];       /* NULL: class numbers */
+  gboolean warning;
+} LabelsCase;
+
+static const LabelsCase labels_cases[] = {
+  /* Plain; surrounding blanks and the trailing blank line are no labels. */
+  {"zero\none\n  two \nthree\nfour\n\n",
+      {"zero", "one", "two", "three", "four"}, FALSE},
+  /* ImageNet's synset_words.txt. */
+  {"n01440764 tench, Tinca tinca\n"
+        "n01443537 goldfish, Carassius auratus\n"
+        "n01484850 great white shark, white shark, man-eater\n"
+        "n01491361 tiger shark, Galeocerdo cuvieri\n"
+        "n01494475 hammerhead, hammerhead shark\n",
+        {"tench, Tinca tinca", "goldfish, Carassius auratus",
+          "great white shark, white shark, man-eater",
+          "tiger shark, Galeocerdo cuvieri", "hammerhead, hammerhead shark"},
+      FALSE},
+  /* Three labels for five classes: a warning, and numbers. */
+  {"a\nb\nc\n", {NULL}, TRUE},
+};
+
+GST_START_TEST (test_labels)
+{
+  const LabelsCase *c = &labels_cases[__i__];
+  gchar *model = write_model (MODEL_SOFTMAX);
+  gchar *labels = write_tmp ("labels.txt", c->file, -1);
+  const GstVkInceptionMeta *meta;
+  GstMessage *warning;
+  GstBuffer *out;
+  Run run;
+
+  run_start (&run, model, "labels", labels, NULL);
+  run_set_caps (&run, SMALL_CAPS);
+  out = run_push (&run, 1);
+  meta = check_meta (out, 5);
+  fail_unless_equals_int (meta->n_classes, N_CLASSES);
+  for (guint i = 0; i < meta->n_classes; i++) {
+    guint id = meta->classes[i].class_id;
+    gchar *number = g_strdup_printf ("%u", id);
+    fail_unless_equals_string (meta->classes[i].label,
+        c->labels[0] ? c->labels[id] : number);
+    g_free (number);
+  }
+  gst_buffer_unref (out);
+
+  warning = gst_bus_pop_filtered (run.bus, GST_MESSAGE_WARNING);
+  fail_unless_equals_int (warning != NULL, c->warning);
+  if (warning) {
+    GError *error = NULL;
+    gst_message_parse_warning (warning, &error, NULL);
+    fail_unless (strstr (error->message, "3 labels") != NULL, "%s",
+        error->message);
+    g_error_free (error);
+    gst_message_unref (warning);
+  }
+  run_stop (&run);
+  g_free (labels);
+  g_free (model);
+}
+
+GST_END_TEST;
+
+/* ======================================================== renegotiation */
+
+/* A new resolution and format mid-stream: classification goes on, on the
+ * new frames as the new caps describe them. */
+GST_START_TEST (test_renegotiation)
+{
+  static const gchar *caps[] = {
+    "video/x-raw,format=RGB,width=64,height=48,framerate=30/1",
+    "video/x-raw,format=I420,width=97,height=31,framerate=30/1,"
+        "colorimetry=bt601",
+    "video/x-raw,format=RGB,width=64,height=48,framerate=30/1",
+  };
+  gchar *model = write_model (MODEL_SOFTMAX);
+  Run run;
+
+  run_start (&run, model, NULL);
+  for (guint c = 0; c < G_N_ELEMENTS (caps); c++) {
+    run_set_caps (&run, caps[c]);
+    for (guint f = 0; f < 2; f++) {
+      GstBuffer *out = run_push (&run, c * 10 + f);
+      const GstVkInceptionMeta *meta = check_meta (out, 5);
+      float *probs = engine_probabilities (MODEL_SOFTMAX, model, NET_SIDE,
+          NET_SIDE, GST_VK_INCEPTION_RESIZE_STRETCH, &run.info, out);
+      fail_if (meta->reused);
+      check_meta_against (meta, probs, 5, 0);
+      g_free (probs);
+      gst_buffer_unref (out);
+    }
+  }
+  fail_unless_equals_uint64 (frames_classified (run.element), 6);
+  run_stop (&run);
+  g_free (model);
+}
+
+GST_END_TEST;
+
+/* ============================================================ flush, EOS */
+
+static void
+push_flush (Run * run)
+{
+  GstSegment segment;
+
+  fail_unless (gst_harness_push_event (run->h, gst_event_new_flush_start ()));
+  fail_unless (gst_harness_push_event (run->h,
+          gst_event_new_flush_stop (TRUE)));
+  /* The flush took the segment away. */
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  fail_unless (gst_harness_push_event (run->h, gst_event_new_segment
+          (&segment)));
+}
+
+/* Flushes, in sync and async mode, then EOS: the stream goes on after the
+ * flush and EOS comes out after the last result. */
+GST_START_TEST (test_flush_eos)
+{
+  gboolean async = __i__ == 1;
+  gchar *model = write_model (MODEL_SOFTMAX);
+  gboolean eos = FALSE;
+  GstEvent *event;
+  Run run;
+
+  run_start (&run, model, "async", async, NULL);
+  run_set_caps (&run, SMALL_CAPS);
+  for (guint round = 0; round < 3; round++) {
+    for (guint f = 0; f < 3; f++) {
+      GstBuffer *out = run_push (&run, round * 10 + f);
+      if (!async) {
+        fail_if (check_meta (out, 5)->reused);
+      }
+      gst_buffer_unref (out);
+    }
+    push_flush (&run);
+  }
+  if (!async) {
+    fail_unless_equals_uint64 (frames_classified (run.element), 9);
+  } else {
+    fail_unless (frames_classified (run.element) >= 1);
+  }
+
+  fail_unless (gst_harness_push_event (run.h, gst_event_new_eos ()));
+  while (!eos && (event = gst_harness_try_pull_event (run.h))) {
+    eos = GST_EVENT_TYPE (event) == GST_EVENT_EOS;
+    gst_event_unref (event);
+  }
+  fail_unless (eos, "EOS did not come out");
+  run_stop (&run);
+  g_free (model);
+}
+
+GST_END_TEST;
+
+/* =============================================================== seeking */
+
+/* A flushing seek in a pipeline: classification resumes at the new
+ * position, the messages' running time counts from the seek. */
+GST_START_TEST (test_seek)
+{
+  gchar *model = write_model (MODEL_SOFTMAX);
+  gchar *launch = g_strdup_printf ("videotestsrc pattern=ball ! "
+      "video/x-raw,format=NV12,width=40,height=30,framerate=30/1 ! "
+      "vkinception name=vki model=\"%s\" ! fakesink sync=false", model);
+  GstElement *pipeline = gst_parse_launch (launch, NULL);
+  GstBus *bus = gst_element_get_bus (pipeline);
+  gboolean playing = FALSE, eos = FALSE;
+  guint n_results = 0;
+  GstMessage *msg;
+
+  fail_unless (pipeline != NULL);
+  fail_if (gst_element_set_state (pipeline, GST_STATE_PAUSED) ==
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_timed_pop_filtered (bus, WAIT_TIMEOUT,
+      GST_MESSAGE_ASYNC_DONE | GST_MESSAGE_ERROR);
+  fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ASYNC_DONE);
+  gst_message_unref (msg);
+  /* The preroll frame's message is not the seek's concern. */
+  while ((msg = gst_bus_pop (bus)))
+    gst_message_unref (msg);
+
+  fail_unless (gst_element_seek (pipeline, 1.0, GST_FORMAT_TIME,
+          GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE, GST_SEEK_TYPE_SET,
+          GST_SECOND, GST_SEEK_TYPE_SET, 3 * GST_SECOND / 2));
+  while (!eos && (msg = gst_bus_timed_pop (bus, WAIT_TIMEOUT))) {
+    const GstStructure *s = gst_message_get_structure (msg);
+    guint64 timestamp, running_time;
+
+    switch (GST_MESSAGE_TYPE (msg)) {
+      case GST_MESSAGE_ASYNC_DONE:
+        if (!playing)
+          fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+              GST_STATE_CHANGE_FAILURE);
+        playing = TRUE;
+        break;
+      case GST_MESSAGE_ELEMENT:
+        if (!gst_message_has_name (msg, "vkinception"))
+          break;
+        fail_unless (gst_structure_get_uint64 (s, "timestamp", &timestamp));
+        fail_unless (gst_structure_get_uint64 (s, "running-time",
+                &running_time));
+        fail_unless (timestamp >= GST_SECOND && timestamp < 3 * GST_SECOND / 2,
+            "frame at %" GST_TIME_FORMAT " after the seek",
+            GST_TIME_ARGS (timestamp));
+        fail_unless_equals_uint64 (running_time, timestamp - GST_SECOND);
+        n_results++;
+        break;
+      case GST_MESSAGE_ERROR:
+        fail ("error after the seek");
+        break;
+      case GST_MESSAGE_EOS:
+        eos = TRUE;
+        break;
+      default:
+        break;
+    }
+    gst_message_unref (msg);
+  }
+  fail_unless (eos);
+  /* Half a second at 30 fps. */
+  fail_unless_equals_int (n_results, 15);
+
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+  g_free (launch);
+  g_free (model);
+}
+
+GST_END_TEST;
+
+/* ================================================================= errors */
+
+/* Runs "videotestsrc ! vkinception name=vki @props ! fakesink" and
+ * expects an error from the element in @domain whose message or debug text
+ * holds each string of the NULL-terminated list that follows. */
+static void
+expect_error (const gchar * caps, const gchar * props, GQuark domain, ...)
+{
+  gchar *launch = g_strdup_printf ("videotestsrc num-buffers=2 ! %s ! "
+      "vkinception name=vki %s ! fakesink", caps ? caps :
+      "video/x-raw,width=32,height=24", props);
+  GstElement *pipeline = gst_parse_launch (launch, NULL);
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GstMessage *msg;
+  GError *error = NULL;
+  gchar *debug = NULL, *text;
+  const gchar *needle;
+  va_list args;
+
+  fail_unless (pipeline != NULL, "%s", launch);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (bus, WAIT_TIMEOUT,
+      GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
+  fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR,
+      "no error from %s", launch);
+  fail_unless_equals_string (GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), "vki");
+  gst_message_parse_error (msg, &error, &debug);
+  text = g_strdup_printf ("%s\n%s", error->message, debug);
+  fail_unless (error->domain == domain, "wrong domain: %s", text);
+  va_start (args, domain);
+  while ((needle = va_arg (args, const gchar *)))
+      fail_unless (strstr (text, needle) != NULL, "'%s' is not in '%s'",
+        needle, text);
+  va_end (args);
+
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_free (text);
+  g_free (debug);
+  g_error_free (error);
+  gst_message_unref (msg);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+  g_free (launch);
+}
+
+/* "model=PATH" and the like, quoted for gst_parse_launch. */
+static gchar *
+prop (const gchar * name, const gchar * value)
+{
+  return g_strdup_printf ("%s=\"%s\"", name, value);
+}
+
+GST_START_TEST (test_error_no_model)
+{
+  expect_error (NULL, "", GST_RESOURCE_ERROR, "model", NULL);
+}
+
+GST_END_TEST;
+
+/* The engine's own error for loading @path. */
+static gchar *
+engine_load_error (const gchar * path)
+{
+  GError *error = NULL;
+  gchar *message;
+
+  fail_unless (gst_vk_inception_model_new_from_file (path, &error) == NULL);
+  message = g_strdup (error->message);
+  g_error_free (error);
+  return message;
+}
+
+GST_START_TEST (test_error_missing_model)
+{
+  gchar *path = tmp_path ("no-such-model.onnx");
+  gchar *props = prop ("model", path);
+  gchar *engine = engine_load_error (path);
+
+  expect_error (NULL, props, GST_RESOURCE_ERROR, path, engine, NULL);
+  g_free (engine);
+  g_free (props);
+  g_free (path);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_error_garbage_model)
+{
+  gchar *path = write_tmp ("garbage.onnx", "\x08\xff\xff this is no ONNX", -1);
+  gchar *props = prop ("model", path);
+  gchar *engine = engine_load_error (path);
+
+  expect_error (NULL, props, GST_RESOURCE_ERROR, path, engine, NULL);
+  g_free (engine);
+  g_free (props);
+  g_free (path);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_error_missing_labels)
+{
+  gchar *model = write_model (MODEL_SOFTMAX);
+  gchar *labels = tmp_path ("no-such-labels.txt");
+  gchar *props = g_strdup_printf ("model=\"%s\" labels=\"%s\"", model, labels);
+
+  expect_error (NULL, props, GST_RESOURCE_ERROR, labels, NULL);
+  g_free (props);
+  g_free (labels);
+  g_free (model);
+}
+
+GST_END_TEST;
+
+/* Refused at negotiation, saying why. */
+GST_START_TEST (test_error_interlaced)
+{
+  gchar *model = write_model (MODEL_SOFTMAX);
+  gchar *props = prop ("model", model);
+
+  expect_error ("video/x-raw,format=I420,width=32,height=24,"
+      "interlace-mode=interleaved", props, GST_CORE_ERROR, "nterlaced", NULL);
+  g_free (props);
+  g_free (model);
+}
+
+GST_END_TEST;
+
+/* The error says what was looked for, and the engine's reason. */
+GST_START_TEST (test_error_unknown_device)
+{
+  gchar *model = write_model (MODEL_SOFTMAX);
+  gchar *props = g_strdup_printf ("model=\"%s\" device=\"no such gpu\"",
+      model);
+  GError *error = NULL;
+
+  fail_unless (gst_vk_inception_device_new ("no such gpu", &error) == NULL);
+  expect_error (NULL, props, GST_RESOURCE_ERROR, "no such gpu",
+      error->message, NULL);
+  g_error_free (error);
+  g_free (props);
+  g_free (model);
+}
+
+GST_END_TEST;
+
+/* A model whose size is fixed (its Gemm takes 3x8x8 exactly) runs at its
+ * size and fails, with the engine's reason, at another. */
+GST_START_TEST (test_error_input_size)
+{
+  gchar *model = write_model (MODEL_FIXED_ONLY);
+  gchar *props = g_strdup_printf ("model=\"%s\" input-size=12x12", model);
+  GstVkInceptionShape shape = vki_test_shape (4, (gint64) 1, (gint64) 3,
+      (gint64) 12, (gint64) 12);
+  GstVkInceptionModel *m;
+  GError *error = NULL;
+  GstBuffer *out;
+  Run run;
+
+  run_start (&run, model, NULL);
+  run_set_caps (&run, SMALL_CAPS);
+  out = run_push (&run, 0);
+  fail_unless_equals_int (check_meta (out, 5)->n_classes, N_CLASSES);
+  gst_buffer_unref (out);
+  run_stop (&run);
+
+  m = gst_vk_inception_model_new_from_file (model, &error);
+  g_assert_no_error (error);
+  fail_unless (gst_vk_inception_net_new (m, vki_test_device (), &shape,
+          &error) == NULL);
+  expect_error (NULL, props, GST_LIBRARY_ERROR, "12x12", error->message,
+      NULL);
+  g_error_free (error);
+  gst_vk_inception_model_free (m);
+  g_free (props);
+  g_free (model);
+}
+
+GST_END_TEST;
+
+/* ============================================================ properties */
+
+GST_START_TEST (test_properties)
+{
+  gchar *model = write_model (MODEL_SOFTMAX);
+  gchar *name = NULL;
+  gdouble latency;
+  GstBuffer *out;
+  Run run;
+
+  run_start (&run, model, NULL);
+  g_object_get (run.element, "device-name", &name, "last-latency-ms",
+      &latency, NULL);
+  fail_unless (name != NULL && *name, "no device name after start");
+  fail_unless_equals_float (latency, 0);
+  g_free (name);
+
+  run_set_caps (&run, SMALL_CAPS);
+  out = run_push (&run, 0);
+  g_object_get (run.element, "last-latency-ms", &latency, NULL);
+  fail_unless (latency > 0);
+  fail_unless_equals_float (check_meta (out, 5)->latency_ms, latency);
+  fail_unless_equals_uint64 (frames_classified (run.element), 1);
+  gst_buffer_unref (out);
+
+  /* Stopped: no device. */
+  gst_element_set_state (run.element, GST_STATE_NULL);
+  g_object_get (run.element, "device-name", &name, NULL);
+  fail_unless (name == NULL);
+  run_stop (&run);
+  g_free (model);
+}
+
+GST_END_TEST;
+
+/* ========================================================== state cycles */
+
+/* NULL -> PLAYING -> NULL, again and again on one pipeline: every start
+ * makes a device and net, every stop frees them (valgrind shows what
+ * leaks). */
+GST_START_TEST (test_state_cycles)
+{
+  guint cycles = g_strcmp0 (g_getenv ("VKINCEPTION_TEST_LIGHT"), "1") == 0 ?
+      20 : 100;
+  gchar *model = write_model (MODEL_SOFTMAX);
+  gchar *launch = g_strdup_printf ("videotestsrc num-buffers=2 ! "
+      "video/x-raw,format=NV12,width=35,height=27 ! "
+      "vkinception name=vki model=\"%s\" ! fakesink", model);
+  GstElement *pipeline = gst_parse_launch (launch, NULL);
+  GstElement *vki = gst_bin_get_by_name (GST_BIN (pipeline), "vki");
+  GstBus *bus = gst_element_get_bus (pipeline);
+
+  for (guint i = 0; i < cycles; i++) {
+    GstMessage *msg;
+
+    fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+        GST_STATE_CHANGE_FAILURE);
+    msg = gst_bus_timed_pop_filtered (bus, WAIT_TIMEOUT,
+        GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+    fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS,
+        "cycle %u did not end in EOS", i);
+    gst_message_unref (msg);
+    fail_unless_equals_uint64 (frames_classified (vki), 2);
+    fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
+        GST_STATE_CHANGE_SUCCESS);
+    /* Drop the cycle's messages, or 100 cycles pile them up. */
+    gst_bus_set_flushing (bus, TRUE);
+    gst_bus_set_flushing (bus, FALSE);
+  }
+
+  gst_object_unref (vki);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+  g_free (launch);
+  g_free (model);
+}
+
+GST_END_TEST;
+
+/* ================================================================= suite */
+
+static Suite *
+vkinception_suite (void)
+{
+  Suite *s = suite_create ("vkinception");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  /* check's default of 4 s is too short for the state cycles under load or
+   * valgrind; meson's environment sets its own (CK_DEFAULT_TIMEOUT). */
+  if (!g_getenv ("CK_DEFAULT_TIMEOUT"))
+    tcase_set_timeout (tc, 120);
+  tcase_add_checked_fixture (tc, tmp_setup, tmp_teardown);
+  tcase_add_loop_test (tc, test_formats, 0, G_N_ELEMENTS (all_formats));
+  tcase_add_loop_test (tc, test_meta_matches_engine, 0,
+      G_N_ELEMENTS (engine_cases));
+  tcase_add_loop_test (tc, test_padded_strides, 0,
+      G_N_ELEMENTS (padded_caps));
+  tcase_add_test (tc, test_interval);
+  tcase_add_test (tc, test_async);
+  tcase_add_test (tc, test_top_k_threshold);
+  tcase_add_test (tc, test_messages);
+  tcase_add_loop_test (tc, test_labels, 0, G_N_ELEMENTS (labels_cases));
+  tcase_add_test (tc, test_renegotiation);
+  tcase_add_loop_test (tc, test_flush_eos, 0, 2);
+  tcase_add_test (tc, test_seek);
+  tcase_add_test (tc, test_error_no_model);
+  tcase_add_test (tc, test_error_missing_model);
+  tcase_add_test (tc, test_error_garbage_model);
+  tcase_add_test (tc, test_error_missing_labels);
+  tcase_add_test (tc, test_error_interlaced);
+  tcase_add_test (tc, test_error_unknown_device);
+  tcase_add_test (tc, test_error_input_size);
+  tcase_add_test (tc, test_properties);
+  tcase_add_test (tc, test_state_cycles);
+  return s;
+}
+
+GST_CHECK_MAIN (vkinception);
