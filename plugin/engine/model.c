@@ -34,6 +34,8 @@ gint64
 vki_shape_numel (const GstVkInceptionShape * s, gint64 limit)
 {
   gint64 n = 1;
+  if (s->rank > GST_VK_INCEPTION_MAX_RANK)
+    return -1;
   for (guint i = 0; i < s->rank; i++) {
     if (s->dims[i] < 0)
       return -1;
@@ -51,6 +53,10 @@ vki_shape_to_string (const GstVkInceptionShape * s, gchar * buf, gsize len)
   buf[0] = '\0';
   if (s->rank == 0)
     g_strlcpy (buf, "scalar", len);
+  if (s->rank > GST_VK_INCEPTION_MAX_RANK) {
+    g_snprintf (buf, len, "rank %u", s->rank);
+    return buf;
+  }
   for (guint i = 0; i < s->rank && pos < len; i++) {
     if (s->dims[i] < 0)
       pos += g_snprintf (buf + pos, len - pos, "%s?", i ? "x" : "");
