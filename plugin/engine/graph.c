@@ -23,40 +23,42 @@ vki_op_type_name (VkiOpType type)
   return names[type];
 }
 
-guint
-vki_graph_count_uses (GstVkInceptionModel * m, gint tensor)
+guint *
+vki_graph_count_uses (GstVkInceptionModel * m)
 {
-  guint uses = 0;
+  guint *uses = g_new0 (guint, MAX (m->tensors->len, 1));
   for (guint i = 0; i < m->nodes->len; i++) {
     VkiNode *n = vki_model_node (m, i);
     if (n->dead)
       continue;
     for (guint j = 0; j < n->n_inputs; j++)
-      if (n->inputs[j] == tensor)
-        uses++;
+      uses[n->inputs[j]]++;
   }
   for (guint i = 0; i < m->outputs->len; i++)
-    if (g_array_index (m->outputs, gint, i) == tensor)
-      uses++;
+    uses[g_array_index (m->outputs, gint, i)]++;
   return uses;
 }
 
 /* The index of the node producing @tensor when @tensor feeds only one
  * consumer (which can then be merged into it), else -1. */
 static gint
-sole_producer (GstVkInceptionModel * m, gint tensor)
+sole_producer (GstVkInceptionModel * m, const guint * uses, gint tensor)
 {
   VkiTensor *t = vki_model_tensor (m, tensor);
-  if (t->producer < 0 || vki_graph_count_uses (m, tensor) != 1
+  if (t->producer < 0 || uses[tensor] != 1
       || vki_model_node (m, t->producer)->dead)
     return -1;
   return t->producer;
 }
 
-/* @consumer's output becomes the output of node @producer. */
+/* @consumer's output becomes the output of node @producer; the tensors
+ * @consumer read lose a use. */
 static void
-merge_into (GstVkInceptionModel * m, gint producer, VkiNode * consumer)
+merge_into (GstVkInceptionModel * m, guint * uses, gint producer,
+    VkiNode * consumer)
 {
+  for (guint j = 0; j < consumer->n_inputs; j++)
+    uses[consumer->inputs[j]]--;
   vki_model_node (m, producer)->output = consumer->output;
   vki_model_tensor (m, consumer->output)->producer = producer;
   consumer->dead = TRUE;
@@ -81,11 +83,12 @@ new_const (GstVkInceptionModel * m, const gchar * name,
 /* MatMul followed by Add of a constant row vector: the Add becomes the
  * Gemm's bias. */
 static gboolean
-merge_matmul_add (GstVkInceptionModel * m, VkiNode * add, GError ** error)
+merge_matmul_add (GstVkInceptionModel * m, guint * uses, VkiNode * add,
+    GError ** error)
 {
   for (guint side = 0; side < 2; side++) {
     VkiTensor *c = vki_model_tensor (m, add->inputs[1 - side]);
-    gint pi = sole_producer (m, add->inputs[side]);
+    gint pi = sole_producer (m, uses, add->inputs[side]);
     VkiNode *mm = pi >= 0 ? vki_model_node (m, pi) : NULL;
     gint64 numel;
     if (!c->is_const || !c->data || !mm || mm->type != VKI_OP_GEMM
@@ -96,7 +99,7 @@ merge_matmul_add (GstVkInceptionModel * m, VkiNode * add, GError ** error)
       continue;
     mm->bias = add->inputs[1 - side];
     mm->gemm.c_shape = c->shape;
-    merge_into (m, pi, add);
+    merge_into (m, uses, pi, add);
     return TRUE;
   }
   g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_UNSUPPORTED,
@@ -107,10 +110,11 @@ merge_matmul_add (GstVkInceptionModel * m, VkiNode * add, GError ** error)
 
 /* BatchNormalization right after a Conv: scale the Conv's filters and shift
  * its bias, so the BN costs nothing at run time. */
-static void
-fold_batchnorm (GstVkInceptionModel * m, VkiNode * bn)
+static gboolean
+fold_batchnorm (GstVkInceptionModel * m, guint * uses, VkiNode * bn,
+    GError ** error)
 {
-  gint ci = sole_producer (m, bn->inputs[0]);
+  gint ci = sole_producer (m, uses, bn->inputs[0]);
   VkiNode *conv = ci >= 0 ? vki_model_node (m, ci) : NULL;
   VkiTensor *w, *b, *scale, *shift, *nw, *nb;
   GstVkInceptionShape bshape = { 1, {0} };
@@ -119,14 +123,17 @@ fold_batchnorm (GstVkInceptionModel * m, VkiNode * bn)
   gint wi, bi;
 
   if (!conv || conv->type != VKI_OP_CONV || conv->relu)
-    return;
+    return TRUE;
   w = vki_model_tensor (m, conv->weight);
   scale = vki_model_tensor (m, bn->weight);
   shift = vki_model_tensor (m, bn->bias);
   cout = w->shape.dims[0];
   if (scale->shape.dims[0] != cout)
-    return;
+    return TRUE;
   per = w->shape.dims[1] * w->shape.dims[2] * w->shape.dims[3];
+  if (!vki_model_claim (m, "folded BatchNormalization weights",
+          4 * (cout * per + cout), error))
+    return FALSE;
 
   /* New tensors: the originals may be shared with other nodes. */
   name = g_strdup_printf ("%s/folded_w", conv->name);
@@ -144,7 +151,8 @@ fold_batchnorm (GstVkInceptionModel * m, VkiNode * bn)
   }
   conv->weight = wi;
   conv->bias = bi;
-  merge_into (m, ci, bn);
+  merge_into (m, uses, ci, bn);
+  return TRUE;
 }
 
 static gboolean
@@ -166,17 +174,22 @@ can_fuse_relu (VkiOpType type)
 gboolean
 vki_graph_optimise (GstVkInceptionModel * m, GError ** error)
 {
+  /* Counted once and kept up to date by merge_into(): the passes stay
+   * linear in the number of nodes. */
+  guint *uses = vki_graph_count_uses (m);
+  gboolean ok = FALSE;
+
   for (guint i = 0; i < m->nodes->len; i++) {
     VkiNode *n = vki_model_node (m, i);
-    if (n->dead)
-      continue;
-    if (n->type == VKI_OP_ADD && !merge_matmul_add (m, n, error))
-      return FALSE;
+    if (!n->dead && n->type == VKI_OP_ADD
+        && !merge_matmul_add (m, uses, n, error))
+      goto out;
   }
   for (guint i = 0; i < m->nodes->len; i++) {
     VkiNode *n = vki_model_node (m, i);
-    if (!n->dead && n->type == VKI_OP_AFFINE)
-      fold_batchnorm (m, n);
+    if (!n->dead && n->type == VKI_OP_AFFINE
+        && !fold_batchnorm (m, uses, n, error))
+      goto out;
   }
   for (guint i = 0; i < m->nodes->len; i++) {
     VkiNode *n = vki_model_node (m, i);
@@ -184,12 +197,15 @@ vki_graph_optimise (GstVkInceptionModel * m, GError ** error)
     VkiNode *p;
     if (n->dead || n->type != VKI_OP_RELU)
       continue;
-    pi = sole_producer (m, n->inputs[0]);
+    pi = sole_producer (m, uses, n->inputs[0]);
     p = pi >= 0 ? vki_model_node (m, pi) : NULL;
     if (p && can_fuse_relu (p->type) && !p->relu) {
       p->relu = TRUE;
-      merge_into (m, pi, n);
+      merge_into (m, uses, pi, n);
     }
   }
-  return TRUE;
+  ok = TRUE;
+out:
+  g_free (uses);
+  return ok;
 }

@@ -102,6 +102,7 @@ struct _GstVkInceptionModel
   GArray *outputs;              /* gint tensor indices */
   GPtrArray *output_names;      /* gchar*, as the file names them */
   GHashTable *metadata;
+  gint64 total_bytes;           /* constants held, against VKI_MAX_TENSOR_BYTES */
 };
 
 static inline VkiTensor *
@@ -123,11 +124,17 @@ gint64 vki_shape_numel (const GstVkInceptionShape * s, gint64 limit);
 const gchar *vki_shape_to_string (const GstVkInceptionShape * s, gchar * buf,
     gsize len);
 
+/* Counts @bytes of constants against the model's limit; fails with
+ * TOO_LARGE naming @what when over it. */
+gboolean vki_model_claim (GstVkInceptionModel * m, const gchar * what,
+    gint64 bytes, GError ** error);
+
 /* Simplifies a freshly parsed graph in place (see the top of this file). */
 gboolean vki_graph_optimise (GstVkInceptionModel * m, GError ** error);
 
-/* How many live nodes read @tensor, plus one per graph output it is. */
-guint vki_graph_count_uses (GstVkInceptionModel * m, gint tensor);
+/* Per tensor: how many live nodes read it, plus one per graph output it
+ * is. g_free() the array. */
+guint *vki_graph_count_uses (GstVkInceptionModel * m);
 
 const gchar *vki_op_type_name (VkiOpType type);
 

@@ -25,7 +25,6 @@ typedef struct
   GstVkInceptionModel *m;
   GHashTable *by_name;          /* name -> tensor index + 1 */
   GHashTable *alias;            /* removed tensor name -> replacement name */
-  gint64 total_bytes;
 } LoadCtx;
 
 /* ------------------------------------------------------------------ shapes */
@@ -127,6 +126,17 @@ check_depth (const guint8 * p, const guint8 * end,
 
 /* ------------------------------------------------------------------ errors */
 
+/* Names from the file go into messages: valid UTF-8 on one line. */
+static gchar *
+printable (const gchar * s)
+{
+  gchar *p = g_utf8_make_valid (s ? s : "", -1);
+  for (gchar * c = p; *c; c++)
+    if ((guchar) * c < 0x20 || *c == 0x7f)
+      *c = '?';
+  return p;
+}
+
 static void
 node_error (LoadCtx * ctx, const Onnx__NodeProto * n, GError ** error,
     GstVkInceptionError code, const gchar * format, ...) G_GNUC_PRINTF (5, 6);
@@ -148,12 +158,17 @@ node_error (LoadCtx * ctx, const Onnx__NodeProto * n, GError ** error,
   va_list args;
   gchar *msg;
 
+  gchar *name = printable (node_display_name (n));
+  gchar *op = printable (n->op_type ? n->op_type : "?");
+
   va_start (args, format);
   msg = g_strdup_vprintf (format, args);
   va_end (args);
   g_set_error (error, GST_VK_INCEPTION_ERROR, code, "%s: node '%s' (%s): %s",
-      ctx->m->name, node_display_name (n), n->op_type ? n->op_type : "?", msg);
+      ctx->m->name, name, op, msg);
   g_free (msg);
+  g_free (name);
+  g_free (op);
 }
 
 /* -------------------------------------------------------------- attributes */
@@ -208,12 +223,13 @@ attr_float (LoadCtx * ctx, const Onnx__NodeProto * n, const gchar * name,
   return TRUE;
 }
 
-/* Reads an INTS attribute of exactly @want values (any count up to
- * VKI_MAX_NODE_INPUTS if @want is 0). Returns the count in @n_out, 0 when
- * absent. */
+/* Reads an INTS attribute into @out, which holds @capacity values: exactly
+ * @capacity of them for a spatial window (@window), else at most that many.
+ * Returns the count in @n_out, 0 when absent. */
 static gboolean
 attr_ints (LoadCtx * ctx, const Onnx__NodeProto * n, const gchar * name,
-    gsize want, gint64 * out, gsize * n_out, GError ** error)
+    gsize capacity, gboolean window, gint64 * out, gsize * n_out,
+    GError ** error)
 {
   const Onnx__AttributeProto *a = find_attr (n, name);
   *n_out = 0;
@@ -224,11 +240,17 @@ attr_ints (LoadCtx * ctx, const Onnx__NodeProto * n, const gchar * name,
         "attribute '%s' must be a list of integers", name);
     return FALSE;
   }
-  if ((want && a->n_ints != want) || a->n_ints > VKI_MAX_NODE_INPUTS) {
+  if (window && a->n_ints != capacity) {
     node_error (ctx, n, error, GST_VK_INCEPTION_ERROR_UNSUPPORTED,
         "attribute '%s' has %" G_GSIZE_FORMAT " values; %" G_GSIZE_FORMAT
         " expected (only 2-D spatial windows are supported)", name,
-        a->n_ints, want);
+        a->n_ints, capacity);
+    return FALSE;
+  }
+  if (a->n_ints > capacity) {
+    node_error (ctx, n, error, GST_VK_INCEPTION_ERROR_UNSUPPORTED,
+        "attribute '%s' has %" G_GSIZE_FORMAT " values; at most %"
+        G_GSIZE_FORMAT " are supported", name, a->n_ints, capacity);
     return FALSE;
   }
   memcpy (out, a->ints, a->n_ints * sizeof (gint64));
@@ -278,21 +300,30 @@ lookup (LoadCtx * ctx, const gchar * name)
   return GPOINTER_TO_INT (g_hash_table_lookup (ctx->by_name, name)) - 1;
 }
 
-static gboolean
-claim_bytes (LoadCtx * ctx, const gchar * what, gint64 bytes, GError ** error)
+gboolean
+vki_model_claim (GstVkInceptionModel * m, const gchar * what, gint64 bytes,
+    GError ** error)
 {
-  if (bytes > VKI_MAX_TENSOR_BYTES - ctx->total_bytes) {
-    gchar *b = g_format_size ((guint64) bytes);
-    gchar *l = g_format_size (VKI_MAX_TENSOR_BYTES);
+  if (bytes < 0 || bytes > VKI_MAX_TENSOR_BYTES - m->total_bytes) {
+    gchar *b = g_format_size_full ((guint64) MAX (bytes, 0),
+        G_FORMAT_SIZE_IEC_UNITS);
+    gchar *l = g_format_size_full (VKI_MAX_TENSOR_BYTES,
+        G_FORMAT_SIZE_IEC_UNITS);
     g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_TOO_LARGE,
-        "%s: %s needs %s, over the model limit of %s in all", ctx->m->name,
+        "%s: %s needs %s, over the model limit of %s in all", m->name,
         what, b, l);
     g_free (b);
     g_free (l);
     return FALSE;
   }
-  ctx->total_bytes += bytes;
+  m->total_bytes += bytes;
   return TRUE;
+}
+
+static gboolean
+claim_bytes (LoadCtx * ctx, const gchar * what, gint64 bytes, GError ** error)
+{
+  return vki_model_claim (ctx->m, what, bytes, error);
 }
 
 /* Converts a TensorProto into a float or int64 constant. */
@@ -304,7 +335,8 @@ tensor_from_proto (LoadCtx * ctx, const Onnx__TensorProto * tp,
   gint64 numel, elem_size, bytes;
   gint idx;
   VkiTensor *t;
-  gchar *what = g_strdup_printf ("tensor '%s'", name);
+  gchar *safe = printable (name);
+  gchar *what = g_strdup_printf ("tensor '%s'", safe);
   gboolean ok = FALSE;
 
   if (tp->has_data_location
@@ -373,8 +405,8 @@ tensor_from_proto (LoadCtx * ctx, const Onnx__TensorProto * tp,
 
   if (tp->has_raw_data) {
     if ((gint64) tp->raw_data.len != bytes) {
-      gchar *claimed = g_format_size ((guint64) bytes);
-      gchar *has = g_format_size (tp->raw_data.len);
+      gchar *claimed = g_format_size_full ((guint64) bytes, G_FORMAT_SIZE_IEC_UNITS);
+      gchar *has = g_format_size_full (tp->raw_data.len, G_FORMAT_SIZE_IEC_UNITS);
       g_set_error (error, GST_VK_INCEPTION_ERROR,
           GST_VK_INCEPTION_ERROR_INVALID_MODEL,
           "%s: %s claims %s, file has %s", ctx->m->name, what, claimed, has);
@@ -403,10 +435,13 @@ tensor_from_proto (LoadCtx * ctx, const Onnx__TensorProto * tp,
       goto out;
     }
   }
-  if (!claim_bytes (ctx, what, bytes, error))
+  /* Integer and bool constants are stored as int64. */
+  if (!claim_bytes (ctx, what, tp->data_type ==
+          ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT ? bytes : numel * 8, error))
     goto out;
 
-  if (g_hash_table_contains (ctx->by_name, name)) {
+  if (g_hash_table_contains (ctx->by_name, name)
+      || g_hash_table_contains (ctx->alias, name)) {
     g_set_error (error, GST_VK_INCEPTION_ERROR,
         GST_VK_INCEPTION_ERROR_INVALID_MODEL, "%s: %s is defined twice",
         ctx->m->name, what);
@@ -416,10 +451,11 @@ tensor_from_proto (LoadCtx * ctx, const Onnx__TensorProto * tp,
   t->shape = shape;
   t->is_const = TRUE;
   if (tp->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT) {
-    t->data = g_new (float, MAX (numel, 1));
+    t->data = g_new0 (float, MAX (numel, 1));
     /* raw_data is little-endian, as is every host we build for. */
-    memcpy (t->data, tp->has_raw_data ? (const void *) tp->raw_data.data
-        : (const void *) tp->float_data, bytes);
+    if (bytes > 0)
+      memcpy (t->data, tp->has_raw_data ? (const void *) tp->raw_data.data
+          : (const void *) tp->float_data, bytes);
     for (gint64 i = 0; i < numel; i++) {
       if (!isfinite (t->data[i])) {
         g_set_error (error, GST_VK_INCEPTION_ERROR,
@@ -451,6 +487,7 @@ tensor_from_proto (LoadCtx * ctx, const Onnx__TensorProto * tp,
   ok = TRUE;
 out:
   g_free (what);
+  g_free (safe);
   return ok;
 }
 
@@ -469,9 +506,11 @@ node_input (LoadCtx * ctx, const Onnx__NodeProto * n, gsize i, gint * out,
   }
   idx = lookup (ctx, n->input[i]);
   if (idx < 0) {
+    gchar *in = printable (n->input[i]);
     node_error (ctx, n, error, GST_VK_INCEPTION_ERROR_INVALID_MODEL,
         "input '%s' is neither an initializer, a graph input nor the output "
-        "of an earlier node", n->input[i]);
+        "of an earlier node", in);
+    g_free (in);
     return FALSE;
   }
   *out = idx;
@@ -546,7 +585,7 @@ parse_window (LoadCtx * ctx, const Onnx__NodeProto * n, VkiWindow * w,
   w->stride[0] = w->stride[1] = 1;
   w->dilation[0] = w->dilation[1] = 1;
 
-  if (!attr_ints (ctx, n, "kernel_shape", 2, v, &k, error))
+  if (!attr_ints (ctx, n, "kernel_shape", 2, TRUE, v, &k, error))
     return FALSE;
   if (k == 2) {
     w->kernel[0] = v[0];
@@ -556,19 +595,19 @@ parse_window (LoadCtx * ctx, const Onnx__NodeProto * n, VkiWindow * w,
         "attribute 'kernel_shape' is missing");
     return FALSE;
   }
-  if (!attr_ints (ctx, n, "strides", 2, v, &k, error))
+  if (!attr_ints (ctx, n, "strides", 2, TRUE, v, &k, error))
     return FALSE;
   if (k == 2) {
     w->stride[0] = v[0];
     w->stride[1] = v[1];
   }
-  if (!attr_ints (ctx, n, "dilations", 2, v, &k, error))
+  if (!attr_ints (ctx, n, "dilations", 2, TRUE, v, &k, error))
     return FALSE;
   if (k == 2) {
     w->dilation[0] = v[0];
     w->dilation[1] = v[1];
   }
-  if (!attr_ints (ctx, n, "pads", 4, v, &k, error))
+  if (!attr_ints (ctx, n, "pads", 4, TRUE, v, &k, error))
     return FALSE;
   if (k == 4) {
     /* ONNX orders pads as [h_begin, w_begin, h_end, w_end]. */
@@ -641,7 +680,8 @@ parse_node (LoadCtx * ctx, const Onnx__NodeProto * n, GError ** error)
       if (!node_input (ctx, n, 2, &tm, error))
         return FALSE;
       t = vki_model_tensor (m, tm);
-      if (!t->is_const || (t->idata && t->idata[0] != 0)
+      if (!t->is_const || vki_shape_numel (&t->shape, 1) != 1
+          || (t->idata && t->idata[0] != 0)
           || (t->data && t->data[0] != 0.0f) || (!t->idata && !t->data)) {
         node_error (ctx, n, error, GST_VK_INCEPTION_ERROR_UNSUPPORTED,
             "Dropout in training mode is not supported (inference only)");
@@ -670,7 +710,7 @@ parse_node (LoadCtx * ctx, const Onnx__NodeProto * n, GError ** error)
   }
 
   node = g_new0 (VkiNode, 1);
-  node->name = g_strdup (node_display_name (n));
+  node->name = printable (node_display_name (n));
   node->weight = node->bias = -1;
 
   if (g_str_equal (op, "Conv")) {
@@ -813,6 +853,9 @@ parse_node (LoadCtx * ctx, const Onnx__NodeProto * n, GError ** error)
       g_free (sname);
       g_free (tname);
     }
+    if (!claim_bytes (ctx, "BatchNormalization scale and shift", 8 * c,
+            error))
+      goto out;
     scale->is_const = shift->is_const = TRUE;
     scale->shape.rank = shift->shape.rank = 1;
     scale->shape.dims[0] = shift->shape.dims[0] = c;
@@ -856,6 +899,8 @@ parse_node (LoadCtx * ctx, const Onnx__NodeProto * n, GError ** error)
           "B is empty");
       goto out;
     }
+    if (!claim_bytes (ctx, "Gemm weights", 4 * nn * k, error))
+      goto out;
     node->gemm.trans_a = trans_a != 0;
     node->gemm.k = k;
     node->gemm.n = nn;
@@ -882,6 +927,8 @@ parse_node (LoadCtx * ctx, const Onnx__NodeProto * n, GError ** error)
         goto out;
       tc = vki_model_tensor (m, c);
       numel = vki_shape_numel (&tc->shape, G_MAXINT64);
+      if (!claim_bytes (ctx, "Gemm bias", 4 * numel, error))
+        goto out;
       node->gemm.c_shape = tc->shape;
       {
         gchar *bname = g_strdup_printf ("%s/C", node->name);
@@ -939,7 +986,8 @@ parse_node (LoadCtx * ctx, const Onnx__NodeProto * n, GError ** error)
       memcpy (node->reshape.dims, ts->idata, node->reshape.rank * 8);
     } else {
       gsize k;
-      if (!attr_ints (ctx, n, "shape", 0, node->reshape.dims, &k, error))
+      if (!attr_ints (ctx, n, "shape", GST_VK_INCEPTION_MAX_RANK, FALSE,
+              node->reshape.dims, &k, error))
         goto out;
       if (k == 0 || k > GST_VK_INCEPTION_MAX_RANK) {
         node_error (ctx, n, error, GST_VK_INCEPTION_ERROR_UNSUPPORTED,
@@ -1090,11 +1138,12 @@ static gboolean
 bind_constant (LoadCtx * ctx, const GstVkInceptionConstant * c,
     GError ** error)
 {
-  gint64 numel = vki_shape_numel (&c->shape, VKI_MAX_TENSOR_BYTES / 4);
+  gint64 numel = c->shape.rank <= GST_VK_INCEPTION_MAX_RANK ?
+      vki_shape_numel (&c->shape, VKI_MAX_TENSOR_BYTES / 4) : -1;
   VkiTensor *t;
   gint idx;
 
-  if (numel < 0 || c->shape.rank > GST_VK_INCEPTION_MAX_RANK) {
+  if (numel < 0 || !c->name || (numel > 0 && !c->data)) {
     g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_TOO_LARGE,
         "%s: bound constant '%s' has an invalid shape", ctx->m->name, c->name);
     return FALSE;
@@ -1285,7 +1334,7 @@ gst_vk_inception_model_new_from_file (const gchar * path, GError ** error)
     return NULL;
   }
   if ((gint64) st.st_size > VKI_MAX_MODEL_FILE_BYTES) {
-    gchar *s = g_format_size (st.st_size);
+    gchar *s = g_format_size_full (st.st_size, G_FORMAT_SIZE_IEC_UNITS);
     g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_TOO_LARGE,
         "%s: the file is %s, over the limit of 2 GiB", path, s);
     g_free (s);

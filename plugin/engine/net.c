@@ -51,6 +51,7 @@ typedef struct
   guint32 copy_outer, copy_block, copy_ostride;
   gint64 copy_slice;            /* floats from the Concat output's start */
   gint level;
+  guint order;                  /* graph order, kept within a level */
   guint layer;
   VkiOpDesc desc;
   VkiPipeline pipe;
@@ -253,8 +254,8 @@ is_graph_output (GstVkInceptionModel * m, gint t)
 
 /* Can Concat input @t be written in place, as a slice? */
 static gboolean
-can_write_in_place (GstVkInceptionNet * net, GstVkInceptionModel * m, gint t,
-    gint64 axis)
+can_write_in_place (GstVkInceptionNet * net, GstVkInceptionModel * m,
+    const guint * uses, gint t, gint64 axis)
 {
   VkiTensor *tensor = vki_model_tensor (m, t);
   VkiNode *producer;
@@ -263,7 +264,7 @@ can_write_in_place (GstVkInceptionNet * net, GstVkInceptionModel * m, gint t,
     return FALSE;
   producer = vki_model_node (m, tensor->producer);
   return !producer->dead && vki_op_writes_views (producer)
-      && vki_graph_count_uses (m, t) == 1 && !is_graph_output (m, t);
+      && uses[t] == 1 && !is_graph_output (m, t);
 }
 
 static void
@@ -277,6 +278,7 @@ static void
 plan_storage (GstVkInceptionNet * net, GstVkInceptionModel * m)
 {
   guint layer = 0;
+  guint *uses = vki_graph_count_uses (m);
 
   for (guint t = 0; t < net->n_tensors; t++) {
     net->store[t].root = (gint) t;
@@ -304,7 +306,7 @@ plan_storage (GstVkInceptionNet * net, GstVkInceptionModel * m)
       for (guint j = 0; j < node->n_inputs; j++) {
         gint t = node->inputs[j];
         gint64 len = net->shapes[t].dims[axis];
-        if (can_write_in_place (net, m, t, axis)) {
+        if (can_write_in_place (net, m, uses, t, axis)) {
           net->store[t].root = node->output;
           net->store[t].offset = cum * inner;
           net->store[t].bstride = axis == 1 ? y->dims[1] * inner : 0;
@@ -374,6 +376,7 @@ plan_storage (GstVkInceptionNet * net, GstVkInceptionModel * m)
   for (guint i = 0; i < net->dispatches->len; i++)
     net->n_levels = MAX (net->n_levels,
         g_array_index (net->dispatches, Dispatch, i).level);
+  g_free (uses);
 }
 
 typedef struct
@@ -393,7 +396,7 @@ block_cmp (gconstpointer a, gconstpointer b)
 
 /* Step 4: greedy placement of the roots in one arena. */
 static gboolean
-plan_arena (GstVkInceptionNet * net, GError ** error)
+plan_arena (GstVkInceptionNet * net, GstVkInceptionModel * m, GError ** error)
 {
   GArray *blocks = g_array_new (FALSE, FALSE, sizeof (Block));
   gint64 total = 0;
@@ -437,11 +440,12 @@ plan_arena (GstVkInceptionNet * net, GError ** error)
 
   net->arena_floats = MAX (total, ARENA_ALIGN);
   if (net->arena_floats > limit) {
-    gchar *need = g_format_size (net->arena_floats * 4);
-    gchar *max = g_format_size (limit * 4);
+    gchar *need = g_format_size_full (net->arena_floats * 4, G_FORMAT_SIZE_IEC_UNITS);
+    gchar *max = g_format_size_full (limit * 4, G_FORMAT_SIZE_IEC_UNITS);
     g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_TOO_LARGE,
-        "the activations need %s, over the %s one buffer can hold on '%s'; "
-        "use a smaller input", need, max, net->dev->props.deviceName);
+        "%s: the activations need %s, over the %s one buffer can hold on "
+        "'%s'; use a smaller input", m->name, need, max,
+        net->dev->props.deviceName);
     g_free (need);
     g_free (max);
     return FALSE;
@@ -455,7 +459,9 @@ static gint
 dispatch_level_cmp (gconstpointer a, gconstpointer b)
 {
   const Dispatch *x = a, *y = b;
-  return x->level - y->level;
+  if (x->level != y->level)
+    return x->level < y->level ? -1 : 1;
+  return x->order < y->order ? -1 : x->order > y->order;
 }
 
 /* Steps 5 and 6. */
@@ -467,22 +473,9 @@ create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
   guint n = net->dispatches->len;
   gboolean ok = FALSE;
 
-  /* g_array_sort is not stable; graph order within a level is kept by
-   * sorting on (level, original index). */
   for (guint i = 0; i < n; i++)
-    g_array_index (net->dispatches, Dispatch, i).groups[0] = i;
+    g_array_index (net->dispatches, Dispatch, i).order = i;
   g_array_sort (net->dispatches, dispatch_level_cmp);
-  for (guint i = 0; i + 1 < n; i++) {
-    for (guint j = i + 1; j < n; j++) {
-      Dispatch *a = &g_array_index (net->dispatches, Dispatch, i);
-      Dispatch *b = &g_array_index (net->dispatches, Dispatch, j);
-      if (a->level == b->level && a->groups[0] > b->groups[0]) {
-        Dispatch tmp = *a;
-        *a = *b;
-        *b = tmp;
-      }
-    }
-  }
 
   for (guint i = 0; i < n; i++) {
     Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
@@ -501,6 +494,19 @@ create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
     }
   }
 
+  if ((guint64) weights->len * sizeof (float) >
+      net->dev->props.limits.maxStorageBufferRange) {
+    gchar *need = g_format_size_full ((guint64) weights->len * sizeof (float),
+        G_FORMAT_SIZE_IEC_UNITS);
+    gchar *max = g_format_size_full (net->dev->props.limits.
+        maxStorageBufferRange, G_FORMAT_SIZE_IEC_UNITS);
+    g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_TOO_LARGE,
+        "%s: the weights need %s, over the %s one buffer can hold on '%s'",
+        m->name, need, max, net->dev->props.deviceName);
+    g_free (need);
+    g_free (max);
+    goto out;
+  }
   if (!vki_buffer_init (&net->weights, net->dev, weights->len * sizeof (float),
           VKI_BUFFER_DEVICE, error)
       || !vki_buffer_upload (&net->weights, net->dev, 0, weights->data,
@@ -656,20 +662,24 @@ add_io (GArray * ios, gint tensor, const GstVkInceptionShape * shape,
 static void
 build_layers (GstVkInceptionNet * net, GstVkInceptionModel * m)
 {
+  /* Concat slice copies per layer, counted in one pass. */
+  guint *copies = g_new0 (guint, MAX (m->nodes->len, 1));
+  for (guint j = 0; j < net->dispatches->len; j++) {
+    Dispatch *d = &g_array_index (net->dispatches, Dispatch, j);
+    if (!d->node)
+      copies[d->layer]++;
+  }
+
   for (guint i = 0; i < m->nodes->len; i++) {
     VkiNode *node = vki_model_node (m, i);
     GstVkInceptionLayer l = { 0 };
+    guint c;
     gchar *op;
-    guint copies = 0;
     if (node->dead)
       continue;
-    for (guint j = 0; j < net->dispatches->len; j++) {
-      Dispatch *d = &g_array_index (net->dispatches, Dispatch, j);
-      if (!d->node && d->layer == net->layers->len)
-        copies++;
-    }
+    c = copies[net->layers->len];
     if (node->type == VKI_OP_CONCAT)
-      op = copies ? g_strdup_printf ("Concat (%u of %u inputs copied)", copies,
+      op = c ? g_strdup_printf ("Concat (%u of %u inputs copied)", c,
           node->n_inputs) : g_strdup ("Concat (in place)");
     else
       op = g_strdup_printf ("%s%s", node->onnx_op, node->relu ? "+Relu" : "");
@@ -678,9 +688,10 @@ build_layers (GstVkInceptionNet * net, GstVkInceptionModel * m)
     g_free (op);
     l.shape = net->shapes[node->output];
     vki_op_count (m, node, net->shapes, &l.params, &l.macs);
-    l.dispatched = vki_op_dispatches (node) || copies > 0;
+    l.dispatched = vki_op_dispatches (node) || c > 0;
     g_array_append_val (net->layers, l);
   }
+  g_free (copies);
 }
 
 GstVkInceptionNet *
@@ -703,7 +714,7 @@ gst_vk_inception_net_new (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
   if (!infer_shapes (net, m, input_shapes, error))
     goto fail;
   plan_storage (net, m);
-  if (!plan_arena (net, error))
+  if (!plan_arena (net, m, error))
     goto fail;
   build_layers (net, m);
 
@@ -1005,7 +1016,8 @@ gst_vk_inception_net_set_frame_format (GstVkInceptionNet * net,
   }
   if (!vki_frame_layout_init (&net->frame_layout, format, error))
     goto fail;
-  if (net->frame_layout.frame_bytes * s->dims[0] > G_MAXUINT32) {
+  if (net->frame_layout.frame_bytes * s->dims[0] >
+      net->dev->props.limits.maxStorageBufferRange) {
     g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_TOO_LARGE,
         "%" G_GINT64_FORMAT " frames of %ux%u do not fit one upload",
         s->dims[0], format->width, format->height);
