@@ -11,7 +11,7 @@
 #   pipelines/camera.sh [-m MODEL.onnx] [-l LABELS.txt] [-d DEVICE]
 #       [-c CAPS] [-i INTERVAL] [-s SMOOTHING] [-x 'PROPERTY=VALUE ...'] [-v]
 #
-#   -m  the ONNX model (default: $VKINCEPTION_MODEL)
+#   -m  the ONNX model (default: $VKINCEPTION_MODEL, else the bundled model)
 #   -l  the labels file, one per line (default: $VKINCEPTION_LABELS)
 #   -d  the camera (default /dev/video0)
 #   -c  caps to ask of the camera, e.g. video/x-raw,width=640,height=480
@@ -73,11 +73,7 @@ while getopts m:l:d:c:i:s:x:vh opt; do
 done
 shift $((OPTIND - 1))
 [ $# -eq 0 ] || usage
-if [ -z "$model" ]; then
-  echo "$0: no model: give -m MODEL.onnx or set VKINCEPTION_MODEL" >&2
-  usage
-fi
-[ -f "$model" ] || { echo "$0: $model: no such file" >&2; exit 1; }
+[ -z "$model" ] || [ -f "$model" ] || { echo "$0: $model: no such file" >&2; exit 1; }
 [ -z "$labels" ] || [ -f "$labels" ] || { echo "$0: $labels: no such file" >&2; exit 1; }
 
 if gst-inspect-1.0 vkinceptionoverlay >/dev/null 2>&1; then
@@ -95,7 +91,7 @@ else
   set -- v4l2src "device=$device"
 fi
 [ -z "$caps" ] || set -- "$@" ! "$caps"
-set -- "$@" ! videoconvert ! vkinception "model=$model"
+set -- "$@" ! videoconvert ! vkinception ${model:+"model=$model"}
 [ -z "$labels" ] || set -- "$@" "labels=$labels"
 # shellcheck disable=SC2086
 set -- "$@" async=true "interval=$interval" "smoothing=$smoothing" $props \

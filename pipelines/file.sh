@@ -14,7 +14,7 @@
 #   pipelines/file.sh [-m MODEL.onnx] [-l LABELS.txt] [-x 'PROPERTY=VALUE ...']
 #       [-v] INPUT [OUTPUT [SNAPSHOT.png]]
 #
-#   -m  the ONNX model (default: $VKINCEPTION_MODEL)
+#   -m  the ONNX model (default: $VKINCEPTION_MODEL, else the bundled model)
 #   -l  the labels file, one per line (default: $VKINCEPTION_LABELS)
 #   -x  more vkinception properties, e.g. -x 'top-k=3 smoothing=0.8'
 #   -v  print every bus message (gst-launch-1.0 -m)
@@ -73,11 +73,7 @@ input=$1
 name=$(basename -- "$input")
 output=${2:-${name%.*}-classified.webm}
 snapshot=${3:-${output%.*}.png}
-if [ -z "$model" ]; then
-  echo "$0: no model: give -m MODEL.onnx or set VKINCEPTION_MODEL" >&2
-  usage
-fi
-for f in "$model" "$input" ${labels:+"$labels"}; do
+for f in ${model:+"$model"} "$input" ${labels:+"$labels"}; do
   [ -f "$f" ] || { echo "$0: $f: no such file" >&2; exit 1; }
 done
 
@@ -113,7 +109,7 @@ snapshot_pattern=$(printf '%s' "$snapshot" | sed 's/%/%%/g')
 
 # One argument per token, so that file names may hold spaces.
 set -- filesrc "location=$input" ! decodebin ! videoconvert \
-  ! vkinception "model=$model"
+  ! vkinception ${model:+"model=$model"}
 [ -z "$labels" ] || set -- "$@" "labels=$labels"
 # shellcheck disable=SC2086 # word splitting intended
 set -- "$@" $props ! videoconvert ! $overlay ! videoconvert ! tee name=t \

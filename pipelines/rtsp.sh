@@ -11,7 +11,7 @@
 #   pipelines/rtsp.sh [-m MODEL.onnx] [-l LABELS.txt] [-i INTERVAL]
 #       [-s SMOOTHING] [-L LATENCY_MS] [-T] [-x 'PROPERTY=VALUE ...'] [-v] URL
 #
-#   -m  the ONNX model (default: $VKINCEPTION_MODEL)
+#   -m  the ONNX model (default: $VKINCEPTION_MODEL, else the bundled model)
 #   -l  the labels file, one per line (default: $VKINCEPTION_LABELS)
 #   -i  classify one frame in INTERVAL at most (default 2)
 #   -s  smoothing of the scores over frames, 0 to 0.999 (default 0.5)
@@ -79,11 +79,7 @@ else
     *) echo "$0: $url: not an rtsp:// URL" >&2; exit 2 ;;
   esac
 fi
-if [ -z "$model" ]; then
-  echo "$0: no model: give -m MODEL.onnx or set VKINCEPTION_MODEL" >&2
-  usage
-fi
-[ -f "$model" ] || { echo "$0: $model: no such file" >&2; exit 1; }
+[ -z "$model" ] || [ -f "$model" ] || { echo "$0: $model: no such file" >&2; exit 1; }
 [ -z "$labels" ] || [ -f "$labels" ] || { echo "$0: $labels: no such file" >&2; exit 1; }
 
 if gst-inspect-1.0 vkinceptionoverlay >/dev/null 2>&1; then
@@ -102,7 +98,7 @@ else
   set -- rtspsrc "location=$url" "latency=$latency" $protocols \
     ! application/x-rtp,media=video ! decodebin
 fi
-set -- "$@" ! videoconvert ! vkinception "model=$model"
+set -- "$@" ! videoconvert ! vkinception ${model:+"model=$model"}
 [ -z "$labels" ] || set -- "$@" "labels=$labels"
 # shellcheck disable=SC2086
 set -- "$@" async=true "interval=$interval" "smoothing=$smoothing" $props \

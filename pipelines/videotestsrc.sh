@@ -9,7 +9,7 @@
 #   pipelines/videotestsrc.sh [-m MODEL.onnx] [-l LABELS.txt] [-n FRAMES]
 #       [-p PATTERN] [-x 'PROPERTY=VALUE ...'] [-v]
 #
-#   -m  the ONNX model (default: $VKINCEPTION_MODEL)
+#   -m  the ONNX model (default: $VKINCEPTION_MODEL, else the bundled model)
 #   -l  the labels file, one per line (default: $VKINCEPTION_LABELS; without
 #       one the classes are shown as numbers)
 #   -n  stop after FRAMES frames (default: run until Ctrl-C)
@@ -62,11 +62,7 @@ while getopts m:l:n:p:x:vh opt; do
 done
 shift $((OPTIND - 1))
 [ $# -eq 0 ] || usage
-if [ -z "$model" ]; then
-  echo "$0: no model: give -m MODEL.onnx or set VKINCEPTION_MODEL" >&2
-  usage
-fi
-[ -f "$model" ] || { echo "$0: $model: no such file" >&2; exit 1; }
+[ -z "$model" ] || [ -f "$model" ] || { echo "$0: $model: no such file" >&2; exit 1; }
 [ -z "$labels" ] || [ -f "$labels" ] || { echo "$0: $labels: no such file" >&2; exit 1; }
 
 # vkinceptionoverlay draws the result; a plugin built without it still
@@ -81,7 +77,7 @@ fi
 # The pipeline, one argument per token, so that file names may hold spaces.
 set -- videotestsrc "pattern=$pattern"
 [ -z "$frames" ] || set -- "$@" "num-buffers=$frames"
-set -- "$@" ! videoconvert ! vkinception "model=$model"
+set -- "$@" ! videoconvert ! vkinception ${model:+"model=$model"}
 [ -z "$labels" ] || set -- "$@" "labels=$labels"
 # shellcheck disable=SC2086 # the properties are words on purpose
 set -- "$@" $props ! videoconvert ! $overlay ! videoconvert !
