@@ -20,6 +20,7 @@ RTOL = 1e-4
 CASES = [
     ("bvlc-opset12-logits", ["--kind", "bvlc", "--opset", "12", "--no-softmax"], "summary"),
     ("bvlc-opset3-softmax", ["--kind", "bvlc", "--opset", "3"], None),
+    ("bvlc-opset9-softmax", ["--kind", "bvlc", "--opset", "9"], None),
     ("torchvision-224", ["--kind", "torchvision"], None),
     ("torchvision-160x200", ["--kind", "torchvision", "--height", "160", "--width", "200"], None),
     ("nin-32x32", ["--kind", "nin"], None),
