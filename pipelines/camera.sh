@@ -29,29 +29,16 @@
 # VKI_SINK replaces autovideosink; VKI_BUILD_DIR is the build directory
 # (default: build/ in this checkout).
 #
-# Runs from the build directory without installing: when
-# <checkout>/build/plugin/libgstvkinception.so exists it goes first in
-# GST_PLUGIN_PATH, else the installed plugin is used.
+# Runs from the build directory without installing (see common.sh).
 #
 # Not tested against a real camera where this script was written (no
 # /dev/video* there); the pipeline was run with VKI_SOURCE set to a live
 # videotestsrc, and with v4l2src up to its "cannot open device" error.
 set -eu
 
-usage() {
-  sed -n '/^# Usage:/,/^# Environment:/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
-  exit 2
-}
+# shellcheck source=pipelines/common.sh
+. "$(dirname -- "$0")/common.sh"
 
-root=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
-build=${VKI_BUILD_DIR:-$root/build}
-if [ -f "$build/plugin/libgstvkinception.so" ]; then
-  GST_PLUGIN_PATH=$build/plugin${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}
-  export GST_PLUGIN_PATH
-fi
-
-model=${VKINCEPTION_MODEL:-}
-labels=${VKINCEPTION_LABELS:-}
 device=/dev/video0
 caps=
 interval=2
@@ -73,8 +60,7 @@ while getopts m:l:d:c:i:s:x:vh opt; do
 done
 shift $((OPTIND - 1))
 [ $# -eq 0 ] || usage
-[ -z "$model" ] || [ -f "$model" ] || { echo "$0: $model: no such file" >&2; exit 1; }
-[ -z "$labels" ] || [ -f "$labels" ] || { echo "$0: $labels: no such file" >&2; exit 1; }
+check_files "$model" "$labels"
 
 if gst-inspect-1.0 vkinceptionoverlay >/dev/null 2>&1; then
   overlay=vkinceptionoverlay

@@ -26,9 +26,7 @@
 # Environment: VKI_BUILD_DIR is the build directory (default: build/ in this
 # checkout).
 #
-# Runs from the build directory without installing: when
-# <checkout>/build/plugin/libgstvkinception.so exists it goes first in
-# GST_PLUGIN_PATH, else the installed plugin is used.
+# Runs from the build directory without installing (see common.sh).
 #
 # Example, with an input made by GStreamer itself:
 #   gst-launch-1.0 videotestsrc pattern=ball num-buffers=90 \
@@ -38,24 +36,13 @@
 #   -> /tmp/out.webm and /tmp/out.png
 set -eu
 
-usage() {
-  sed -n '/^# Usage:/,/^# Environment:/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
-  exit 2
-}
-
-root=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
-build=${VKI_BUILD_DIR:-$root/build}
-if [ -f "$build/plugin/libgstvkinception.so" ]; then
-  GST_PLUGIN_PATH=$build/plugin${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}
-  export GST_PLUGIN_PATH
-fi
+# shellcheck source=pipelines/common.sh
+. "$(dirname -- "$0")/common.sh"
 
 have() {
   gst-inspect-1.0 "$1" >/dev/null 2>&1
 }
 
-model=${VKINCEPTION_MODEL:-}
-labels=${VKINCEPTION_LABELS:-}
 props=
 messages=
 while getopts m:l:x:vh opt; do
@@ -73,9 +60,7 @@ input=$1
 name=$(basename -- "$input")
 output=${2:-${name%.*}-classified.webm}
 snapshot=${3:-${output%.*}.png}
-for f in ${model:+"$model"} "$input" ${labels:+"$labels"}; do
-  [ -f "$f" ] || { echo "$0: $f: no such file" >&2; exit 1; }
-done
+check_files "$model" "$input" "$labels"
 
 # Realtime VP8 at a bit rate where the overlay text stays legible.
 vp8="vp8enc deadline=1 cpu-used=4 target-bitrate=2000000"
@@ -96,12 +81,7 @@ case $output in
   *) echo "$0: $output: give a .webm, .mkv or .mp4 name" >&2; exit 1 ;;
 esac
 
-if have vkinceptionoverlay; then
-  overlay=vkinceptionoverlay
-else
-  echo "$0: vkinceptionoverlay not found: the video will not be annotated" >&2
-  overlay=identity
-fi
+choose_overlay
 
 # multifilesink formats its location with the file index: a literal '%'
 # must be doubled.

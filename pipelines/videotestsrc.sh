@@ -22,29 +22,16 @@
 # display: VKI_SINK=fakesink); VKI_BUILD_DIR is the build directory
 # (default: build/ in this checkout).
 #
-# Runs from the build directory without installing: when
-# <checkout>/build/plugin/libgstvkinception.so exists it goes first in
-# GST_PLUGIN_PATH, else the installed plugin is used.
+# Runs from the build directory without installing (see common.sh).
 #
 # Example (a model written by tools/models/make_model.py):
 #   /usr/bin/python3 tools/models/make_model.py --kind tiny --out-dir /tmp/tiny
 #   VKI_SINK=fakesink pipelines/videotestsrc.sh -m /tmp/tiny/model.onnx -n 30 -v
 set -eu
 
-usage() {
-  sed -n '/^# Usage:/,/^# Environment:/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
-  exit 2
-}
+# shellcheck source=pipelines/common.sh
+. "$(dirname -- "$0")/common.sh"
 
-root=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
-build=${VKI_BUILD_DIR:-$root/build}
-if [ -f "$build/plugin/libgstvkinception.so" ]; then
-  GST_PLUGIN_PATH=$build/plugin${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}
-  export GST_PLUGIN_PATH
-fi
-
-model=${VKINCEPTION_MODEL:-}
-labels=${VKINCEPTION_LABELS:-}
 frames=
 pattern=smpte
 props=
@@ -62,17 +49,9 @@ while getopts m:l:n:p:x:vh opt; do
 done
 shift $((OPTIND - 1))
 [ $# -eq 0 ] || usage
-[ -z "$model" ] || [ -f "$model" ] || { echo "$0: $model: no such file" >&2; exit 1; }
-[ -z "$labels" ] || [ -f "$labels" ] || { echo "$0: $labels: no such file" >&2; exit 1; }
+check_files "$model" "$labels"
 
-# vkinceptionoverlay draws the result; a plugin built without it still
-# classifies (the messages and meta are there), the video is not annotated.
-if gst-inspect-1.0 vkinceptionoverlay >/dev/null 2>&1; then
-  overlay=vkinceptionoverlay
-else
-  echo "$0: vkinceptionoverlay not found: the video will not be annotated" >&2
-  overlay=identity
-fi
+choose_overlay
 
 # The pipeline, one argument per token, so that file names may hold spaces.
 set -- videotestsrc "pattern=$pattern"
