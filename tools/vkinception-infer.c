@@ -46,12 +46,6 @@
 #define READ_CHUNK_BYTES ((gsize) 1 << 20)
 #define RGB_CHANNELS 3
 #define RGBA_CHANNELS 4
-#define PIXEL_MAX 255.0f
-#define METADATA_CHANNEL_ORDER "vkinception.channel_order"
-#define METADATA_MEAN "vkinception.mean"
-#define METADATA_STD "vkinception.std"
-/* The ONNX Model Zoo's BVLC GoogLeNet names its input this way. */
-#define CAFFE_INPUT_NAME "data_0"
 
 /* ------------------------------------------------------------- options */
 
@@ -150,6 +144,9 @@ parse_options (Options * opts, int *argc, char ***argv, GError ** error)
     return fail (error, "give either --input-raw or --image, not both");
   if (opts->output_raw && !opts->input_raw && !opts->image)
     return fail (error, "--output-raw needs --input-raw or --image");
+  if (opts->image && opts->bench)
+    return fail (error, "--bench runs on --input-raw or random input, not "
+        "--image");
   if (opts->labels && !opts->input_raw && !opts->image)
     return fail (error, "--labels needs --image or --input-raw");
   if (opts->softmax && !opts->labels && !opts->image)
@@ -431,114 +428,21 @@ load_image (const gchar * path, RgbImage * img, GError ** error)
 
 /* -------------------------------------------------------- preprocessing */
 
-/* value = (pixel - mean[c]) / std[c], pixel in 0..255, c the network's
- * channel index, after picking channel c from R,G,B via @order. */
-typedef struct
-{
-  gboolean bgr;
-  float mean[RGB_CHANNELS];
-  float std[RGB_CHANNELS];
-} Preprocess;
-
+/* The net input shape for an image: --shape if given, else the model's,
+ * open dimensions filled in (batch 1, 3 channels, the model's input size
+ * from its metadata, else DEFAULT_IMAGE_SIDE). */
 static gboolean
-parse_triple (GstVkInceptionModel * model, const gchar * key, float out[3],
-    gboolean nonzero, GError ** error)
-{
-  const gchar *text = gst_vk_inception_model_get_metadata (model, key);
-  gchar **parts;
-  gboolean ok = TRUE;
-  guint i;
-
-  if (!text)
-    return TRUE;
-  parts = g_strsplit (text, ",", -1);
-  if (g_strv_length (parts) != RGB_CHANNELS)
-    ok = fail (error, "model metadata %s='%s' needs 3 numbers", key, text);
-  for (i = 0; ok && i < RGB_CHANNELS; i++) {
-    gchar *end;
-    gdouble v = g_ascii_strtod (g_strstrip (parts[i]), &end);
-
-    if (end == parts[i] || *end != '\0' || !isfinite (v) || (nonzero && v == 0))
-      ok = fail (error, "model metadata %s='%s' is not valid", key, text);
-    out[i] = (float) v;
-  }
-  g_strfreev (parts);
-  return ok;
-}
-
-/* The preprocessing the model expects. A guess from the input name is
- * overridden key by key by the model's vkinception.* metadata. */
-static gboolean
-choose_preprocess (GstVkInceptionModel * model, Preprocess * pre,
-    GError ** error)
-{
-  /* Caffe (BGR, mean pixel in B,G,R order, no scaling) and torchvision
-   * (RGB, ImageNet mean/std scaled from 0..1 to 0..255). */
-  static const Preprocess caffe = { TRUE, {103.939f, 116.779f, 123.68f},
-    {1.0f, 1.0f, 1.0f} };
-  static const Preprocess torchvision = { FALSE,
-    {0.485f * PIXEL_MAX, 0.456f * PIXEL_MAX, 0.406f * PIXEL_MAX},
-    {0.229f * PIXEL_MAX, 0.224f * PIXEL_MAX, 0.225f * PIXEL_MAX} };
-  GstVkInceptionShape declared;
-  const gchar *input = gst_vk_inception_model_get_input (model, 0, &declared);
-  const gchar *order;
-
-  *pre = g_strcmp0 (input, CAFFE_INPUT_NAME) == 0 ? caffe : torchvision;
-  order = gst_vk_inception_model_get_metadata (model, METADATA_CHANNEL_ORDER);
-  if (order && g_ascii_strcasecmp (order, "RGB") == 0)
-    pre->bgr = FALSE;
-  else if (order && g_ascii_strcasecmp (order, "BGR") == 0)
-    pre->bgr = TRUE;
-  else if (order)
-    return fail (error, "model metadata %s='%s' must be RGB or BGR",
-        METADATA_CHANNEL_ORDER, order);
-  return parse_triple (model, METADATA_MEAN, pre->mean, FALSE, error)
-      && parse_triple (model, METADATA_STD, pre->std, TRUE, error);
-}
-
-/* Bilinear resize (pixel centres aligned, no antialiasing) of @img into a
- * planar 3xHxW float tensor, normalised per channel. */
-static void
-image_to_tensor (const RgbImage * img, const Preprocess * pre, guint width,
-    guint height, float *out)
-{
-  const gsize plane = (gsize) width * height;
-  const double sx = (double) img->width / width;
-  const double sy = (double) img->height / height;
-  guint x, y, c;
-
-  for (y = 0; y < height; y++) {
-    double fy = CLAMP ((y + 0.5) * sy - 0.5, 0.0, img->height - 1.0);
-    guint y0 = (guint) fy, y1 = MIN (y0 + 1, img->height - 1);
-    float wy = (float) (fy - y0);
-
-    for (x = 0; x < width; x++) {
-      double fx = CLAMP ((x + 0.5) * sx - 0.5, 0.0, img->width - 1.0);
-      guint x0 = (guint) fx, x1 = MIN (x0 + 1, img->width - 1);
-      float wx = (float) (fx - x0);
-
-      for (c = 0; c < RGB_CHANNELS; c++) {
-        guint src = pre->bgr ? RGB_CHANNELS - 1 - c : c;
-#define PX(xx, yy) img->pixels[((gsize) (yy) * img->width + (xx)) * RGB_CHANNELS + src]
-        float top = PX (x0, y0) + wx * (PX (x1, y0) - PX (x0, y0));
-        float bottom = PX (x0, y1) + wx * (PX (x1, y1) - PX (x0, y1));
-#undef PX
-        float p = top + wy * (bottom - top);
-
-        out[c * plane + (gsize) y * width + x] = (p - pre->mean[c]) / pre->std[c];
-      }
-    }
-  }
-}
-
-/* The net input shape for an image: --shape if given, else the model's with
- * open dimensions filled in (batch 1, 3 channels, DEFAULT_IMAGE_SIDE). */
-static gboolean
-image_input_shape (const GstVkInceptionShape * declared, const gchar * name,
+image_input_shape (GstVkInceptionModel * model,
+    const GstVkInceptionShape * declared, const gchar * name,
     GstVkInceptionShape * shape, GError ** error)
 {
-  static const gint64 fill[] = { 1, RGB_CHANNELS, DEFAULT_IMAGE_SIDE,
-    DEFAULT_IMAGE_SIDE };
+  gint64 fill[] = { 1, RGB_CHANNELS, DEFAULT_IMAGE_SIDE, DEFAULT_IMAGE_SIDE };
+  guint width, height;
+
+  if (gst_vk_inception_model_get_input_size (model, &width, &height)) {
+    fill[2] = height;
+    fill[3] = width;
+  }
   gchar s[SHAPE_STRING_LEN];
   guint i;
 
@@ -722,6 +626,7 @@ typedef struct
   GstVkInceptionNet *net;
   gchar *default_model, *default_labels;       /* without --model */
   gchar **labels;
+  RgbImage image;               /* --image, converted on the device */
   float *input;                 /* NULL until there is an input tensor */
   float **outputs;
   guint n_outputs;
@@ -828,9 +733,10 @@ choose_input_shape (App * app, GstVkInceptionShape * shape, GError ** error)
   name = gst_vk_inception_model_get_input (app->model, 0, &declared);
   if (app->opts.shape)
     return parse_shape (app->opts.shape, shape, error)
-        && (!app->opts.image || image_input_shape (shape, name, shape, error));
+        && (!app->opts.image
+            || image_input_shape (app->model, shape, name, shape, error));
   if (app->opts.image)
-    return image_input_shape (&declared, name, shape, error);
+    return image_input_shape (app->model, &declared, name, shape, error);
   *shape = declared;
   if (declared.rank == 0 || shape_elements (&declared) < 0)
     return fail (error, "input '%s' has shape %s; give --shape", name,
@@ -846,19 +752,10 @@ prepare_input (App * app, const GstVkInceptionShape * shape, GError ** error)
 
   if (app->opts.input_raw)
     return read_raw_input (app, shape, error);
-  if (app->opts.image) {
-    RgbImage img = { 0 };
-    Preprocess pre;
-
-    if (!choose_preprocess (app->model, &pre, error)
-        || !load_image (app->opts.image, &img, error))
-      return FALSE;
-    app->input = g_new (float, n);
-    image_to_tensor (&img, &pre, (guint) shape->dims[3], (guint) shape->dims[2],
-        app->input);
-    g_free (img.pixels);
-    return TRUE;
-  }
+  /* An image is converted, resized and normalised on the device, as the
+   * element does with video frames (see use_image()). */
+  if (app->opts.image)
+    return load_image (app->opts.image, &app->image, error);
   if (app->opts.bench > 0) {
     GRand *rand = g_rand_new_with_seed (BENCH_SEED);
 
@@ -877,6 +774,38 @@ print_tensor_line (const gchar * what, const gchar * name,
   gchar s[SHAPE_STRING_LEN];
 
   printf ("%s: %s %s\n", what, name, format_shape (shape, s));
+}
+
+/* Makes the net take the image as a video frame, with the model's
+ * preprocessing. */
+static gboolean
+use_image (App * app, GError ** error)
+{
+  GstVkInceptionPreprocess pre;
+  GstVkInceptionFrameFormat format = {
+    GST_VK_INCEPTION_PIXEL_RGB, app->image.width, app->image.height,
+    0.299, 0.114, TRUE
+  };
+
+  return gst_vk_inception_model_get_preprocess (app->model, &pre, error)
+      && gst_vk_inception_net_set_frame_format (app->net, &format, &pre,
+      error);
+}
+
+static gboolean
+run_once (App * app, GError ** error)
+{
+  if (app->opts.image) {
+    const guint8 *planes[] = { app->image.pixels };
+    const gint strides[] = { (gint) app->image.width * RGB_CHANNELS };
+    const guint8 *const *frames[] = { planes };
+    const gint *const stride_list[] = { strides };
+    return gst_vk_inception_net_run_frames (app->net, frames, stride_list,
+        app->outputs, error);
+  } else {
+    const float *inputs[] = { app->input };
+    return gst_vk_inception_net_run (app->net, inputs, app->outputs, error);
+  }
 }
 
 static gboolean
@@ -919,7 +848,7 @@ run_app (App * app, GError ** error)
   if (!app->dev)
     return FALSE;
   app->net = gst_vk_inception_net_new (app->model, app->dev, &shape, error);
-  if (!app->net)
+  if (!app->net || (o->image && !use_image (app, error)))
     return FALSE;
 
   app->n_outputs = gst_vk_inception_net_get_n_outputs (app->net);
@@ -940,7 +869,7 @@ run_app (App * app, GError ** error)
 
   if (o->summary)
     print_summary (app->net);
-  if (!o->summary && !o->bench && !app->input) {
+  if (!o->summary && !o->bench && !app->input && !o->image) {
     /* Nothing to run: show what the net was built for. */
     GstVkInceptionShape declared;
 
@@ -949,9 +878,7 @@ run_app (App * app, GError ** error)
     print_tensor_line ("output", out_name, &out_shape);
   }
   if (o->input_raw || o->image) {
-    const float *inputs[] = { app->input };
-
-    if (!gst_vk_inception_net_run (app->net, inputs, app->outputs, error))
+    if (!run_once (app, error))
       return FALSE;
     if (o->input_raw)
       print_tensor_line ("output", out_name, &out_shape);
@@ -1009,6 +936,7 @@ app_clear (App * app)
   g_free (app->input);
   g_clear_pointer (&app->model, gst_vk_inception_model_free);
   g_strfreev (app->labels);
+  g_free (app->image.pixels);
   g_free (app->default_labels);
   g_free (app->default_model);
   options_clear (&app->opts);
