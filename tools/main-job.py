@@ -85,15 +85,16 @@ def main():
     src = pipeline.get_by_name("src")
     src.set_property("pattern", patterns[0])
 
-    # The pattern changes every --frames buffers, on the source's own pad so
-    # that the switch lands exactly between two frames.
+    # The pattern changes every --frames buffers: once the last frame of a
+    # pattern leaves the source (its pad's probe), the next one is set, so
+    # the switch lands exactly between two frames.
     count = {"out": 0}
 
     def switch_pattern(pad, info):
-        n = count["out"]
         count["out"] += 1
-        if n % args.frames == 0:
-            src.set_property("pattern", patterns[min(n // args.frames, len(patterns) - 1)])
+        n = count["out"]
+        if n % args.frames == 0 and n // args.frames < len(patterns):
+            src.set_property("pattern", patterns[n // args.frames])
         return Gst.PadProbeReturn.OK
 
     src.get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, switch_pattern)
