@@ -1202,7 +1202,45 @@ prop (const gchar * name, const gchar * value)
 
 GST_START_TEST (test_error_no_model)
 {
+  /* No model property and no bundled model. */
+  g_setenv ("VKINCEPTION_DEFAULT_MODEL", "/nonexistent/model.onnx", TRUE);
   expect_error (NULL, "", GST_RESOURCE_ERROR, "model", NULL);
+  g_unsetenv ("VKINCEPTION_DEFAULT_MODEL");
+}
+
+GST_END_TEST;
+
+/* Without a model property the bundled model runs, with its labels. */
+GST_START_TEST (test_default_model)
+{
+  GstElement *pipeline = gst_parse_launch ("videotestsrc num-buffers=2 "
+      "pattern=smpte ! video/x-raw,width=160,height=120 ! vkinception top-k=1 "
+      "! fakesink", NULL);
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GstMessage *msg;
+  guint right = 0;
+
+  g_unsetenv ("VKINCEPTION_DEFAULT_MODEL");
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  while ((msg = gst_bus_timed_pop_filtered (bus, WAIT_TIMEOUT,
+              GST_MESSAGE_ERROR | GST_MESSAGE_EOS | GST_MESSAGE_ELEMENT))) {
+    const GstStructure *s = gst_message_get_structure (msg);
+    GstMessageType type = GST_MESSAGE_TYPE (msg);
+    fail_if (type == GST_MESSAGE_ERROR, "the bundled model did not run");
+    if (type == GST_MESSAGE_ELEMENT && gst_structure_has_name (s, "vkinception")) {
+      fail_unless_equals_string (gst_structure_get_string (s, "model"),
+          "videotestsrc-googlenet.onnx");
+      right += g_strcmp0 (gst_structure_get_string (s, "top-label"),
+          "smpte") == 0;
+    }
+    gst_message_unref (msg);
+    if (type == GST_MESSAGE_EOS)
+      break;
+  }
+  fail_unless_equals_int (right, 2);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
 }
 
 GST_END_TEST;
@@ -1435,6 +1473,7 @@ vkinception_suite (void)
   tcase_add_loop_test (tc, test_flush_eos, 0, 2);
   tcase_add_test (tc, test_seek);
   tcase_add_test (tc, test_error_no_model);
+  tcase_add_test (tc, test_default_model);
   tcase_add_test (tc, test_error_missing_model);
   tcase_add_test (tc, test_error_garbage_model);
   tcase_add_test (tc, test_error_missing_labels);
