@@ -80,10 +80,45 @@ def check_case(infer, work, name, args, extra):
     return True, detail
 
 
+# The preprocessing the engine picks for the two GoogLeNets users bring:
+# the zoo file (recognised by its input data_0) and the torchvision export
+# (its metadata). Both files are made here with random weights.
+PREPROCESS = {
+    "bvlc": "preprocess: BGR mean=103.939,116.779,123.68 std=1,1,1 size=224x224",
+    "torchvision-export": "preprocess: RGB mean=127.5,127.5,127.5 std=127.5,127.5,127.5 size=224x224",
+}
+
+
+def check_preprocessing(infer, work):
+    out = os.path.join(work, "preprocess")
+    os.makedirs(out, exist_ok=True)
+    bvlc = os.path.join(work, "bvlc-opset12-logits", "model.onnx")
+    weights = os.path.join(out, "googlenet-random.pth")
+    exported = os.path.join(out, "googlenet-tv.onnx")
+    r = run([sys.executable, "-c",
+             "import sys, torch, torchvision; torch.manual_seed(0); "
+             "m = torchvision.models.googlenet(weights=None, aux_logits=False, init_weights=True); "
+             "torch.save(m.state_dict(), sys.argv[1])", weights])
+    if r.returncode:
+        return False, "could not save random weights: " + r.stderr[-300:]
+    r = run([sys.executable, os.path.join(HERE, "..", "tools", "export-torchvision-googlenet.py"),
+             exported, "--weights", weights])
+    if r.returncode:
+        return False, "export failed: " + r.stderr[-300:]
+    lines = []
+    for kind, path in (("bvlc", bvlc), ("torchvision-export", exported)):
+        r = run([infer, "--model", path, "--summary"])
+        first = r.stdout.splitlines()[0] if r.stdout else r.stderr.strip()
+        if r.returncode or first != PREPROCESS[kind]:
+            return False, f"{kind}: expected '{PREPROCESS[kind]}', got '{first}'"
+        lines.append(f"{kind}: {first}")
+    return True, "; ".join(lines)
+
+
 def main():
     infer, work = sys.argv[1], sys.argv[2]
     os.makedirs(work, exist_ok=True)
-    print(f"1..{len(CASES)}")
+    print(f"1..{len(CASES) + 1}")
     failed = 0
     for i, (name, args, extra) in enumerate(CASES, 1):
         ok, detail = check_case(infer, work, name, args, extra)
@@ -91,6 +126,10 @@ def main():
         print(f"# {detail}")
         sys.stdout.flush()
         failed += not ok
+    ok, detail = check_preprocessing(infer, work)
+    print(f"{'ok' if ok else 'not ok'} {len(CASES) + 1} - preprocessing of the zoo and torchvision files")
+    print(f"# {detail}")
+    failed += not ok
     return 1 if failed else 0
 
 

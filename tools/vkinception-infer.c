@@ -516,6 +516,25 @@ print_layer_start (const Columns * c, const GstVkInceptionLayer * layer)
       layer ? format_shape (&layer->shape, s) : "shape");
 }
 
+/* The preprocessing images and video frames get for this model: a line
+ * before the --summary table. */
+static gboolean
+print_preprocess (GstVkInceptionModel * model, GError ** error)
+{
+  GstVkInceptionPreprocess pre;
+  guint width, height;
+
+  if (!gst_vk_inception_model_get_preprocess (model, &pre, error))
+    return FALSE;
+  printf ("preprocess: %s mean=%g,%g,%g std=%g,%g,%g", pre.bgr ? "BGR" : "RGB",
+      pre.mean[0], pre.mean[1], pre.mean[2], pre.std[0], pre.std[1],
+      pre.std[2]);
+  if (gst_vk_inception_model_get_input_size (model, &width, &height))
+    printf (" size=%ux%u", width, height);
+  printf ("\n");
+  return TRUE;
+}
+
 static void
 print_summary (GstVkInceptionNet * net)
 {
@@ -867,8 +886,11 @@ run_app (App * app, GError ** error)
   if (!out_name)
     out_name = "output0";
 
-  if (o->summary)
+  if (o->summary) {
+    if (!print_preprocess (app->model, error))
+      return FALSE;
     print_summary (app->net);
+  }
   if (!o->summary && !o->bench && !app->input && !o->image) {
     /* Nothing to run: show what the net was built for. */
     GstVkInceptionShape declared;
