@@ -178,9 +178,15 @@ class GoogLeNet(nn.Module):
         self._init()
 
     def _init(self):
+        # He initialisation. Without BatchNorm it must preserve the forward
+        # variance (fan_in): fan_out would scale each 1x1 reduction's output
+        # up by its in/out channel ratio (20x for 480 -> 24) and the logits
+        # start in the thousands. With BatchNorm either works; fan_out is
+        # what the bundled model was trained with.
+        mode = "fan_out" if self.config["bn"] else "fan_in"
         for m in self.modules():
             if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out",
+                nn.init.kaiming_normal_(m.weight, mode=mode,
                                         nonlinearity="relu")
                 if m.bias is not None:
                     nn.init.zeros_(m.bias)

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Plot train.py logs side by side: training loss of the main head and
-held-out error (100 - accuracy, log scale) per epoch, for each run and head.
+held-out error (100 - accuracy, log scale; no errors plots at half an
+image) per epoch, for each run and head.
 Draws with PIL only (no matplotlib).
 
     /usr/bin/python3 tools/train/plot_runs.py --out docs/aux-vs-no-aux.png \\
@@ -51,7 +52,7 @@ class Panel:
         f = font(13)
         draw.rectangle(box, outline=(0, 0, 0))
         draw.text(((x0 + x1) / 2, y0 - 20), title, fill=(0, 0, 0), font=font(14), anchor="mm")
-        draw.text((x0 - 48, (y0 + y1) / 2), ylabel, fill=(0, 0, 0), font=f, anchor="mm")
+        draw.text((x0 - 8, y0 - 8), ylabel, fill=(0, 0, 0), font=f, anchor="rs")
         draw.text(((x0 + x1) / 2, y1 + 30), "epoch", fill=(0, 0, 0), font=f, anchor="mm")
         step = max(1, xmax // 10)
         for e in range(0, xmax + 1, step):
@@ -113,13 +114,16 @@ def main(argv=None):
     losses = [e["train_loss_main"] for _, r in runs for e in r["epochs"]]
     errs = [100 * (1 - e[k]) for _, r in runs for e in r["epochs"]
             for k in e if k.startswith("val_acc_")]
-    W, H = 1000, 430
+    # One held-out image is the resolution; 0 errors plot at half of it.
+    floor = 50.0 / max(r.get("val_images", 1000) for _, r in runs)
+    errs = [max(e, floor) for e in errs]
+    W, H = 1000, 420
     img = Image.new("RGB", (W, H), "white")
     d = ImageDraw.Draw(img)
     left = Panel(d, (80, 40, 470, 330), "training loss, main head", xmax,
                  max(min(losses), 1e-3) * 0.8, max(losses) * 1.2, True, "loss")
     right = Panel(d, (590, 40, 980, 330), "held-out error, per head", xmax,
-                  max(min(errs), 0.05) * 0.8, min(100, max(errs) * 1.2), True, "error %")
+                  min(errs) * 0.8, min(100, max(errs) * 1.2), True, "error %")
     legend = []
     for i, (name, r) in enumerate(runs):
         c = COLOURS[i % len(COLOURS)]
@@ -129,7 +133,8 @@ def main(argv=None):
         for head in ("main", "aux1", "aux2"):
             k = "val_acc_" + head
             if k in r["epochs"][0]:
-                right.series(ep, [100 * (1 - e[k]) for e in r["epochs"]], c, DASHES[head])
+                right.series(ep, [max(100 * (1 - e[k]), floor) for e in r["epochs"]],
+                             c, DASHES[head])
                 if head != "main":
                     legend.append((name + ": " + head, c, DASHES[head]))
     f = font(13)
