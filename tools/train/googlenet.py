@@ -29,6 +29,8 @@ Pooling uses ceil_mode like Caffe (and torchvision), so 224x224 gives the
 paper's 112/56/28/14/7 sizes; the pool before 5a is 3x3/2 as in the paper.
 """
 
+import warnings
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -50,6 +52,36 @@ INCEPTION = {
 def scaled(c, width):
     """Channel count c scaled by width, a multiple of 4, at least 4."""
     return max(4, int(round(c * width / 4.0)) * 4)
+
+
+class _LRNOp(torch.autograd.Function):
+    """Exported as one ONNX LRN node (torch.onnx otherwise writes
+    F.local_response_norm out as Pad/AveragePool/Pow/Div...)."""
+
+    @staticmethod
+    def forward(ctx, x, size, alpha, beta, k):
+        return F.local_response_norm(x, size, alpha, beta, k)
+
+    @staticmethod
+    def symbolic(g, x, size, alpha, beta, k):
+        with warnings.catch_warnings():    # torch 1.13: g.op() "deprecated"
+            warnings.simplefilter("ignore", FutureWarning)
+            return g.op("LRN", x, size_i=size, alpha_f=alpha, beta_f=beta,
+                        bias_f=k)
+
+
+class LRN(nn.Module):
+    """Local response normalisation across channels, as Caffe, PyTorch and
+    ONNX define it: x / (k + alpha / size * sum of squares) ** beta."""
+
+    def __init__(self, size=5, alpha=1e-4, beta=0.75, k=1.0):
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def forward(self, x):
+        if torch.onnx.is_in_onnx_export():
+            return _LRNOp.apply(x, self.size, self.alpha, self.beta, self.k)
+        return F.local_response_norm(x, self.size, self.alpha, self.beta, self.k)
 
 
 class ConvUnit(nn.Sequential):
@@ -143,10 +175,10 @@ class GoogLeNet(nn.Module):
         W = lambda c: scaled(c, width)
         self.conv1 = ConvUnit(3, W(64), 7, 2, 3, bn=bn)
         self.pool1 = nn.MaxPool2d(3, 2, ceil_mode=True)
-        self.lrn1 = nn.LocalResponseNorm(5, 1e-4, 0.75, 1.0) if lrn else nn.Identity()
+        self.lrn1 = LRN() if lrn else nn.Identity()
         self.conv2r = ConvUnit(W(64), W(64), 1, bn=bn)
         self.conv2 = ConvUnit(W(64), W(192), 3, 1, 1, bn=bn)
-        self.lrn2 = nn.LocalResponseNorm(5, 1e-4, 0.75, 1.0) if lrn else nn.Identity()
+        self.lrn2 = LRN() if lrn else nn.Identity()
         self.pool2 = nn.MaxPool2d(3, 2, ceil_mode=True)
 
         module = NaiveInception if naive else Inception

@@ -15,7 +15,7 @@ background-color, ball motion / flip / frame number (0..2399, frames reached
 by seeking), horizontal-speed
 scrolling, snow and smpte frame numbers. About half of the images are clean
 (exactly what the element computes from a default-property frame); the rest
-get some of: a crop (a source window, up to 12% off each side), JPEG
+get some of: a crop (a source window 76-100% of the width and height), JPEG
 compression of the full frame (quality 30..95), Gaussian noise, a small
 gain/offset change.
 
@@ -47,8 +47,8 @@ from elementpre import Frame, resize  # noqa: E402
 
 # The default class list: the pattern nicks the model recognises at default
 # properties. Left out on purpose: checkers-1/2/4 (after the element's
-# resize checkers-N at W x H is the same picture as checkers-2N at 2W x 2H,
-# so the classes cannot be told apart across resolutions), solid-color (its
+# resize checkers-N at W x H is nearly the picture of checkers-2N at
+# 2W x 2H, so the classes cannot be told apart across resolutions), solid-color (its
 # default is white), chroma-zone-plate (its default is the same flat grey as
 # zone-plate's), blink (alternates black and white).
 PATTERNS = [

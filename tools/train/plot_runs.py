@@ -102,6 +102,8 @@ def main(argv=None):
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("runs", nargs="+", help="NAME=log.json")
     p.add_argument("--out", required=True)
+    p.add_argument("--main-only", action="store_true",
+                   help="held-out error of the main heads only")
     args = p.parse_args(argv)
 
     runs = []
@@ -112,8 +114,9 @@ def main(argv=None):
 
     xmax = max(len(r["epochs"]) for _, r in runs)
     losses = [e["train_loss_main"] for _, r in runs for e in r["epochs"]]
-    errs = [100 * (1 - e[k]) for _, r in runs for e in r["epochs"]
-            for k in e if k.startswith("val_acc_")]
+    heads = ("main",) if args.main_only else ("main", "aux1", "aux2")
+    errs = [100 * (1 - e["val_acc_" + h]) for _, r in runs for e in r["epochs"]
+            for h in heads if "val_acc_" + h in e]
     # One held-out image is the resolution; 0 errors plot at half of it.
     floor = 50.0 / max(r.get("val_images", 1000) for _, r in runs)
     errs = [max(e, floor) for e in errs]
@@ -122,7 +125,8 @@ def main(argv=None):
     d = ImageDraw.Draw(img)
     left = Panel(d, (80, 40, 470, 330), "training loss, main head", xmax,
                  max(min(losses), 1e-3) * 0.8, max(losses) * 1.2, True, "loss")
-    right = Panel(d, (590, 40, 980, 330), "held-out error, per head", xmax,
+    right = Panel(d, (590, 40, 980, 330),
+                  "held-out error, main head" if args.main_only else "held-out error, per head", xmax,
                   min(errs) * 0.8, min(100, max(errs) * 1.2), True, "error %")
     legend = []
     for i, (name, r) in enumerate(runs):
@@ -130,7 +134,7 @@ def main(argv=None):
         ep = [e["epoch"] for e in r["epochs"]]
         left.series(ep, [e["train_loss_main"] for e in r["epochs"]], c, None)
         legend.append((name + ": main", c, None))
-        for head in ("main", "aux1", "aux2"):
+        for head in heads:
             k = "val_acc_" + head
             if k in r["epochs"][0]:
                 right.series(ep, [max(100 * (1 - e[k]), floor) for e in r["epochs"]],

@@ -19,7 +19,7 @@ from elementpre import Frame  # noqa: E402
 
 Gst.init(None)
 
-# Chroma planes of the YUV formats the dataset uses: (plane, bytes/pixel).
+# Planes per format.
 _PLANES = {"I420": 3, "NV12": 2, "RGB": 1}
 
 
