@@ -785,6 +785,15 @@ graph_run (Graph * g, GstVkInceptionNet * net)
 /* The layers: their ops, "|"-joined, are @ops; their shapes and
  * multiply-adds are the reference's; exactly those that do work are
  * dispatched. */
+/* Convolutions run conv_tiled.comp unless VKINCEPTION_CONV=direct (the
+ * ops-direct test) asks for conv.comp. */
+static const gchar *
+conv_kernel (void)
+{
+  return g_strcmp0 (g_getenv ("VKINCEPTION_CONV"), "direct") == 0 ? "conv" :
+      "conv_tiled";
+}
+
 static void
 graph_check_layers (Graph * g, GstVkInceptionNet * net, const gchar * ops)
 {
@@ -803,6 +812,9 @@ graph_check_layers (Graph * g, GstVkInceptionNet * net, const gchar * ops)
     assert_shape (&l->shape, &t->shape);
     g_assert_cmpuint (l->macs, ==, t->macs);
     g_assert_cmpint (l->dispatched, ==, !free_op);
+    g_assert_true ((l->kernel != NULL) == l->dispatched);
+    if (g_str_has_prefix (l->op, "Conv"))
+      g_assert_cmpstr (l->kernel, ==, conv_kernel ());
   }
   g_test_message ("layers: %s", joined->str);
   g_assert_cmpstr (joined->str, ==, ops);
@@ -866,6 +878,21 @@ static const ConvCase conv_cases[] = {
       {.kernel = {3, 3},.pads = {1, 1, 1, 1}}},
   {"/ops/conv/relu-fused", S4 (2, 5, 11, 13), 6, TRUE, TRUE,
       {.kernel = {3, 3},.strides = {2, 2},.pads = {1, 1, 1, 1}}},
+  /* conv_tiled.comp's edges: 8-pixel blocks that end past the row (or the
+   * plane, for 1x1), output channels that do not fill a block of 4, 8, 12
+   * or 16, the aligned vec4 input path and its unaligned fallback. */
+  {"/ops/conv/tiled-1x1-aligned-batch2", S4 (2, 9, 4, 6), 21, TRUE, TRUE,
+      {.kernel = {1, 1}}},
+  {"/ops/conv/tiled-1x1-unaligned", S4 (1, 5, 5, 5), 18, TRUE, FALSE,
+      {.kernel = {1, 1}}},
+  {"/ops/conv/tiled-1x1-stride-rows-aligned", S4 (1, 3, 7, 16), 17, TRUE,
+      FALSE, {.kernel = {1, 1},.strides = {2, 1}}},
+  {"/ops/conv/tiled-3x3-row-remainder", S4 (1, 6, 5, 19), 33, TRUE, TRUE,
+      {.kernel = {3, 3},.pads = {1, 1, 1, 1}}},
+  {"/ops/conv/tiled-5x5-40-channels", S4 (1, 4, 9, 10), 40, TRUE, FALSE,
+      {.kernel = {5, 5},.pads = {2, 2, 2, 2}}},
+  {"/ops/conv/tiled-7x7-s2-wide", S4 (1, 3, 11, 37), 16, FALSE, TRUE,
+      {.kernel = {7, 7},.strides = {2, 2},.pads = {3, 3, 3, 3}}},
 };
 
 static void

@@ -28,6 +28,7 @@ vki_buffer_init (VkiBuffer * buf, GstVkInceptionDevice * dev, VkDeviceSize size,
 
   switch (kind) {
     case VKI_BUFFER_DEVICE:
+      info.usage |= VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT;
       preferred = VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT;
       break;
     case VKI_BUFFER_UPLOAD:
@@ -77,6 +78,23 @@ vki_buffer_init (VkiBuffer * buf, GstVkInceptionDevice * dev, VkDeviceSize size,
 fail:
   vki_buffer_clear (buf, dev);
   return FALSE;
+}
+
+gboolean
+vki_buffer_create_view (VkiBuffer * buf, GstVkInceptionDevice * dev,
+    VkFormat format, VkBufferView * view, GError ** error)
+{
+  VkBufferViewCreateInfo info = {
+    .sType = VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO,
+    .buffer = buf->buffer,
+    .format = format,
+    .offset = 0,
+    .range = VK_WHOLE_SIZE,
+  };
+  *view = VK_NULL_HANDLE;
+  return vki_result_to_error (vkCreateBufferView (dev->device, &info, NULL,
+          view), error, "vkCreateBufferView (%" G_GUINT64_FORMAT " bytes)",
+      (guint64) buf->size);
 }
 
 void

@@ -18,7 +18,8 @@ typedef struct
 
 typedef enum
 {
-  VKI_BUFFER_DEVICE,            /* device-local storage */
+  VKI_BUFFER_DEVICE,            /* device-local storage, also readable as a
+                                 * uniform texel buffer */
   VKI_BUFFER_UPLOAD,            /* host-visible, written by the CPU */
   VKI_BUFFER_READBACK,          /* host-visible, read by the CPU */
 } VkiBufferKind;
@@ -27,6 +28,12 @@ typedef enum
  * mapped. */
 gboolean vki_buffer_init (VkiBuffer * buf, GstVkInceptionDevice * dev,
     VkDeviceSize size, VkiBufferKind kind, GError ** error);
+
+/* A view of the whole of a device buffer as a uniform texel buffer of
+ * @format (what conv_tiled.comp reads through). Freed with
+ * vkDestroyBufferView(). */
+gboolean vki_buffer_create_view (VkiBuffer * buf, GstVkInceptionDevice * dev,
+    VkFormat format, VkBufferView * view, GError ** error);
 
 /* Mirror of vki_buffer_init(); safe on a zeroed or half-built buffer. */
 void vki_buffer_clear (VkiBuffer * buf, GstVkInceptionDevice * dev);

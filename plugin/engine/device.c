@@ -367,6 +367,17 @@ device_init_common (GstVkInceptionDevice * dev, GError ** error)
         && dev->props.limits.timestampPeriod > 0;
     g_free (q);
   }
+  {
+    VkFormat formats[] = { VK_FORMAT_R32_SFLOAT, VK_FORMAT_R32G32B32A32_SFLOAT };
+    dev->has_texel_reads = TRUE;
+    for (guint i = 0; i < G_N_ELEMENTS (formats); i++) {
+      VkFormatProperties fp;
+      vkGetPhysicalDeviceFormatProperties (dev->physical_device, formats[i],
+          &fp);
+      if (!(fp.bufferFeatures & VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT))
+        dev->has_texel_reads = FALSE;
+    }
+  }
   g_mutex_init (&dev->queue_lock);
   g_mutex_init (&dev->cache_lock);
   dev->locks_ready = TRUE;

@@ -81,6 +81,9 @@ struct _GstVkInceptionNet
 
   gint64 arena_floats;
   VkiBuffer arena, weights, upload, readback;
+  gboolean tiled;               /* convolutions run conv_tiled.comp */
+  VkBufferView views[3];        /* for it: arena as R32F and RGBA32F,
+                                 * weights as RGBA32F */
   VkDescriptorPool desc_pool;
   VkCommandPool cmd_pool;
   VkCommandBuffer cmd, profile_cmd;
@@ -464,6 +467,50 @@ dispatch_level_cmp (gconstpointer a, gconstpointer b)
   return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/* Can convolutions read through texel buffers (conv_tiled.comp)? The
+ * arena's R32F view and the weights' RGBA32F view must fit the device's
+ * texel-buffer limit. VKINCEPTION_CONV=direct forces conv.comp (tests run
+ * both). */
+static gboolean
+use_tiled_conv (GstVkInceptionNet * net, guint64 weight_floats)
+{
+  guint64 max = net->dev->props.limits.maxTexelBufferElements;
+  const gchar *env = g_getenv ("VKINCEPTION_CONV");
+
+  if (env && g_strcmp0 (env, "direct") == 0)
+    return FALSE;
+  return net->dev->has_texel_reads && (guint64) net->arena_floats <= max
+      && weight_floats / 4 <= max;
+}
+
+/* Step 5: packs every op's constants into @weights and describes its
+ * dispatch. */
+static void
+pack_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
+    gboolean tiled, GArray * weights)
+{
+  guint n = net->dispatches->len;
+
+  g_array_set_size (weights, 0);
+  for (guint i = 0; i < n; i++) {
+    Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
+    if (d->node) {
+      VkiOpPlace place = { 0 };
+      place.tiled = tiled;
+      place.in_off = arena_offset (net, d->node->inputs[0]);
+      place.out_off = arena_offset (net, d->node->output);
+      place.out_bstride = batch_stride (net, d->node->output);
+      vki_op_pack (m, d->node, net->shapes, weights, &place);
+      vki_op_describe (d->node, net->shapes, &place, &d->desc);
+    } else {
+      vki_op_describe_copy (d->copy_outer, d->copy_block,
+          arena_offset (net, d->copy_in),
+          (guint32) (arena_offset (net, d->copy_out) + d->copy_slice),
+          d->copy_ostride, &d->desc);
+    }
+  }
+}
+
 /* Steps 5 and 6. */
 static gboolean
 create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
@@ -477,21 +524,18 @@ create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
     g_array_index (net->dispatches, Dispatch, i).order = i;
   g_array_sort (net->dispatches, dispatch_level_cmp);
 
+  net->tiled = use_tiled_conv (net, 0);
+  pack_dispatches (net, m, net->tiled, weights);
+  if (net->tiled && !use_tiled_conv (net, weights->len)) {
+    net->tiled = FALSE;
+    pack_dispatches (net, m, FALSE, weights);
+  }
   for (guint i = 0; i < n; i++) {
     Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
-    if (d->node) {
-      VkiOpPlace place = { 0 };
-      place.in_off = arena_offset (net, d->node->inputs[0]);
-      place.out_off = arena_offset (net, d->node->output);
-      place.out_bstride = batch_stride (net, d->node->output);
-      vki_op_pack (m, d->node, net->shapes, weights, &place);
-      vki_op_describe (d->node, net->shapes, &place, &d->desc);
-    } else {
-      vki_op_describe_copy (d->copy_outer, d->copy_block,
-          arena_offset (net, d->copy_in),
-          (guint32) (arena_offset (net, d->copy_out) + d->copy_slice),
-          d->copy_ostride, &d->desc);
-    }
+    GstVkInceptionLayer *l = &g_array_index (net->layers, GstVkInceptionLayer,
+        d->layer);
+    if (d->node || !l->kernel)
+      l->kernel = d->desc.shader->name;
   }
 
   if ((guint64) weights->len * sizeof (float) >
@@ -513,15 +557,27 @@ create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
           weights->len * sizeof (float), error))
     goto out;
 
+  if (net->tiled) {
+    if (!vki_buffer_create_view (&net->arena, net->dev, VK_FORMAT_R32_SFLOAT,
+            &net->views[0], error)
+        || !vki_buffer_create_view (&net->arena, net->dev,
+            VK_FORMAT_R32G32B32A32_SFLOAT, &net->views[1], error)
+        || !vki_buffer_create_view (&net->weights, net->dev,
+            VK_FORMAT_R32G32B32A32_SFLOAT, &net->views[2], error))
+      goto out;
+  }
+
   {
-    VkDescriptorPoolSize size = {
-      VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2 * MAX (n, 1)
+    VkDescriptorPoolSize sizes[] = {
+      {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2 * MAX (n, 1)},
+      {VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, G_N_ELEMENTS (net->views) *
+            MAX (n, 1)},
     };
     VkDescriptorPoolCreateInfo info = {
       .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
       .maxSets = MAX (n, 1),
-      .poolSizeCount = 1,
-      .pPoolSizes = &size,
+      .poolSizeCount = G_N_ELEMENTS (sizes),
+      .pPoolSizes = sizes,
     };
     if (!vki_result_to_error (vkCreateDescriptorPool (net->dev->device, &info,
                 NULL, &net->desc_pool), error, "vkCreateDescriptorPool"))
@@ -534,9 +590,9 @@ create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
     guint32 local[3];
     vki_pipeline_choose_local_size (net->dev, d->desc.dims, local);
     if (!vki_pipeline_init (&d->pipe, net->dev, d->desc.shader, 2,
-            d->desc.spec, d->desc.n_spec, local, error)
+            d->desc.n_texels, d->desc.spec, d->desc.n_spec, local, error)
         || !vki_pipeline_alloc_set (&d->pipe, net->dev, net->desc_pool,
-            buffers, &d->set, error)
+            buffers, net->views, &d->set, error)
         || !vki_pipeline_group_count (&d->pipe, net->dev, d->desc.global,
             d->groups, error))
       goto out;
@@ -786,6 +842,9 @@ gst_vk_inception_net_free (GstVkInceptionNet * net)
   vki_buffer_clear (&net->frame_upload, net->dev);
   if (net->desc_pool)
     vkDestroyDescriptorPool (device, net->desc_pool, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (net->views); i++)
+    if (net->views[i])
+      vkDestroyBufferView (device, net->views[i], NULL);
   vki_buffer_clear (&net->readback, net->dev);
   vki_buffer_clear (&net->upload, net->dev);
   vki_buffer_clear (&net->weights, net->dev);
@@ -1043,10 +1102,10 @@ gst_vk_inception_net_set_frame_format (GstVkInceptionNet * net,
     };
     if (!vki_result_to_error (vkCreateDescriptorPool (net->dev->device, &info,
                 NULL, &net->frame_pool), error, "vkCreateDescriptorPool")
-        || !vki_pipeline_init (&net->frame_pipe, net->dev, desc.shader, 3,
+        || !vki_pipeline_init (&net->frame_pipe, net->dev, desc.shader, 3, 0,
             desc.spec, desc.n_spec, local, error)
         || !vki_pipeline_alloc_set (&net->frame_pipe, net->dev,
-            net->frame_pool, buffers, &net->frame_set, error)
+            net->frame_pool, buffers, NULL, &net->frame_set, error)
         || !vki_pipeline_group_count (&net->frame_pipe, net->dev, desc.global,
             net->frame_groups, error))
       goto fail;

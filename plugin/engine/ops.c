@@ -11,6 +11,31 @@
 #define WEIGHT_ALIGN 4
 /* Output channels computed per conv invocation (CO_PER in conv.comp). */
 #define CONV_CO_PER 4
+/* Outputs of one row per conv_tiled.comp invocation (NX there). */
+#define TILED_NX 8
+
+/* Output channels per conv_tiled.comp invocation: 4 * COV, COV 1 to 4.
+ * More channels per invocation share each input load (cheaper per channel),
+ * but pad COUT to a whole block; the cost per tap of one block is about
+ * 8 input loads + COV weight loads + 32 * COV multiply-adds; with the load
+ * and FMA rates measured on lavapipe that is 11.4 + 4.8 * COV cycles per 4 *
+ * COV channels, so minimise padded * (11.4 / COV + 4.8). */
+static guint
+tiled_cov (gint64 cout)
+{
+  guint best = 4;
+  gint64 best_cost = G_MAXINT64;
+  for (guint cov = 4; cov >= 1; cov--) {
+    gint64 block = 4 * cov;
+    gint64 padded = (cout + block - 1) / block * block;
+    gint64 cost = padded * (1140 / cov + 480);
+    if (cost < best_cost) {
+      best = cov;
+      best_cost = cost;
+    }
+  }
+  return best;
+}
 
 static void
 op_error (GstVkInceptionModel * m, VkiNode * node, GError ** error,
@@ -381,12 +406,26 @@ vki_op_pack (GstVkInceptionModel * m, VkiNode * node,
     case VKI_OP_CONV:{
       gint64 cout = w->shape.dims[0];
       gint64 filter = prod (&w->shape, 1, 4);
-      gint64 padded = ceil_div (cout, CONV_CO_PER) * CONV_CO_PER;
-      /* g_array_set_size() zero-fills (the array is created cleared), so
-       * the padding channels read zeros. */
-      place->w_off = append (weights, NULL, padded * filter);
-      memcpy (&g_array_index (weights, float, place->w_off), w->data,
-          cout * filter * sizeof (float));
+      if (place->tiled) {
+        /* [co_block][filter][block]: a tap's weights for the block's
+         * output channels are consecutive. */
+        gint64 block = 4 * tiled_cov (cout);
+        gint64 padded = ceil_div (cout, block) * block;
+        float *dst;
+        place->w_off = append (weights, NULL, padded * filter);
+        dst = &g_array_index (weights, float, place->w_off);
+        for (gint64 co = 0; co < cout; co++)
+          for (gint64 f = 0; f < filter; f++)
+            dst[((co / block) * filter + f) * block + co % block] =
+                w->data[co * filter + f];
+      } else {
+        gint64 padded = ceil_div (cout, CONV_CO_PER) * CONV_CO_PER;
+        /* g_array_set_size() zero-fills (the array is created cleared), so
+         * the padding channels read zeros. */
+        place->w_off = append (weights, NULL, padded * filter);
+        memcpy (&g_array_index (weights, float, place->w_off), w->data,
+            cout * filter * sizeof (float));
+      }
       if (b)
         place->b_off = append (weights, b->data, cout);
       break;
@@ -455,6 +494,43 @@ float_bits (float f)
   return u;
 }
 
+static void
+describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
+    const GstVkInceptionShape * y, const gint64 pads[4], const VkiOpPlace * p,
+    guint32 relu, VkiOpDesc * desc)
+{
+  const VkiWindow *win = &node->win;
+  guint32 cov = tiled_cov (y->dims[1]);
+  guint32 h = x->dims[2], w = x->dims[3], oh = y->dims[2], ow = y->dims[3];
+  guint32 vec_in;
+
+  /* A pointwise convolution is one long row: blocks of 8 pixels run across
+   * row ends (output pixel i reads input pixel i). */
+  if (win->kernel[0] == 1 && win->kernel[1] == 1 && win->stride[0] == 1
+      && win->stride[1] == 1 && pads[0] == 0 && pads[1] == 0) {
+    w = ow = h * w;
+    h = oh = 1;
+  }
+  /* Blocks of 8 inputs start on 8-float boundaries: two RGBA32F fetches. */
+  vec_in = win->kernel[1] == 1 && win->stride[1] == 1 && pads[1] == 0
+      && w % TILED_NX == 0 && p->in_off % 4 == 0;
+  {
+    guint32 spec[] = { x->dims[0], x->dims[1], h, w, y->dims[1], oh, ow,
+      win->kernel[0], win->kernel[1], win->stride[0], win->stride[1],
+      pads[0], pads[1], win->dilation[0], win->dilation[1],
+      p->in_off, p->out_off, p->out_bstride, p->w_off, p->b_off,
+      node->bias >= 0, relu, cov, vec_in
+    };
+    set_spec (desc, spec, G_N_ELEMENTS (spec));
+  }
+  desc->shader = &vki_shader_conv_tiled;
+  desc->n_texels = 3;
+  desc->global[0] = oh * (guint32) ceil_div (ow, TILED_NX);
+  desc->global[1] = x->dims[0] * (guint32) ceil_div (y->dims[1], 4 * cov);
+  desc->global[2] = 1;
+  desc->dims = 1;
+}
+
 void
 vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
     const VkiOpPlace * p, VkiOpDesc * desc)
@@ -471,6 +547,10 @@ vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
       gint64 in[2] = { x->dims[2], x->dims[3] }, o[2], pads[4];
       guint32 co_blocks = (guint32) ceil_div (y->dims[1], CONV_CO_PER);
       resolve_window (&node->win, in, o, pads);
+      if (p->tiled) {
+        describe_conv_tiled (node, x, y, pads, p, relu, desc);
+        break;
+      }
       {
         guint32 spec[] = { x->dims[0], x->dims[1], x->dims[2], x->dims[3],
           y->dims[1], y->dims[2], y->dims[3], node->win.kernel[0],

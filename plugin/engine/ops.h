@@ -20,6 +20,9 @@ typedef struct
                                  * the output (more than its own size when it
                                  * writes a slice of a Concat) */
   guint32 w_off, b_off;
+  gboolean tiled;               /* set by the net: convolutions may use
+                                 * conv_tiled.comp (texel reads available,
+                                 * views within the device limits) */
 } VkiOpPlace;
 
 typedef struct
@@ -27,6 +30,9 @@ typedef struct
   const VkiShader *shader;
   guint32 spec[VKI_MAX_SPEC];
   guint n_spec;
+  guint n_texels;               /* 0, or 3 texel-buffer bindings after the
+                                 * two storage buffers: activations as R32F
+                                 * and RGBA32F, weights as RGBA32F */
   guint32 global[3];            /* invocations */
   guint dims;                   /* 1 to 3, for the workgroup shape */
 } VkiOpDesc;

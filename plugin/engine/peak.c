@@ -265,10 +265,10 @@ measure_fma (Bench * b, double *gflops, GError ** error)
       || !vki_buffer_upload (&in, dev, 0, params, sizeof (params), error)
       || !vki_buffer_init (&out, dev, (VkDeviceSize) invocations * 4,
           VKI_BUFFER_DEVICE, error)
-      || !vki_pipeline_init (&pipe, dev, &vki_shader_peak_fma, 2, &iters, 1,
+      || !vki_pipeline_init (&pipe, dev, &vki_shader_peak_fma, 2, 0, &iters, 1,
           local, error)
       || !vki_pipeline_alloc_set (&pipe, dev, b->desc_pool,
-          (VkBuffer[]) { in.buffer, out.buffer }, &set, error)
+          (VkBuffer[]) { in.buffer, out.buffer }, NULL, &set, error)
       || !vki_pipeline_group_count (&pipe, dev, global, groups, error))
     goto out;
   if (!bench_best (b, &pipe, set, groups, "fma", &ms, error))
@@ -330,10 +330,10 @@ measure_copy (Bench * b, double *gbytes_per_s, GError ** error)
   vki_pipeline_choose_local_size (dev, 1, local);
   if (!vki_buffer_init (&src, dev, bytes, VKI_BUFFER_DEVICE, error)
       || !vki_buffer_init (&dst, dev, bytes, VKI_BUFFER_DEVICE, error)
-      || !vki_pipeline_init (&pipe, dev, &vki_shader_peak_copy, 2, &words, 1,
+      || !vki_pipeline_init (&pipe, dev, &vki_shader_peak_copy, 2, 0, &words, 1,
           local, error)
       || !vki_pipeline_alloc_set (&pipe, dev, b->desc_pool,
-          (VkBuffer[]) { src.buffer, dst.buffer }, &set, error)
+          (VkBuffer[]) { src.buffer, dst.buffer }, NULL, &set, error)
       || !vki_pipeline_group_count (&pipe, dev, global, groups, error))
     goto out;
   if (!bench_best (b, &pipe, set, groups, "copy", &ms, error))

@@ -30,9 +30,11 @@ vki_pipeline_choose_local_size (GstVkInceptionDevice * dev, guint dims,
 
 gboolean
 vki_pipeline_init (VkiPipeline * p, GstVkInceptionDevice * dev,
-    const VkiShader * shader, guint n_bindings, const guint32 * spec,
-    guint n_spec, const guint32 local_size[3], GError ** error)
+    const VkiShader * shader, guint n_buffers, guint n_texels,
+    const guint32 * spec, guint n_spec, const guint32 local_size[3],
+    GError ** error)
 {
+  guint n_bindings = n_buffers + n_texels;
   VkDescriptorSetLayoutBinding bindings[VKI_MAX_BINDINGS];
   VkSpecializationMapEntry entries[VKI_MAX_SPEC + 3];
   guint32 values[VKI_MAX_SPEC + 3];
@@ -42,13 +44,15 @@ vki_pipeline_init (VkiPipeline * p, GstVkInceptionDevice * dev,
   memset (p, 0, sizeof (*p));
   g_return_val_if_fail (n_bindings <= VKI_MAX_BINDINGS, FALSE);
   g_return_val_if_fail (n_spec <= VKI_MAX_SPEC, FALSE);
-  p->n_bindings = n_bindings;
+  p->n_buffers = n_buffers;
+  p->n_texels = n_texels;
   memcpy (p->local_size, local_size, sizeof (p->local_size));
 
   for (guint i = 0; i < n_bindings; i++) {
     bindings[i] = (VkDescriptorSetLayoutBinding) {
       .binding = i,
-      .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+      .descriptorType = i < n_buffers ? VK_DESCRIPTOR_TYPE_STORAGE_BUFFER :
+          VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER,
       .descriptorCount = 1,
       .stageFlags = VK_SHADER_STAGE_COMPUTE_BIT,
     };
@@ -148,9 +152,10 @@ vki_pipeline_clear (VkiPipeline * p, GstVkInceptionDevice * dev)
 
 gboolean
 vki_pipeline_alloc_set (VkiPipeline * p, GstVkInceptionDevice * dev,
-    VkDescriptorPool pool, const VkBuffer * buffers, VkDescriptorSet * set,
-    GError ** error)
+    VkDescriptorPool pool, const VkBuffer * buffers, const VkBufferView * views,
+    VkDescriptorSet * set, GError ** error)
 {
+  guint n_bindings = p->n_buffers + p->n_texels;
   VkDescriptorSetAllocateInfo ainfo = {
     .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
     .descriptorPool = pool,
@@ -163,19 +168,24 @@ vki_pipeline_alloc_set (VkiPipeline * p, GstVkInceptionDevice * dev,
   if (!vki_result_to_error (vkAllocateDescriptorSets (dev->device, &ainfo,
               set), error, "vkAllocateDescriptorSets"))
     return FALSE;
-  for (guint i = 0; i < p->n_bindings; i++) {
-    binfo[i] = (VkDescriptorBufferInfo) {
-    buffers[i], 0, VK_WHOLE_SIZE};
+  for (guint i = 0; i < n_bindings; i++) {
     writes[i] = (VkWriteDescriptorSet) {
       .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
       .dstSet = *set,
       .dstBinding = i,
       .descriptorCount = 1,
-      .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-      .pBufferInfo = &binfo[i],
     };
+    if (i < p->n_buffers) {
+      binfo[i] = (VkDescriptorBufferInfo) {
+      buffers[i], 0, VK_WHOLE_SIZE};
+      writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+      writes[i].pBufferInfo = &binfo[i];
+    } else {
+      writes[i].descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
+      writes[i].pTexelBufferView = &views[i - p->n_buffers];
+    }
   }
-  vkUpdateDescriptorSets (dev->device, p->n_bindings, writes, 0, NULL);
+  vkUpdateDescriptorSets (dev->device, n_bindings, writes, 0, NULL);
   return TRUE;
 }
 

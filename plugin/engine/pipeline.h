@@ -1,6 +1,7 @@
 /* The one place that creates Vulkan compute pipelines. An op describes its
- * shader, how many storage buffers it binds, its specialization constants
- * and its dispatch size; everything else happens here. */
+ * shader, how many storage buffers and uniform texel buffers it binds, its
+ * specialization constants and its dispatch size; everything else happens
+ * here. */
 #ifndef VKI_PIPELINE_H
 #define VKI_PIPELINE_H
 
@@ -22,14 +23,15 @@ typedef struct
 #define VKI_SPEC_LOCAL_SIZE_Y 101
 #define VKI_SPEC_LOCAL_SIZE_Z 102
 #define VKI_MAX_SPEC 40
-#define VKI_MAX_BINDINGS 4
+#define VKI_MAX_BINDINGS 6
 
 typedef struct
 {
   VkDescriptorSetLayout set_layout;
   VkPipelineLayout layout;
   VkPipeline pipeline;
-  guint n_bindings;
+  guint n_buffers;              /* storage buffers: bindings 0.. */
+  guint n_texels;               /* uniform texel buffers: the next ones */
   guint32 local_size[3];
 } VkiPipeline;
 
@@ -38,18 +40,22 @@ typedef struct
 void vki_pipeline_choose_local_size (GstVkInceptionDevice * dev, guint dims,
     guint32 local_size[3]);
 
+/* Bindings 0 to @n_buffers - 1 are storage buffers, the @n_texels after
+ * them uniform texel buffers. */
 gboolean vki_pipeline_init (VkiPipeline * p, GstVkInceptionDevice * dev,
-    const VkiShader * shader, guint n_bindings, const guint32 * spec,
-    guint n_spec, const guint32 local_size[3], GError ** error);
+    const VkiShader * shader, guint n_buffers, guint n_texels,
+    const guint32 * spec, guint n_spec, const guint32 local_size[3],
+    GError ** error);
 
 /* Mirror of vki_pipeline_init(); safe on a zeroed pipeline. */
 void vki_pipeline_clear (VkiPipeline * p, GstVkInceptionDevice * dev);
 
-/* Allocates a descriptor set from @pool and points binding i at buffers[i]
- * (whole buffer). */
+/* Allocates a descriptor set from @pool and points the storage-buffer
+ * bindings at buffers[i] (whole buffer) and the texel-buffer bindings at
+ * views[i] (NULL when there are none). */
 gboolean vki_pipeline_alloc_set (VkiPipeline * p, GstVkInceptionDevice * dev,
-    VkDescriptorPool pool, const VkBuffer * buffers, VkDescriptorSet * set,
-    GError ** error);
+    VkDescriptorPool pool, const VkBuffer * buffers, const VkBufferView * views,
+    VkDescriptorSet * set, GError ** error);
 
 /* Workgroup counts covering @global invocations; fails when they exceed the
  * device's maxComputeWorkGroupCount. */

@@ -203,6 +203,8 @@ typedef struct {
   guint64 params;               /* weights and biases it holds */
   guint64 macs;                 /* multiply-adds per inference */
   gboolean dispatched;          /* FALSE for ops that cost nothing */
+  const gchar *kernel;          /* the shader that runs it, e.g. "conv_tiled"
+                                 * or "conv"; NULL when not dispatched */
 } GstVkInceptionLayer;
 
 /* The layers in execution order. The array belongs to the net. */

@@ -1,0 +1,143 @@
+#version 450
+// Register-tiled direct 2-D convolution, NCHW, group 1, optional bias and
+// fused Relu. Same result as conv.comp, laid out for throughput:
+//
+// - One invocation computes NX = 8 neighbouring outputs of one row for
+//   CO_BLOCK = 4 * COV output channels: 8 x COV vec4 accumulators. Every
+//   input value it loads feeds CO_BLOCK multiply-adds, every weight vec4 8.
+// - Weights are packed [co_block][CIN][KH][KW][CO_BLOCK] (zero-padded to a
+//   whole block) so the CO_BLOCK weights of one tap are COV aligned vec4s.
+// - Reads go through uniform texel buffers over the same memory as the
+//   storage buffers (bindings 2-4): on a CPU device (llvmpipe) a texel fetch
+//   is a vector gather, where a storage-buffer load is a per-lane loop with a
+//   bounds check, and an RGBA32F fetch brings 4 floats for about the price
+//   of one. On GPUs the reads take the texture cache path.
+// - A 1x1, stride-1, unpadded convolution is described to this shader with
+//   H = OH = 1 and W = OW = H * W, so its 8-pixel blocks run over the whole
+//   plane instead of stopping at row ends; when those blocks are 16-byte
+//   aligned (VEC_IN) the 8 inputs of a channel are two RGBA32F fetches.
+//
+// Lanes run along the flattened (output row, 8-pixel block) index, so
+// neighbouring invocations read neighbouring pixels and the same weights.
+// No subgroup operations, no shared memory: correct at any subgroup size.
+#include "common.glsl"
+
+layout(binding = 2) uniform samplerBuffer act_s;  // activations, R32F
+layout(binding = 3) uniform samplerBuffer act_v;  // activations, RGBA32F
+layout(binding = 4) uniform samplerBuffer wt_v;   // weights, RGBA32F
+
+layout(constant_id = 0) const uint N = 1;
+layout(constant_id = 1) const uint CIN = 1;
+layout(constant_id = 2) const uint H = 1;
+layout(constant_id = 3) const uint W = 1;
+layout(constant_id = 4) const uint COUT = 1;
+layout(constant_id = 5) const uint OH = 1;
+layout(constant_id = 6) const uint OW = 1;
+layout(constant_id = 7) const uint KH = 1;
+layout(constant_id = 8) const uint KW = 1;
+layout(constant_id = 9) const uint SH = 1;
+layout(constant_id = 10) const uint SW = 1;
+layout(constant_id = 11) const uint PAD_T = 0;
+layout(constant_id = 12) const uint PAD_L = 0;
+layout(constant_id = 13) const uint DH = 1;
+layout(constant_id = 14) const uint DW = 1;
+layout(constant_id = 15) const uint IN_OFF = 0;
+layout(constant_id = 16) const uint OUT_OFF = 0;
+layout(constant_id = 17) const uint OUT_BSTRIDE = 0;
+layout(constant_id = 18) const uint W_OFF = 0;    // floats, multiple of 4
+layout(constant_id = 19) const uint B_OFF = 0;
+layout(constant_id = 20) const uint HAS_BIAS = 0;
+layout(constant_id = 21) const uint RELU = 0;
+layout(constant_id = 22) const uint COV = 4;      // 1 to 4
+layout(constant_id = 23) const uint VEC_IN = 0;   // see above
+
+#define NX 8
+const uint XB = (OW + NX - 1) / NX;
+const uint CO_BLOCK = COV * 4;
+const uint CO_BLOCKS = (COUT + CO_BLOCK - 1) / CO_BLOCK;
+const uint TAPS = KH * KW;
+
+// Input p of the block for tap column kx: 0 outside the row (padding). The
+// fetch index is clamped into the row so it never leaves the tensor.
+#define LOAD(p) \
+  { int ix = ix0 + (p) * int(SW) + kx_off; \
+    float v = texelFetch(act_s, row + clamp(ix, 0, int(W) - 1)).r; \
+    x[p] = (ix >= 0 && ix < int(W)) ? v : 0.0; }
+
+#define FMA(p) \
+  { a[p][0] += x[p] * w0; \
+    if (COV > 1) a[p][1] += x[p] * w1; \
+    if (COV > 2) a[p][2] += x[p] * w2; \
+    if (COV > 3) a[p][3] += x[p] * w3; }
+
+#define INIT(p) \
+  { a[p][0] = vec4(0.0); a[p][1] = vec4(0.0); a[p][2] = vec4(0.0); \
+    a[p][3] = vec4(0.0); }
+
+#define STORE_J(p, j) \
+  if (COV > j) \
+    for (uint c = 0; c < 4; c++) { \
+      uint co = co0 + j * 4 + c; \
+      if (co >= COUT) \
+        break; \
+      float r = a[p][j][c] + (HAS_BIAS != 0 ? wt[B_OFF + co] : 0.0); \
+      act[out_base + co * OH * OW + p] = RELU != 0 ? max(r, 0.0) : r; \
+    }
+
+#define STORE(p) \
+  if (ox0 + p < OW) { \
+    STORE_J(p, 0) STORE_J(p, 1) STORE_J(p, 2) STORE_J(p, 3) \
+  }
+
+void main()
+{
+  uint g = gl_GlobalInvocationID.x;
+  if (g >= OH * XB)
+    return;
+  uint oy = g / XB;
+  uint ox0 = (g % XB) * NX;
+  uint n = gl_GlobalInvocationID.y / CO_BLOCKS;
+  uint cob = gl_GlobalInvocationID.y % CO_BLOCKS;
+
+  // Every index into a[] and x[] is a literal (the macros), so the
+  // compiler keeps them in registers.
+  vec4 a[NX][4];
+  INIT(0) INIT(1) INIT(2) INIT(3) INIT(4) INIT(5) INIT(6) INIT(7)
+
+  int iy0 = int(oy * SH) - int(PAD_T);
+  int ix0 = int(ox0 * SW) - int(PAD_L);
+  int wi = int(W_OFF / 4 + cob * CIN * TAPS * COV);
+
+  for (uint ci = 0; ci < CIN; ci++) {
+    for (uint ky = 0; ky < KH; ky++, wi += int(KW * COV)) {
+      int iy = iy0 + int(ky * DH);
+      if (iy < 0 || iy >= int(H))
+        continue;
+      int row = int(IN_OFF + ((n * CIN + ci) * H + uint(iy)) * W);
+      for (uint kx = 0; kx < KW; kx++) {
+        int kx_off = int(kx * DW);
+        float x[NX];
+        if (VEC_IN != 0) {
+          // Kernel width 1, stride 1, no padding, W a multiple of 8: the 8
+          // inputs are the two aligned vec4s at row + ix0.
+          vec4 lo = texelFetch(act_v, (row + ix0) >> 2);
+          vec4 hi = texelFetch(act_v, ((row + ix0) >> 2) + 1);
+          x[0] = lo.x; x[1] = lo.y; x[2] = lo.z; x[3] = lo.w;
+          x[4] = hi.x; x[5] = hi.y; x[6] = hi.z; x[7] = hi.w;
+        } else {
+          LOAD(0) LOAD(1) LOAD(2) LOAD(3) LOAD(4) LOAD(5) LOAD(6) LOAD(7)
+        }
+        int t = wi + int(kx * COV);
+        vec4 w0 = texelFetch(wt_v, t);
+        vec4 w1 = COV > 1 ? texelFetch(wt_v, t + 1) : vec4(0.0);
+        vec4 w2 = COV > 2 ? texelFetch(wt_v, t + 2) : vec4(0.0);
+        vec4 w3 = COV > 3 ? texelFetch(wt_v, t + 3) : vec4(0.0);
+        FMA(0) FMA(1) FMA(2) FMA(3) FMA(4) FMA(5) FMA(6) FMA(7)
+      }
+    }
+  }
+
+  uint out_base = OUT_OFF + n * OUT_BSTRIDE + oy * OW + ox0;
+  uint co0 = cob * CO_BLOCK;
+  STORE(0) STORE(1) STORE(2) STORE(3) STORE(4) STORE(5) STORE(6) STORE(7)
+}
