@@ -52,7 +52,14 @@ layout(constant_id = 22) const uint COV = 4;      // 1 to 4
 layout(constant_id = 23) const uint VEC_IN = 0;   // see above
 
 #define NX 8
+#define SPAN_MAX 24
+#define KW_MAX 7
 const uint XB = (OW + NX - 1) / NX;
+// Input columns one kernel row of the block touches. When they fit in
+// registers, they are loaded once per (channel, kernel row) and shared by
+// the KW taps (3x3 stride 1: 10 loads instead of 24).
+const uint SPAN = (NX - 1) * SW + (KW - 1) * DW + 1;
+const bool SPAN_MODE = VEC_IN == 0 && KW <= KW_MAX && SPAN <= SPAN_MAX;
 const uint CO_BLOCK = COV * 4;
 const uint CO_BLOCKS = (COUT + CO_BLOCK - 1) / CO_BLOCK;
 const uint TAPS = KH * KW;
@@ -63,6 +70,35 @@ const uint TAPS = KH * KW;
   { int ix = ix0 + (p) * int(SW) + kx_off; \
     float v = texelFetch(act_s, row + clamp(ix, 0, int(W) - 1)).r; \
     x[p] = (ix >= 0 && ix < int(W)) ? v : 0.0; }
+
+#define SPAN_LOAD(j) \
+  if (j < SPAN) { \
+    int ix = ix0 + j; \
+    float v = texelFetch(act_s, row + clamp(ix, 0, int(W) - 1)).r; \
+    xs[j] = (ix >= 0 && ix < int(W)) ? v : 0.0; \
+  }
+
+#define SPAN_LOAD8(j) \
+  SPAN_LOAD(j) SPAN_LOAD(j + 1) SPAN_LOAD(j + 2) SPAN_LOAD(j + 3) \
+  SPAN_LOAD(j + 4) SPAN_LOAD(j + 5) SPAN_LOAD(j + 6) SPAN_LOAD(j + 7)
+
+#define WEIGHTS(kx) \
+  int t = wi + int((kx) * COV); \
+  vec4 w0 = texelFetch(wt_v, t); \
+  vec4 w1 = COV > 1 ? texelFetch(wt_v, t + 1) : vec4(0.0); \
+  vec4 w2 = COV > 2 ? texelFetch(wt_v, t + 2) : vec4(0.0); \
+  vec4 w3 = COV > 3 ? texelFetch(wt_v, t + 3) : vec4(0.0);
+
+#define SPAN_X(p, kx) x[p] = xs[(p) * SW + (kx) * DW];
+
+#define SPAN_TAP(kx) \
+  if (kx < KW) { \
+    float x[NX]; \
+    SPAN_X(0, kx) SPAN_X(1, kx) SPAN_X(2, kx) SPAN_X(3, kx) \
+    SPAN_X(4, kx) SPAN_X(5, kx) SPAN_X(6, kx) SPAN_X(7, kx) \
+    WEIGHTS(kx) \
+    FMA(0) FMA(1) FMA(2) FMA(3) FMA(4) FMA(5) FMA(6) FMA(7) \
+  }
 
 #define FMA(p) \
   { a[p][0] += x[p] * w0; \
@@ -114,6 +150,13 @@ void main()
       if (iy < 0 || iy >= int(H))
         continue;
       int row = int(IN_OFF + ((n * CIN + ci) * H + uint(iy)) * W);
+      if (SPAN_MODE) {
+        float xs[SPAN_MAX];
+        SPAN_LOAD8(0) SPAN_LOAD8(8) SPAN_LOAD8(16)
+        SPAN_TAP(0) SPAN_TAP(1) SPAN_TAP(2) SPAN_TAP(3) SPAN_TAP(4)
+        SPAN_TAP(5) SPAN_TAP(6)
+        continue;
+      }
       for (uint kx = 0; kx < KW; kx++) {
         int kx_off = int(kx * DW);
         float x[NX];
@@ -127,11 +170,7 @@ void main()
         } else {
           LOAD(0) LOAD(1) LOAD(2) LOAD(3) LOAD(4) LOAD(5) LOAD(6) LOAD(7)
         }
-        int t = wi + int(kx * COV);
-        vec4 w0 = texelFetch(wt_v, t);
-        vec4 w1 = COV > 1 ? texelFetch(wt_v, t + 1) : vec4(0.0);
-        vec4 w2 = COV > 2 ? texelFetch(wt_v, t + 2) : vec4(0.0);
-        vec4 w3 = COV > 3 ? texelFetch(wt_v, t + 3) : vec4(0.0);
+        WEIGHTS(kx)
         FMA(0) FMA(1) FMA(2) FMA(3) FMA(4) FMA(5) FMA(6) FMA(7)
       }
     }

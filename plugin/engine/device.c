@@ -368,6 +368,17 @@ device_init_common (GstVkInceptionDevice * dev, GError ** error)
     g_free (q);
   }
   {
+    VkPhysicalDeviceSubgroupProperties sub = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES,
+    };
+    VkPhysicalDeviceProperties2 props2 = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2,
+      .pNext = &sub,
+    };
+    vkGetPhysicalDeviceProperties2 (dev->physical_device, &props2);
+    dev->subgroup_size = MAX (sub.subgroupSize, 1);
+  }
+  {
     VkFormat formats[] = { VK_FORMAT_R32_SFLOAT, VK_FORMAT_R32G32B32A32_SFLOAT };
     dev->has_texel_reads = TRUE;
     for (guint i = 0; i < G_N_ELEMENTS (formats); i++) {

@@ -22,6 +22,7 @@ struct _GstVkInceptionDevice
   VkPhysicalDeviceProperties props;
   VkPhysicalDeviceMemoryProperties mem_props;
   gboolean has_timestamps;
+  guint32 subgroup_size;        /* VkPhysicalDeviceSubgroupProperties */
   /* Reads through uniform texel buffers of R32_SFLOAT and R32G32B32A32_SFLOAT
    * (mandatory formats, checked all the same); conv_tiled.comp needs them. */
   gboolean has_texel_reads;

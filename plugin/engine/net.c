@@ -588,7 +588,8 @@ create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
     Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
     VkBuffer buffers[2] = { net->arena.buffer, net->weights.buffer };
     guint32 local[3];
-    vki_pipeline_choose_local_size (net->dev, d->desc.dims, local);
+    vki_pipeline_choose_local_size (net->dev, d->desc.dims, d->desc.global,
+        local);
     if (!vki_pipeline_init (&d->pipe, net->dev, d->desc.shader, 2,
             d->desc.n_texels, d->desc.spec, d->desc.n_spec, local, error)
         || !vki_pipeline_alloc_set (&d->pipe, net->dev, net->desc_pool,
@@ -1088,7 +1089,7 @@ gst_vk_inception_net_set_frame_format (GstVkInceptionNet * net,
 
   vki_frame_describe (&net->frame_layout, pre, s, arena_offset (net,
           in->tensor), &desc);
-  vki_pipeline_choose_local_size (net->dev, desc.dims, local);
+  vki_pipeline_choose_local_size (net->dev, desc.dims, desc.global, local);
   {
     VkDescriptorPoolSize size = { VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 3 };
     VkDescriptorPoolCreateInfo info = {

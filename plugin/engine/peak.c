@@ -260,7 +260,7 @@ measure_fma (Bench * b, double *gflops, GError ** error)
   double ms;
   gboolean ok = FALSE;
 
-  vki_pipeline_choose_local_size (dev, 1, local);
+  vki_pipeline_choose_local_size (dev, 1, NULL, local);
   if (!vki_buffer_init (&in, dev, sizeof (params), VKI_BUFFER_DEVICE, error)
       || !vki_buffer_upload (&in, dev, 0, params, sizeof (params), error)
       || !vki_buffer_init (&out, dev, (VkDeviceSize) invocations * 4,
@@ -327,7 +327,7 @@ measure_copy (Bench * b, double *gbytes_per_s, GError ** error)
   global[0] = MIN (invocations, words);
   global[1] = global[2] = 1;
 
-  vki_pipeline_choose_local_size (dev, 1, local);
+  vki_pipeline_choose_local_size (dev, 1, NULL, local);
   if (!vki_buffer_init (&src, dev, bytes, VKI_BUFFER_DEVICE, error)
       || !vki_buffer_init (&dst, dev, bytes, VKI_BUFFER_DEVICE, error)
       || !vki_pipeline_init (&pipe, dev, &vki_shader_peak_copy, 2, 0, &words, 1,

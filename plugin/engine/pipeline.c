@@ -6,10 +6,13 @@
 /* Large enough to keep a SIMD unit busy on every vendor, small enough for
  * the guaranteed minimum limits (128 invocations). */
 #define PREFERRED_INVOCATIONS 64u
+/* A dispatch with fewer workgroups leaves cores idle: lavapipe runs one
+ * workgroup per CPU thread, a GPU one or more per compute unit. */
+#define MIN_WORKGROUPS 16u
 
 void
 vki_pipeline_choose_local_size (GstVkInceptionDevice * dev, guint dims,
-    guint32 local_size[3])
+    const guint32 global[3], guint32 local_size[3])
 {
   const VkPhysicalDeviceLimits *l = &dev->props.limits;
   guint32 total = MIN (PREFERRED_INVOCATIONS, l->maxComputeWorkGroupInvocations);
@@ -25,6 +28,13 @@ vki_pipeline_choose_local_size (GstVkInceptionDevice * dev, guint dims,
       side *= 2;
     local_size[0] = MIN (side, l->maxComputeWorkGroupSize[0]);
     local_size[1] = MIN (side, l->maxComputeWorkGroupSize[1]);
+  }
+  if (global && dims <= 1) {
+    guint64 rest = (guint64) MAX (global[1], 1) * MAX (global[2], 1);
+    while (local_size[0] / 2 >= dev->subgroup_size
+        && ((guint64) global[0] + local_size[0] - 1) / local_size[0] * rest <
+        MIN_WORKGROUPS)
+      local_size[0] /= 2;
   }
 }
 

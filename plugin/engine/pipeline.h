@@ -36,9 +36,11 @@ typedef struct
 } VkiPipeline;
 
 /* Workgroup size for a dispatch over @dims dimensions (1 to 3), within the
- * device's limits. */
+ * device's limits. With @global (invocations, may be NULL), a 1-D
+ * workgroup shrinks, down to the subgroup size, until the dispatch has
+ * enough workgroups to occupy every core or compute unit. */
 void vki_pipeline_choose_local_size (GstVkInceptionDevice * dev, guint dims,
-    guint32 local_size[3]);
+    const guint32 global[3], guint32 local_size[3]);
 
 /* Bindings 0 to @n_buffers - 1 are storage buffers, the @n_texels after
  * them uniform texel buffers. */
