@@ -12,6 +12,12 @@
  * on the device, ahead of the network, in one command buffer recorded per
  * caps.
  *
+ * With batch-size=N (synchronous mode), frames are held until N frames are
+ * due for classification; the N run in one submission, then all held
+ * buffers go downstream in order with their metas. A partial batch runs at
+ * EOS and before a caps change; held frames are dropped on flush. The
+ * element reports the added latency, (N - 1) x interval frame durations.
+ *
  * ## Example launch lines
  * |[
  * gst-launch-1.0 -m videotestsrc num-buffers=10 ! \
@@ -49,6 +55,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_vk_inception_debug);
 #define DEFAULT_ASYNC FALSE
 #define DEFAULT_SMOOTHING 0.0
 #define DEFAULT_POST_MESSAGES TRUE
+#define DEFAULT_BATCH_SIZE 1
+#define MAX_BATCH_SIZE 64
 /* A network whose input size is open (a GlobalAveragePool model) runs at
  * the size GoogLeNet was trained at unless input-size says otherwise. */
 #define DEFAULT_INPUT_SIDE 224
@@ -78,6 +86,7 @@ enum
   PROP_ASYNC,
   PROP_SMOOTHING,
   PROP_POST_MESSAGES,
+  PROP_BATCH_SIZE,
   PROP_DEVICE_NAME,
   PROP_LAST_LATENCY_MS,
   PROP_FRAMES_CLASSIFIED,
@@ -90,6 +99,14 @@ typedef struct
   guint64 number;
   GstClockTime pts, duration, running_time, stream_time;
 } FrameInfo;
+
+/* A buffer held for a batch (batch-size > 1). */
+typedef struct
+{
+  GstBuffer *buf;
+  FrameInfo info;
+  gboolean due;                 /* classified (not skipped by interval) */
+} Held;
 
 /* A finished classification. */
 typedef struct
@@ -120,6 +137,7 @@ struct _GstVkInception
   gboolean async;
   gdouble smoothing;
   gboolean post_messages;
+  guint batch_size;
 
   /* Between start and stop. */
   GstVkInceptionDevice *device;
@@ -135,6 +153,10 @@ struct _GstVkInception
   gboolean have_smoothed;
   GstVideoInfo info;
   guint64 frame_count;
+  guint batch;                  /* the net's batch: batch-size, 1 if async */
+  GArray *held;                 /* Held, in stream order */
+  guint held_due;
+  GQueue ready;                 /* GstBuffers classified, to push */
 
   /* Shared with the async worker, under worker_lock. */
   GMutex worker_lock;
@@ -223,13 +245,13 @@ class_label (GstVkInception * self, guint id, gchar buf[16])
 
 /* The net's output -> a Result: probabilities, smoothing, top-k. */
 static void
-make_result (GstVkInception * self, guint64 frame, GstClockTime pts,
-    gdouble latency_ms, Result * r)
+make_result (GstVkInception * self, float *scores, guint64 frame,
+    GstClockTime pts, gdouble latency_ms, Result * r)
 {
   guint top[MAX_TOP_K];
   guint k, n;
   gdouble threshold, smoothing;
-  const float *ranked = self->scores;
+  const float *ranked = scores;
 
   GST_OBJECT_LOCK (self);
   k = MIN (self->top_k, MAX_TOP_K);
@@ -237,9 +259,9 @@ make_result (GstVkInception * self, guint64 frame, GstClockTime pts,
   smoothing = self->smoothing;
   GST_OBJECT_UNLOCK (self);
 
-  gst_vk_inception_scores_to_probabilities (self->scores, self->n_scores);
+  gst_vk_inception_scores_to_probabilities (scores, self->n_scores);
   if (smoothing > 0) {
-    gst_vk_inception_scores_smooth (self->smoothed, self->scores,
+    gst_vk_inception_scores_smooth (self->smoothed, scores,
         self->n_scores, smoothing, !self->have_smoothed);
     self->have_smoothed = TRUE;
     ranked = self->smoothed;
@@ -356,6 +378,19 @@ upload (GstVkInception * self, GstBuffer * buf, GError ** error)
   return ok;
 }
 
+/* Makes @r (taken) the latest result. */
+static void
+set_result (GstVkInception * self, Result * r)
+{
+  g_mutex_lock (&self->worker_lock);
+  result_clear (&self->result);
+  self->result = *r;
+  self->have_result = TRUE;
+  self->frames_classified++;
+  self->last_latency_ms = r->latency_ms;
+  g_mutex_unlock (&self->worker_lock);
+}
+
 /* Runs the network on the frame uploaded last; from the streaming thread,
  * or from the worker in async mode. */
 static gboolean
@@ -366,17 +401,10 @@ infer (GstVkInception * self, const FrameInfo * f, GError ** error)
 
   if (!gst_vk_inception_net_run_uploaded (self->net, &self->scores, error))
     return FALSE;
-  make_result (self, f->number, f->pts,
+  make_result (self, self->scores, f->number, f->pts,
       (g_get_monotonic_time () - start) / 1000.0, &r);
   post_message (self, &r, f);
-
-  g_mutex_lock (&self->worker_lock);
-  result_clear (&self->result);
-  self->result = r;
-  self->have_result = TRUE;
-  self->frames_classified++;
-  self->last_latency_ms = r.latency_ms;
-  g_mutex_unlock (&self->worker_lock);
+  set_result (self, &r);
   return TRUE;
 }
 
@@ -487,10 +515,13 @@ choose_preprocess (GstVkInception * self, GError ** error)
   return ok;
 }
 
+static void held_clear (GstVkInception * self);
+
 static void
 release (GstVkInception * self)
 {
   worker_stop (self);
+  held_clear (self);
   g_clear_pointer (&self->net, gst_vk_inception_net_free);
   g_clear_pointer (&self->model, gst_vk_inception_model_free);
   g_clear_pointer (&self->device, gst_vk_inception_device_unref);
@@ -519,6 +550,8 @@ gst_vk_inception_start (GstBaseTransform * trans)
   labels_path = g_strdup (self->labels_path);
   selector = g_strdup (self->device_selector);
   async = self->async;
+  /* Async mode never holds frames: it classifies the latest one. */
+  self->batch = async ? 1 : MAX (self->batch_size, 1);
   GST_OBJECT_UNLOCK (self);
 
   self->frame_count = 0;
@@ -600,7 +633,7 @@ gst_vk_inception_stop (GstBaseTransform * trans)
   return TRUE;
 }
 
-/* The network's input shape: batch 1, the model's channels, and the size
+/* The network's input shape: the batch, the model's channels, and the size
  * from input-size, else the model's (metadata or declared), else 224x224
  * (models ending in global average pooling take any size). */
 static void
@@ -618,7 +651,7 @@ input_shape (GstVkInception * self, GstVkInceptionShape * s)
     mw = mh = DEFAULT_INPUT_SIDE;
 
   s->rank = 4;
-  s->dims[0] = 1;
+  s->dims[0] = self->batch;
   s->dims[1] = declared.rank == 4 && declared.dims[1] > 0 ? declared.dims[1] : 3;
   s->dims[2] = h ? h : mh;
   s->dims[3] = w ? w : mw;
@@ -708,8 +741,9 @@ gst_vk_inception_set_caps (GstBaseTransform * trans, GstCaps * incaps,
         &error);
     if (!self->net) {
       GST_ELEMENT_ERROR (self, LIBRARY, INIT,
-          ("The model cannot run at %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT,
-              want.dims[3], want.dims[2]), ("%s", error->message));
+          ("The model cannot run at %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT
+              " with batch size %" G_GINT64_FORMAT, want.dims[3], want.dims[2],
+              want.dims[0]), ("%s", error->message));
       g_clear_error (&error);
       return FALSE;
     }
@@ -719,7 +753,7 @@ gst_vk_inception_set_caps (GstBaseTransform * trans, GstCaps * incaps,
     self->n_scores = n;
     g_free (self->scores);
     g_free (self->smoothed);
-    self->scores = g_new0 (float, n);
+    self->scores = g_new0 (float, n * self->batch);
     self->smoothed = g_new0 (float, n);
     self->have_smoothed = FALSE;
     if (self->labels && self->n_labels != n) {
@@ -828,6 +862,196 @@ error:
   return GST_FLOW_ERROR;
 }
 
+/* ---------------------------------------------------------- batching */
+
+static void
+held_clear (GstVkInception * self)
+{
+  GstBuffer *buf;
+  if (self->held) {
+    for (guint i = 0; i < self->held->len; i++)
+      gst_buffer_unref (g_array_index (self->held, Held, i).buf);
+    g_array_set_size (self->held, 0);
+  }
+  self->held_due = 0;
+  while ((buf = g_queue_pop_head (&self->ready)))
+    gst_buffer_unref (buf);
+}
+
+/* Runs the held frames that are due in one submission (a partial batch
+ * repeats its last frame in the unused slots), attaches every held buffer's
+ * meta in stream order and moves them to the ready queue. */
+static gboolean
+run_held (GstVkInception * self, GError ** error)
+{
+  guint n = self->held->len, due = self->held_due, slot = 0;
+  GstVideoFrame *vframes = g_new0 (GstVideoFrame, MAX (due, 1));
+  const guint8 **planes = g_new0 (const guint8 *, self->batch *
+      GST_VIDEO_MAX_PLANES);
+  gint *strides = g_new0 (gint, self->batch * GST_VIDEO_MAX_PLANES);
+  const guint8 *const **frames = g_new0 (const guint8 * const *, self->batch);
+  const gint **stride_list = g_new0 (const gint *, self->batch);
+  guint mapped = 0;
+  gboolean ok = TRUE;
+  gint64 start;
+
+  for (guint i = 0; i < n && due > 0; i++) {
+    Held *h = &g_array_index (self->held, Held, i);
+    GstVideoFrame *vf = &vframes[mapped];
+    if (!h->due)
+      continue;
+    if (!gst_video_frame_map (vf, &self->info, h->buf, GST_MAP_READ)) {
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+          "could not map the video frame");
+      ok = FALSE;
+      break;
+    }
+    mapped++;
+    for (guint p = 0; p < GST_VIDEO_FRAME_N_PLANES (vf); p++) {
+      planes[slot * GST_VIDEO_MAX_PLANES + p] = GST_VIDEO_FRAME_PLANE_DATA (vf,
+          p);
+      strides[slot * GST_VIDEO_MAX_PLANES + p] =
+          GST_VIDEO_FRAME_PLANE_STRIDE (vf, p);
+    }
+    slot++;
+  }
+  for (guint b = 0; b < self->batch && ok && due > 0; b++) {
+    guint from = MIN (b, slot - 1);
+    frames[b] = &planes[from * GST_VIDEO_MAX_PLANES];
+    stride_list[b] = &strides[from * GST_VIDEO_MAX_PLANES];
+  }
+  start = g_get_monotonic_time ();
+  if (ok && due > 0)
+    ok = gst_vk_inception_net_upload_frames (self->net, frames, stride_list,
+        error);
+  for (guint i = 0; i < mapped; i++)
+    gst_video_frame_unmap (&vframes[i]);
+  if (ok && due > 0)
+    ok = gst_vk_inception_net_run_uploaded (self->net, &self->scores, error);
+
+  /* Every frame of the batch waited for the same submission. */
+  slot = 0;
+  for (guint i = 0; i < n && ok; i++) {
+    Held *h = &g_array_index (self->held, Held, i);
+    if (h->due) {
+      Result r;
+      make_result (self, self->scores + (gsize) slot++ * self->n_scores,
+          h->info.number, h->info.pts,
+          (g_get_monotonic_time () - start) / 1000.0, &r);
+      post_message (self, &r, &h->info);
+      set_result (self, &r);
+    }
+    h->buf = gst_buffer_make_writable (h->buf);
+    g_mutex_lock (&self->worker_lock);
+    if (self->have_result)
+      attach_result (self, h->buf, h->info.number);
+    g_mutex_unlock (&self->worker_lock);
+    g_queue_push_tail (&self->ready, h->buf);
+    h->buf = NULL;
+  }
+  if (ok) {
+    g_array_set_size (self->held, 0);
+    self->held_due = 0;
+  }
+  g_free (vframes);
+  g_free (planes);
+  g_free (strides);
+  g_free (frames);
+  g_free (stride_list);
+  return ok;
+}
+
+static GstFlowReturn
+gst_vk_inception_submit_input_buffer (GstBaseTransform * trans,
+    gboolean is_discont, GstBuffer * input)
+{
+  GstVkInception *self = GST_VK_INCEPTION (trans);
+  GError *error = NULL;
+  guint interval;
+  Held h;
+
+  if (self->batch <= 1)
+    return GST_BASE_TRANSFORM_CLASS (parent_class)->submit_input_buffer
+        (trans, is_discont, input);
+
+  GST_OBJECT_LOCK (self);
+  interval = MAX (self->interval, 1);
+  GST_OBJECT_UNLOCK (self);
+  h.buf = input;
+  frame_info (self, input, self->frame_count++, &h.info);
+  h.due = h.info.number % interval == 0;
+  g_array_append_val (self->held, h);
+  if (h.due && ++self->held_due == self->batch && !run_held (self, &error)) {
+    GST_ELEMENT_ERROR (self, LIBRARY, FAILED, ("Inference failed"), ("%s",
+            error->message));
+    g_clear_error (&error);
+    return GST_FLOW_ERROR;
+  }
+  return GST_FLOW_OK;
+}
+
+static GstFlowReturn
+gst_vk_inception_generate_output (GstBaseTransform * trans,
+    GstBuffer ** outbuf)
+{
+  GstVkInception *self = GST_VK_INCEPTION (trans);
+
+  if (self->batch <= 1)
+    return GST_BASE_TRANSFORM_CLASS (parent_class)->generate_output (trans,
+        outbuf);
+  *outbuf = g_queue_pop_head (&self->ready);
+  return GST_FLOW_OK;
+}
+
+/* Runs a partial batch and pushes everything held, ahead of an event that
+ * must not overtake the frames (EOS, new caps). */
+static void
+drain_held (GstVkInception * self)
+{
+  GError *error = NULL;
+  GstBuffer *buf;
+
+  if (!self->held || self->held->len == 0)
+    return;
+  if (!run_held (self, &error)) {
+    GST_ELEMENT_ERROR (self, LIBRARY, FAILED, ("Inference failed"), ("%s",
+            error->message));
+    g_clear_error (&error);
+    held_clear (self);
+    return;
+  }
+  while ((buf = g_queue_pop_head (&self->ready)))
+    if (gst_pad_push (GST_BASE_TRANSFORM_SRC_PAD (self), buf) != GST_FLOW_OK)
+      break;
+  held_clear (self);
+}
+
+static gboolean
+gst_vk_inception_query (GstBaseTransform * trans, GstPadDirection direction,
+    GstQuery * query)
+{
+  GstVkInception *self = GST_VK_INCEPTION (trans);
+  gboolean ret = GST_BASE_TRANSFORM_CLASS (parent_class)->query (trans,
+      direction, query);
+
+  if (ret && direction == GST_PAD_SRC && GST_QUERY_TYPE (query) ==
+      GST_QUERY_LATENCY && self->batch > 1 && self->info.fps_n > 0) {
+    gboolean live;
+    GstClockTime min, max, extra;
+    guint interval;
+    GST_OBJECT_LOCK (self);
+    interval = MAX (self->interval, 1);
+    GST_OBJECT_UNLOCK (self);
+    /* The first frame of a batch waits for the batch's last one. */
+    extra = gst_util_uint64_scale_int ((guint64) (self->batch - 1) * interval
+        * GST_SECOND, self->info.fps_d, self->info.fps_n);
+    gst_query_parse_latency (query, &live, &min, &max);
+    gst_query_set_latency (query, live, min + extra,
+        GST_CLOCK_TIME_IS_VALID (max) ? max + extra : max);
+  }
+  return ret;
+}
+
 static gboolean
 gst_vk_inception_sink_event (GstBaseTransform * trans, GstEvent * event)
 {
@@ -837,9 +1061,15 @@ gst_vk_inception_sink_event (GstBaseTransform * trans, GstEvent * event)
     case GST_EVENT_EOS:
       /* The last frame's message goes out before EOS does. */
       worker_drain (self);
+      drain_held (self);
+      break;
+    case GST_EVENT_CAPS:
+      /* Held frames are of the old caps. */
+      drain_held (self);
       break;
     case GST_EVENT_FLUSH_STOP:
       worker_drain (self);
+      held_clear (self);
       self->have_smoothed = FALSE;
       break;
     default:
@@ -932,6 +1162,9 @@ gst_vk_inception_set_property (GObject * object, guint prop_id,
     case PROP_SMOOTHING:
       self->smoothing = g_value_get_double (value);
       break;
+    case PROP_BATCH_SIZE:
+      self->batch_size = g_value_get_uint (value);
+      break;
     case PROP_POST_MESSAGES:
       self->post_messages = g_value_get_boolean (value);
       break;
@@ -993,6 +1226,9 @@ gst_vk_inception_get_property (GObject * object, guint prop_id,
     case PROP_SMOOTHING:
       g_value_set_double (value, self->smoothing);
       break;
+    case PROP_BATCH_SIZE:
+      g_value_set_uint (value, self->batch_size);
+      break;
     case PROP_POST_MESSAGES:
       g_value_set_boolean (value, self->post_messages);
       break;
@@ -1023,6 +1259,7 @@ gst_vk_inception_finalize (GObject * object)
   GstVkInception *self = GST_VK_INCEPTION (object);
 
   release (self);
+  g_array_unref (self->held);
   g_free (self->model_path);
   g_free (self->labels_path);
   g_free (self->device_selector);
@@ -1044,6 +1281,10 @@ gst_vk_inception_init (GstVkInception * self)
   self->async = DEFAULT_ASYNC;
   self->smoothing = DEFAULT_SMOOTHING;
   self->post_messages = DEFAULT_POST_MESSAGES;
+  self->batch_size = DEFAULT_BATCH_SIZE;
+  self->batch = 1;
+  self->held = g_array_new (FALSE, TRUE, sizeof (Held));
+  g_queue_init (&self->ready);
   g_mutex_init (&self->worker_lock);
   g_cond_init (&self->worker_cond);
   /* In place and never passthrough: the pixels are untouched but every
@@ -1129,6 +1370,11 @@ gst_vk_inception_class_init (GstVkInceptionClass * klass)
       g_param_spec_boolean ("post-messages", "Post messages",
           "Post a 'vkinception' element message per classified frame",
           DEFAULT_POST_MESSAGES, LIVE_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_BATCH_SIZE,
+      g_param_spec_uint ("batch-size", "Batch size",
+          "Frames classified per submission: frames are held until this many "
+          "are due (adds latency; ignored in async mode)", 1, MAX_BATCH_SIZE,
+          DEFAULT_BATCH_SIZE, PARAM_FLAGS));
   g_object_class_install_property (gobject_class, PROP_DEVICE_NAME,
       g_param_spec_string ("device-name", "Device name",
           "The Vulkan device in use", NULL, STAT_FLAGS));
@@ -1154,6 +1400,11 @@ gst_vk_inception_class_init (GstVkInceptionClass * klass)
   trans_class->set_caps = GST_DEBUG_FUNCPTR (gst_vk_inception_set_caps);
   trans_class->transform_ip = GST_DEBUG_FUNCPTR (gst_vk_inception_transform_ip);
   trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_vk_inception_sink_event);
+  trans_class->submit_input_buffer =
+      GST_DEBUG_FUNCPTR (gst_vk_inception_submit_input_buffer);
+  trans_class->generate_output =
+      GST_DEBUG_FUNCPTR (gst_vk_inception_generate_output);
+  trans_class->query = GST_DEBUG_FUNCPTR (gst_vk_inception_query);
 
   gst_type_mark_as_plugin_api (GST_TYPE_VK_INCEPTION_RESIZE_MODE, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_VK_INCEPTION_CHANNEL_ORDER, 0);

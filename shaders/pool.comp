@@ -3,6 +3,17 @@
 // (max only), ceil mode and count_include_pad, NCHW, optional fused Relu.
 #include "common.glsl"
 
+// pool_texel.spv is this shader built with TEXEL_READS: inputs come
+// through the R32F texel view of the arena (binding 2; see conv_tiled.comp
+// for why that is faster on llvmpipe). The net uses it whenever it uses
+// conv_tiled.
+#ifdef TEXEL_READS
+layout(binding = 2) uniform samplerBuffer act_s;
+#define READ(i) texelFetch(act_s, int(i)).r
+#else
+#define READ(i) act[i]
+#endif
+
 layout(constant_id = 0) const uint NC = 1;
 layout(constant_id = 1) const uint C = 1;
 layout(constant_id = 2) const uint H = 1;
@@ -48,7 +59,7 @@ void main()
       int x = x0 + int(kx * DW);
       if (x < 0 || x >= int(W))
         continue;
-      float v = act[base + uint(y) * W + uint(x)];
+      float v = READ(base + uint(y) * W + uint(x));
       r = AVERAGE != 0 ? r + v : max(r, v);
       count++;
     }

@@ -583,7 +583,12 @@ vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
         };
         set_spec (desc, spec, G_N_ELEMENTS (spec));
       }
-      desc->shader = &vki_shader_pool;
+      if (p->tiled) {
+        desc->shader = &vki_shader_pool_texel;
+        desc->n_texels = 3;
+      } else {
+        desc->shader = &vki_shader_pool;
+      }
       desc->global[0] = y->dims[3];
       desc->global[1] = y->dims[2];
       desc->global[2] = x->dims[0] * x->dims[1];

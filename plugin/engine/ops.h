@@ -20,9 +20,11 @@ typedef struct
                                  * the output (more than its own size when it
                                  * writes a slice of a Concat) */
   guint32 w_off, b_off;
-  gboolean tiled;               /* set by the net: convolutions may use
-                                 * conv_tiled.comp (texel reads available,
-                                 * views within the device limits) */
+  gboolean tiled;               /* set by the net: texel views of the arena
+                                 * and weights exist (within the device's
+                                 * limits), so convolutions use
+                                 * conv_tiled.comp and pools read through
+                                 * them */
 } VkiOpPlace;
 
 typedef struct

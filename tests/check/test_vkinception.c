@@ -1071,6 +1071,107 @@ GST_START_TEST (test_flush_eos)
 
 GST_END_TEST;
 
+/* ================================================================ batches */
+
+/* Pushes frame @seed without pulling. */
+static void
+run_push_only (Run * run, guint32 seed)
+{
+  gsize size = GST_VIDEO_INFO_SIZE (&run->info);
+  guint8 *bytes = random_bytes (size, seed);
+  GstBuffer *buf = frame_buffer (bytes, size, run->n_pushed++);
+  g_free (bytes);
+  fail_unless_equals_int (gst_harness_push (run->h, buf), GST_FLOW_OK);
+}
+
+/* batch-size=3: frames come out three at a time, in order and untouched,
+ * each with the classification batch-size=1 gives the same frame; the
+ * partial batch runs at EOS; interval still applies; the latency grows by
+ * two frames. */
+GST_START_TEST (test_batch)
+{
+  gchar *model = write_model (MODEL_SOFTMAX);
+  const guint n = 7;
+  GstVkInceptionClassification ref[7];
+  GstEvent *event;
+  gboolean eos = FALSE;
+  Run run;
+
+  run_start (&run, model, NULL);
+  run_set_caps (&run, SMALL_CAPS);
+  for (guint i = 0; i < n; i++) {
+    GstBuffer *out = run_push (&run, 100 + i);
+    ref[i] = check_meta (out, 5)->classes[0];
+    ref[i].label = NULL;
+    gst_buffer_unref (out);
+  }
+  run_stop (&run);
+
+  run_start (&run, model, "batch-size", 3, NULL);
+  run_set_caps (&run, SMALL_CAPS);
+  fail_unless_equals_uint64 (gst_harness_query_latency (run.h),
+      gst_util_uint64_scale (2, GST_SECOND, 30));
+  for (guint i = 0; i < n; i++) {
+    run_push_only (&run, 100 + i);
+    /* Nothing leaves before the batch is full. */
+    fail_unless_equals_int (gst_harness_buffers_in_queue (run.h),
+        i < 6 ? (i + 1) / 3 * 3 : 6);
+  }
+  fail_unless (gst_harness_push_event (run.h, gst_event_new_eos ()));
+  for (guint i = 0; i < n; i++) {
+    GstBuffer *out = gst_harness_pull (run.h);
+    gsize size = GST_VIDEO_INFO_SIZE (&run.info);
+    guint8 *bytes = random_bytes (size, 100 + i);
+    const GstVkInceptionMeta *meta = check_meta (out, 5);
+    GstMessage *msg = pop_result_message (run.bus);
+    guint64 frame;
+
+    fail_unless (gst_buffer_memcmp (out, 0, bytes, size) == 0);
+    fail_if (meta->reused);
+    fail_unless_equals_uint64 (meta->source_frame, i);
+    fail_unless_equals_int (meta->classes[0].class_id, ref[i].class_id);
+    fail_unless (fabs (meta->classes[0].score - ref[i].score) < 1e-5,
+        "frame %u: %f in a batch, %f alone", i, meta->classes[0].score,
+        ref[i].score);
+    fail_unless (msg != NULL, "no message for frame %u", i);
+    fail_unless (gst_structure_get_uint64 (gst_message_get_structure (msg),
+            "frame", &frame));
+    fail_unless_equals_uint64 (frame, i);
+    gst_message_unref (msg);
+    g_free (bytes);
+    gst_buffer_unref (out);
+  }
+  while (!eos && (event = gst_harness_try_pull_event (run.h))) {
+    eos = GST_EVENT_TYPE (event) == GST_EVENT_EOS;
+    gst_event_unref (event);
+  }
+  fail_unless (eos, "EOS did not come out");
+  fail_unless_equals_uint64 (frames_classified (run.element), n);
+  run_stop (&run);
+
+  /* interval=2 with batches of 2: frames 0 and 2 run together, 1 and 3
+   * carry the result before them. */
+  run_start (&run, model, "batch-size", 2, "interval", 2, NULL);
+  run_set_caps (&run, SMALL_CAPS);
+  for (guint i = 0; i < 4; i++)
+    run_push_only (&run, 100 + i);
+  fail_unless_equals_int (gst_harness_buffers_in_queue (run.h), 3);
+  fail_unless (gst_harness_push_event (run.h, gst_event_new_eos ()));
+  for (guint i = 0; i < 4; i++) {
+    GstBuffer *out = gst_harness_pull (run.h);
+    const GstVkInceptionMeta *meta = check_meta (out, 5);
+    fail_unless_equals_int (meta->reused, i % 2 == 1);
+    fail_unless_equals_uint64 (meta->source_frame, i - i % 2);
+    fail_unless_equals_int (meta->classes[0].class_id, ref[i - i % 2].class_id);
+    gst_buffer_unref (out);
+  }
+  fail_unless_equals_uint64 (frames_classified (run.element), 2);
+  run_stop (&run);
+  g_free (model);
+}
+
+GST_END_TEST;
+
 /* =============================================================== seeking */
 
 /* A flushing seek in a pipeline: classification resumes at the new
@@ -1466,6 +1567,7 @@ vkinception_suite (void)
       G_N_ELEMENTS (padded_caps));
   tcase_add_test (tc, test_interval);
   tcase_add_test (tc, test_async);
+  tcase_add_test (tc, test_batch);
   tcase_add_test (tc, test_top_k_threshold);
   tcase_add_test (tc, test_messages);
   tcase_add_loop_test (tc, test_labels, 0, G_N_ELEMENTS (labels_cases));
