@@ -56,6 +56,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_vk_inception_debug);
 #define DEFAULT_SMOOTHING 0.0
 #define DEFAULT_POST_MESSAGES TRUE
 #define DEFAULT_BATCH_SIZE 1
+#define DEFAULT_PRECISION GST_VK_INCEPTION_PRECISION_FP32
 #define MAX_BATCH_SIZE 64
 /* A network whose input size is open (a GlobalAveragePool model) runs at
  * the size GoogLeNet was trained at unless input-size says otherwise. */
@@ -87,6 +88,7 @@ enum
   PROP_SMOOTHING,
   PROP_POST_MESSAGES,
   PROP_BATCH_SIZE,
+  PROP_PRECISION,
   PROP_DEVICE_NAME,
   PROP_LAST_LATENCY_MS,
   PROP_FRAMES_CLASSIFIED,
@@ -138,6 +140,7 @@ struct _GstVkInception
   gdouble smoothing;
   gboolean post_messages;
   guint batch_size;
+  GstVkInceptionPrecision precision;
 
   /* Between start and stop. */
   GstVkInceptionDevice *device;
@@ -200,6 +203,24 @@ gst_vk_inception_resize_mode_get_type (void)
   };
   if (g_once_init_enter (&type)) {
     GType t = g_enum_register_static ("GstVkInceptionResizeMode", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+GType
+gst_vk_inception_precision_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_VK_INCEPTION_PRECISION_FP32, "float32 activations", "fp32"},
+    {GST_VK_INCEPTION_PRECISION_FP16,
+        "float16 activations (float32 arithmetic; needs 16-bit storage)",
+        "fp16"},
+    {0, NULL, NULL},
+  };
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstVkInceptionPrecision", values);
     g_once_init_leave (&type, t);
   }
   return type;
@@ -737,8 +758,12 @@ gst_vk_inception_set_caps (GstBaseTransform * trans, GstCaps * incaps,
   if (!self->net) {
     GstVkInceptionShape out;
     gsize n = 1;
-    self->net = gst_vk_inception_net_new (self->model, self->device, &want,
-        &error);
+    GstVkInceptionPrecision precision;
+    GST_OBJECT_LOCK (self);
+    precision = self->precision;
+    GST_OBJECT_UNLOCK (self);
+    self->net = gst_vk_inception_net_new_full (self->model, self->device,
+        &want, precision, &error);
     if (!self->net) {
       GST_ELEMENT_ERROR (self, LIBRARY, INIT,
           ("The model cannot run at %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT
@@ -1165,6 +1190,9 @@ gst_vk_inception_set_property (GObject * object, guint prop_id,
     case PROP_BATCH_SIZE:
       self->batch_size = g_value_get_uint (value);
       break;
+    case PROP_PRECISION:
+      self->precision = g_value_get_enum (value);
+      break;
     case PROP_POST_MESSAGES:
       self->post_messages = g_value_get_boolean (value);
       break;
@@ -1229,6 +1257,9 @@ gst_vk_inception_get_property (GObject * object, guint prop_id,
     case PROP_BATCH_SIZE:
       g_value_set_uint (value, self->batch_size);
       break;
+    case PROP_PRECISION:
+      g_value_set_enum (value, self->precision);
+      break;
     case PROP_POST_MESSAGES:
       g_value_set_boolean (value, self->post_messages);
       break;
@@ -1282,6 +1313,7 @@ gst_vk_inception_init (GstVkInception * self)
   self->smoothing = DEFAULT_SMOOTHING;
   self->post_messages = DEFAULT_POST_MESSAGES;
   self->batch_size = DEFAULT_BATCH_SIZE;
+  self->precision = DEFAULT_PRECISION;
   self->batch = 1;
   self->held = g_array_new (FALSE, TRUE, sizeof (Held));
   g_queue_init (&self->ready);
@@ -1375,6 +1407,10 @@ gst_vk_inception_class_init (GstVkInceptionClass * klass)
           "Frames classified per submission: frames are held until this many "
           "are due (adds latency; ignored in async mode)", 1, MAX_BATCH_SIZE,
           DEFAULT_BATCH_SIZE, PARAM_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_PRECISION,
+      g_param_spec_enum ("precision", "Precision",
+          "How the network stores its activations",
+          GST_TYPE_VK_INCEPTION_PRECISION, DEFAULT_PRECISION, PARAM_FLAGS));
   g_object_class_install_property (gobject_class, PROP_DEVICE_NAME,
       g_param_spec_string ("device-name", "Device name",
           "The Vulkan device in use", NULL, STAT_FLAGS));
@@ -1407,6 +1443,7 @@ gst_vk_inception_class_init (GstVkInceptionClass * klass)
   trans_class->query = GST_DEBUG_FUNCPTR (gst_vk_inception_query);
 
   gst_type_mark_as_plugin_api (GST_TYPE_VK_INCEPTION_RESIZE_MODE, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_VK_INCEPTION_PRECISION, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_VK_INCEPTION_CHANNEL_ORDER, 0);
   GST_DEBUG_CATEGORY_INIT (gst_vk_inception_debug, "vkinception", 0,
       "Vulkan GoogLeNet classifier");

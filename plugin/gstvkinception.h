@@ -13,6 +13,9 @@ G_DECLARE_FINAL_TYPE (GstVkInception, gst_vk_inception, GST, VK_INCEPTION,
 #define GST_TYPE_VK_INCEPTION_RESIZE_MODE (gst_vk_inception_resize_mode_get_type ())
 GType gst_vk_inception_resize_mode_get_type (void);
 
+#define GST_TYPE_VK_INCEPTION_PRECISION (gst_vk_inception_precision_get_type ())
+GType gst_vk_inception_precision_get_type (void);
+
 #define GST_TYPE_VK_INCEPTION_CHANNEL_ORDER (gst_vk_inception_channel_order_get_type ())
 GType gst_vk_inception_channel_order_get_type (void);
 

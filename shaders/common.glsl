@@ -5,5 +5,17 @@
 // All offsets are in floats.
 layout(local_size_x_id = 100, local_size_y_id = 101, local_size_z_id = 102) in;
 
+// Activations are float32, or float16 in the *_fp16 variants (built with
+// FP16; storage only: every shader computes in float32). Shaders read and
+// write them through LD() and ST() only.
+#ifdef FP16
+#extension GL_EXT_shader_16bit_storage : require
+layout(std430, binding = 0) buffer Activations { float16_t act[]; };
+#define LD(i) float(act[i])
+#define ST(i, v) act[i] = float16_t(v)
+#else
 layout(std430, binding = 0) buffer Activations { float act[]; };
+#define LD(i) act[i]
+#define ST(i, v) act[i] = (v)
+#endif
 layout(std430, binding = 1) readonly buffer Weights { float wt[]; };

@@ -58,7 +58,7 @@ void main()
         int ix = ix0 + int(kx * DW);
         if (ix < 0 || ix >= int(W))
           continue;
-        float v = act[in_base + (ci * H + uint(iy)) * W + uint(ix)];
+        float v = LD(in_base + (ci * H + uint(iy)) * W + uint(ix));
         uint wi = w_base + (ci * KH + ky) * KW + kx;
         acc += v * vec4(wt[wi], wt[wi + FILTER], wt[wi + 2 * FILTER],
             wt[wi + 3 * FILTER]);
@@ -75,6 +75,6 @@ void main()
       r += wt[B_OFF + co];
     if (RELU != 0)
       r = max(r, 0.0);
-    act[OUT_OFF + n * OUT_BSTRIDE + (co * OH + oy) * OW + ox] = r;
+    ST(OUT_OFF + n * OUT_BSTRIDE + (co * OH + oy) * OW + ox, r);
   }
 }

@@ -117,7 +117,7 @@ const uint TAPS = KH * KW;
       if (co >= COUT) \
         break; \
       float r = a[p][j][c] + (HAS_BIAS != 0 ? wt[B_OFF + co] : 0.0); \
-      act[out_base + co * OH * OW + p] = RELU != 0 ? max(r, 0.0) : r; \
+      ST(out_base + co * OH * OW + p, RELU != 0 ? max(r, 0.0) : r); \
     }
 
 #define STORE(p) \

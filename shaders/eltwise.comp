@@ -25,13 +25,13 @@ void main()
   // Grid-stride loop: BLOCK may exceed what one dispatch row can cover.
   uint step = gl_NumWorkGroups.x * gl_WorkGroupSize.x;
   for (uint i = gl_GlobalInvocationID.x; i < BLOCK; i += step) {
-    float v = act[IN_OFF + o * BLOCK + i];
+    float v = LD(IN_OFF + o * BLOCK + i);
     if (AFFINE != 0) {
       uint c = (i / INNER) % C;
       v = v * wt[S_OFF + c] + wt[T_OFF + c];
     }
     if (RELU != 0)
       v = max(v, 0.0);
-    act[OUT_OFF + o * OUT_OSTRIDE + i] = v;
+    ST(OUT_OFF + o * OUT_OSTRIDE + i, v);
   }
 }

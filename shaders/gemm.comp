@@ -25,7 +25,7 @@ void main()
   float sum = 0.0;
   uint w = W_OFF + col * K;
   for (uint k = 0; k < K; k++) {
-    float a = TRANS_A != 0 ? act[IN_OFF + k * M + row] : act[IN_OFF + row * K + k];
+    float a = TRANS_A != 0 ? LD(IN_OFF + k * M + row) : LD(IN_OFF + row * K + k);
     sum += a * wt[w + k];
   }
   if (BIAS_MODE == 1)
@@ -34,5 +34,5 @@ void main()
     sum += wt[B_OFF + row * NCOLS + col];
   if (RELU != 0)
     sum = max(sum, 0.0);
-  act[OUT_OFF + row * OUT_RSTRIDE + col] = sum;
+  ST(OUT_OFF + row * OUT_RSTRIDE + col, sum);
 }

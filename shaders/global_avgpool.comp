@@ -18,9 +18,9 @@ void main()
   uint base = IN_OFF + nc * HW;
   float sum = 0.0;
   for (uint i = 0; i < HW; i++)
-    sum += act[base + i];
+    sum += LD(base + i);
   float r = sum / float(HW);
   if (RELU != 0)
     r = max(r, 0.0);
-  act[OUT_OFF + (nc / C) * OUT_BSTRIDE + nc % C] = r;
+  ST(OUT_OFF + (nc / C) * OUT_BSTRIDE + nc % C, r);
 }

@@ -27,10 +27,10 @@ void main()
   int hi = min(int(c) + int(SIZE / 2), int(C) - 1);
   float sum = 0.0;
   for (int k = lo; k <= hi; k++) {
-    float v = act[base + uint(k) * HW + i];
+    float v = LD(base + uint(k) * HW + i);
     sum += v * v;
   }
-  float x = act[base + c * HW + i];
-  act[OUT_OFF + n * OUT_BSTRIDE + c * HW + i] =
-      x / pow(BIAS + ALPHA / float(SIZE) * sum, BETA);
+  float x = LD(base + c * HW + i);
+  ST(OUT_OFF + n * OUT_BSTRIDE + c * HW + i,
+      x / pow(BIAS + ALPHA / float(SIZE) * sum, BETA));
 }

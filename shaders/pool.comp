@@ -11,7 +11,7 @@
 layout(binding = 2) uniform samplerBuffer act_s;
 #define READ(i) texelFetch(act_s, int(i)).r
 #else
-#define READ(i) act[i]
+#define READ(i) LD(i)
 #endif
 
 layout(constant_id = 0) const uint NC = 1;
@@ -76,5 +76,5 @@ void main()
   if (RELU != 0)
     r = max(r, 0.0);
   uint n = nc / C, c = nc % C;
-  act[OUT_OFF + n * OUT_BSTRIDE + (c * OH + oy) * OW + ox] = r;
+  ST(OUT_OFF + n * OUT_BSTRIDE + (c * OH + oy) * OW + ox, r);
 }

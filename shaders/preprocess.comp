@@ -104,7 +104,7 @@ void main()
   if (x < BOX_X0 || x >= BOX_X1 || y < BOX_Y0 || y >= BOX_Y1) {
     // Letterbox bars hold the mean: 0 after normalisation.
     for (uint c = 0; c < C; c++)
-      act[out_base + c * PLANE] = 0.0;
+      ST(out_base + c * PLANE, 0.0);
     return;
   }
 
@@ -121,11 +121,11 @@ void main()
   vec3 rgb = mix(top, bottom, wy);
 
   if (C == 1) {
-    act[out_base] = dot(rgb, vec3(0.299, 0.587, 0.114)) * SCALE0 + BIAS0;
+    ST(out_base, dot(rgb, vec3(0.299, 0.587, 0.114)) * SCALE0 + BIAS0);
     return;
   }
   vec3 ordered = BGR != 0 ? rgb.bgr : rgb;
-  act[out_base] = ordered.x * SCALE0 + BIAS0;
-  act[out_base + PLANE] = ordered.y * SCALE1 + BIAS1;
-  act[out_base + 2u * PLANE] = ordered.z * SCALE2 + BIAS2;
+  ST(out_base, ordered.x * SCALE0 + BIAS0);
+  ST(out_base + PLANE, ordered.y * SCALE1 + BIAS1);
+  ST(out_base + 2u * PLANE, ordered.z * SCALE2 + BIAS2);
 }

@@ -18,10 +18,10 @@ void main()
   // Subtracting the maximum keeps exp() finite for large logits.
   float mx = -3.402823466e38;
   for (uint l = 0; l < LEN; l++)
-    mx = max(mx, act[IN_OFF + base + l * INNER]);
+    mx = max(mx, LD(IN_OFF + base + l * INNER));
   float sum = 0.0;
   for (uint l = 0; l < LEN; l++)
-    sum += exp(act[IN_OFF + base + l * INNER] - mx);
+    sum += exp(LD(IN_OFF + base + l * INNER) - mx);
   for (uint l = 0; l < LEN; l++)
-    act[OUT_OFF + base + l * INNER] = exp(act[IN_OFF + base + l * INNER] - mx) / sum;
+    ST(OUT_OFF + base + l * INNER, exp(LD(IN_OFF + base + l * INNER) - mx) / sum);
 }

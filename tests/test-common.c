@@ -61,6 +61,13 @@ vki_test_rel_error (const double *ref, const float *got, gsize n)
   return max_ref > 0 ? max_err / max_ref : max_err;
 }
 
+GstVkInceptionPrecision
+vki_test_precision (void)
+{
+  return g_strcmp0 (g_getenv ("VKINCEPTION_TEST_PRECISION"), "fp16") == 0 ?
+      GST_VK_INCEPTION_PRECISION_FP16 : GST_VK_INCEPTION_PRECISION_FP32;
+}
+
 GstVkInceptionNet *
 vki_test_net (VkiTestModel * tm, const GstVkInceptionShape * shapes,
     GError ** error)
@@ -74,7 +81,8 @@ vki_test_net (VkiTestModel * tm, const GstVkInceptionShape * shapes,
       error);
   g_free (data);
   if (m)
-    net = gst_vk_inception_net_new (m, vki_test_device (), shapes, error);
+    net = gst_vk_inception_net_new_full (m, vki_test_device (), shapes,
+        vki_test_precision (), error);
   gst_vk_inception_model_free (m);
   return net;
 }

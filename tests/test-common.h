@@ -22,6 +22,10 @@ float *vki_test_random (guint32 seed, gsize n, float lo, float hi);
 double vki_test_rel_error (const double *ref, const float *got, gsize n);
 
 /* Loads @tm and builds a net at @shapes (NULL: declared shapes). */
+/* The precision tests build nets with: fp16 when VKINCEPTION_TEST_PRECISION
+ * is "fp16" (the ops-fp16 test), else fp32. */
+GstVkInceptionPrecision vki_test_precision (void);
+
 GstVkInceptionNet *vki_test_net (VkiTestModel * tm,
     const GstVkInceptionShape * shapes, GError ** error);
 

@@ -3,7 +3,9 @@
 
 Each case generates a model with seeded random weights and its PyTorch
 reference (tools/models/make_model.py), runs the model once on the engine and
-compares the outputs (relative error at most 1e-4 of max|ref|). Prints TAP.
+compares the outputs (relative error at most 1e-4 of max|ref|); then again
+with float16 activations (--fp16): relative error at most 1e-2 and the same
+top-1 class for every batch item. Prints TAP.
 
 usage: test_e2e.py VKINCEPTION_INFER WORK_DIR
 Needs Debian's python3 with torch, torchvision and onnx (tools/models/)."""
@@ -15,6 +17,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS = os.path.join(HERE, "..", "tools", "models")
 RTOL = 1e-4
+RTOL_FP16 = 1e-2
 
 # (name, make_model.py arguments, extra checks)
 CASES = [
@@ -62,6 +65,10 @@ def check_case(infer, work, name, args, extra):
     detail = r.stdout.strip().splitlines()[0] if r.stdout.strip() else r.stderr.strip()
     if r.returncode:
         return False, detail
+    ok, fp16_detail = check_fp16(infer, out, meta)
+    if not ok:
+        return False, fp16_detail
+    detail += "; " + fp16_detail
     if extra == "summary":
         r = run([infer, "--model", os.path.join(out, "model.onnx"), "--summary"])
         m = re.search(r"^total: params=(\d+) macs=(\d+)$", r.stdout, re.M)
@@ -78,6 +85,29 @@ def check_case(infer, work, name, args, extra):
             return False, f"256x256 on a 224-only model: rc={r.returncode} stderr={r.stderr!r}"
         detail += "; 256x256 refused: " + r.stderr.strip()
     return True, detail
+
+
+def check_fp16(infer, out, meta):
+    """The same input with float16 activations: within RTOL_FP16 of PyTorch,
+    and the same top-1 class as PyTorch for every batch item."""
+    import numpy as np
+    actual = os.path.join(out, "actual-fp16.bin")
+    r = run([infer, "--fp16", "--model", os.path.join(out, "model.onnx"),
+             "--input-raw", os.path.join(out, "input.bin"),
+             "--shape", meta["input_shape"], "--output-raw", actual])
+    if r.returncode:
+        return False, "vkinception-infer --fp16 failed: " + r.stderr.strip()
+    r = run([sys.executable, os.path.join(MODELS, "compare.py"),
+             os.path.join(out, "expected.bin"), actual, "--rtol", str(RTOL_FP16)])
+    detail = r.stdout.strip().splitlines()[0] if r.stdout.strip() else r.stderr.strip()
+    if r.returncode:
+        return False, "fp16: " + detail
+    batch = int(meta["output_shape"].split(",")[0])
+    ref = np.fromfile(os.path.join(out, "expected.bin"), np.float32).reshape(batch, -1)
+    got = np.fromfile(actual, np.float32).reshape(batch, -1)
+    if list(ref.argmax(1)) != list(got.argmax(1)):
+        return False, f"fp16: top-1 {list(got.argmax(1))}, PyTorch {list(ref.argmax(1))}"
+    return True, f"fp16: {detail}; top-1 {list(got.argmax(1))} as PyTorch"
 
 
 # The preprocessing the engine picks for the two GoogLeNets users bring:

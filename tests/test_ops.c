@@ -13,6 +13,8 @@
 #include <string.h>
 
 #define TOLERANCE 1e-4
+/* float16 activations (the ops-fp16 test): the bound. */
+#define TOLERANCE_FP16 1e-2
 #define MAX_IO 8
 
 static GstVkInceptionShape
@@ -777,7 +779,8 @@ graph_run (Graph * g, GstVkInceptionNet * net)
     const Tensor *t = tensor (g, name);
     double err = vki_test_rel_error (t->ref, out[i], numel (&t->shape));
     g_test_message ("%s: relative error %.3g", name, err);
-    g_assert_cmpfloat (err, <=, TOLERANCE);
+    g_assert_cmpfloat (err, <=, vki_test_precision () ==
+        GST_VK_INCEPTION_PRECISION_FP16 ? TOLERANCE_FP16 : TOLERANCE);
     g_free (out[i]);
   }
 }
@@ -786,12 +789,14 @@ graph_run (Graph * g, GstVkInceptionNet * net)
  * multiply-adds are the reference's; exactly those that do work are
  * dispatched. */
 /* Convolutions run conv_tiled.comp unless VKINCEPTION_CONV=direct (the
- * ops-direct test) asks for conv.comp. */
+ * ops-direct test) asks for conv.comp; the _fp16 build of it in ops-fp16. */
 static const gchar *
 conv_kernel (void)
 {
-  return g_strcmp0 (g_getenv ("VKINCEPTION_CONV"), "direct") == 0 ? "conv" :
-      "conv_tiled";
+  gboolean direct = g_strcmp0 (g_getenv ("VKINCEPTION_CONV"), "direct") == 0;
+  if (vki_test_precision () == GST_VK_INCEPTION_PRECISION_FP16)
+    return direct ? "conv_fp16" : "conv_tiled_fp16";
+  return direct ? "conv" : "conv_tiled";
 }
 
 static void
@@ -1147,7 +1152,17 @@ static void
 test_softmax (gconstpointer data)
 {
   const SoftmaxCase *c = data;
-  Graph *g = graph_new (c->opset);
+  Graph *g;
+
+  /* float16 holds a logit near 200 to within 0.06, which exp() turns into
+   * a 6% error: beyond what fp16 storage can promise, so not checked. */
+  if (c->range > 20
+      && vki_test_precision () == GST_VK_INCEPTION_PRECISION_FP16) {
+    g_test_skip ("logits this large are not representable in float16 to "
+        "TOLERANCE_FP16 after exp()");
+    return;
+  }
+  g = graph_new (c->opset);
   graph_input_range (g, "x", c->in, -c->range, c->range);
   softmax (g, "x", "y", c->axis);
   graph_output (g, "y");

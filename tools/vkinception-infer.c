@@ -61,6 +61,7 @@ typedef struct
   gint top_k;
   gint bench;
   gboolean softmax;
+  gboolean fp16;
   gboolean summary;
   gboolean list_devices;
   gboolean peak;
@@ -107,6 +108,9 @@ parse_options (Options * opts, int *argc, char ***argv, GError ** error)
         "Number of classes to print (default 5)", "K"},
     {"softmax", 0, 0, G_OPTION_ARG_NONE, &opts->softmax,
         "Apply softmax to output 0 before ranking", NULL},
+    {"fp16", 0, 0, G_OPTION_ARG_NONE, &opts->fp16,
+        "Keep activations in float16 (where the device has 16-bit storage)",
+        NULL},
     {"device", 0, 0, G_OPTION_ARG_STRING, &opts->device,
         "Vulkan device index or name substring", "INDEX|NAME"},
     {"list-devices", 0, 0, G_OPTION_ARG_NONE, &opts->list_devices,
@@ -866,7 +870,9 @@ run_app (App * app, GError ** error)
   app->dev = gst_vk_inception_device_new (o->device, error);
   if (!app->dev)
     return FALSE;
-  app->net = gst_vk_inception_net_new (app->model, app->dev, &shape, error);
+  app->net = gst_vk_inception_net_new_full (app->model, app->dev, &shape,
+      o->fp16 ? GST_VK_INCEPTION_PRECISION_FP16 :
+      GST_VK_INCEPTION_PRECISION_FP32, error);
   if (!app->net || (o->image && !use_image (app, error)))
     return FALSE;
 

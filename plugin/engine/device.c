@@ -345,6 +345,19 @@ out:
 }
 
 static gboolean
+texel_reads (GstVkInceptionDevice * dev, VkFormat scalar, VkFormat vec4)
+{
+  VkFormat formats[] = { scalar, vec4 };
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++) {
+    VkFormatProperties fp;
+    vkGetPhysicalDeviceFormatProperties (dev->physical_device, formats[i], &fp);
+    if (!(fp.bufferFeatures & VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
 device_init_common (GstVkInceptionDevice * dev, GError ** error)
 {
   vkGetPhysicalDeviceProperties (dev->physical_device, &dev->props);
@@ -378,17 +391,10 @@ device_init_common (GstVkInceptionDevice * dev, GError ** error)
     vkGetPhysicalDeviceProperties2 (dev->physical_device, &props2);
     dev->subgroup_size = MAX (sub.subgroupSize, 1);
   }
-  {
-    VkFormat formats[] = { VK_FORMAT_R32_SFLOAT, VK_FORMAT_R32G32B32A32_SFLOAT };
-    dev->has_texel_reads = TRUE;
-    for (guint i = 0; i < G_N_ELEMENTS (formats); i++) {
-      VkFormatProperties fp;
-      vkGetPhysicalDeviceFormatProperties (dev->physical_device, formats[i],
-          &fp);
-      if (!(fp.bufferFeatures & VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT))
-        dev->has_texel_reads = FALSE;
-    }
-  }
+  dev->has_texel_reads = texel_reads (dev, VK_FORMAT_R32_SFLOAT,
+      VK_FORMAT_R32G32B32A32_SFLOAT);
+  dev->has_texel_reads_fp16 = texel_reads (dev, VK_FORMAT_R16_SFLOAT,
+      VK_FORMAT_R16G16B16A16_SFLOAT);
   g_mutex_init (&dev->queue_lock);
   g_mutex_init (&dev->cache_lock);
   dev->locks_ready = TRUE;
@@ -405,6 +411,17 @@ gst_vk_inception_device_new (const gchar * selector, GError ** error)
     .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
     .queueCount = 1,
     .pQueuePriorities = &priority,
+  };
+  VkPhysicalDevice16BitStorageFeatures storage16 = {
+    .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES,
+  };
+  VkPhysicalDeviceFeatures2 features = {
+    .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2,
+    .pNext = &storage16,
+  };
+  VkPhysicalDevice16BitStorageFeatures enable16 = {
+    .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES,
+    .storageBuffer16BitAccess = VK_TRUE,
   };
   VkDeviceCreateInfo dinfo = {
     .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
@@ -429,12 +446,17 @@ gst_vk_inception_device_new (const gchar * selector, GError ** error)
     goto fail;
   }
   qinfo.queueFamilyIndex = dev->queue_family;
+  /* Only what the fp16 precision needs, and only where it exists. */
+  vkGetPhysicalDeviceFeatures2 (dev->physical_device, &features);
+  if (storage16.storageBuffer16BitAccess)
+    dinfo.pNext = &enable16;
   if (!vki_result_to_error (vkCreateDevice (dev->physical_device, &dinfo, NULL,
               &dev->device), error, "vkCreateDevice for '%s'", p.deviceName))
     goto fail;
   vkGetDeviceQueue (dev->device, dev->queue_family, 0, &dev->queue);
   if (!device_init_common (dev, error))
     goto fail;
+  dev->has_fp16_storage = storage16.storageBuffer16BitAccess;
   g_debug ("using Vulkan device '%s'", dev->props.deviceName);
   return dev;
 
@@ -580,4 +602,18 @@ vki_device_find_memory_type (GstVkInceptionDevice * dev, guint32 type_bits,
     }
   }
   return best;
+}
+
+gboolean
+gst_vk_inception_device_supports_precision (GstVkInceptionDevice * dev,
+    GstVkInceptionPrecision precision)
+{
+  switch (precision) {
+    case GST_VK_INCEPTION_PRECISION_FP32:
+      return TRUE;
+    case GST_VK_INCEPTION_PRECISION_FP16:
+      return dev->has_fp16_storage;
+    default:
+      return FALSE;
+  }
 }

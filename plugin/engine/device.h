@@ -26,6 +26,11 @@ struct _GstVkInceptionDevice
   /* Reads through uniform texel buffers of R32_SFLOAT and R32G32B32A32_SFLOAT
    * (mandatory formats, checked all the same); conv_tiled.comp needs them. */
   gboolean has_texel_reads;
+  /* float16 activations: storageBuffer16BitAccess, enabled at device
+   * creation (FALSE for wrapped devices: their features are unknown), and
+   * the same texel reads in R16_SFLOAT and R16G16B16A16_SFLOAT. */
+  gboolean has_fp16_storage;
+  gboolean has_texel_reads_fp16;
 
   VkDebugUtilsMessengerEXT messenger;
   gint validation_messages;     /* atomic */

@@ -22,7 +22,9 @@
 #include "buffer.h"
 #include "error.h"
 #include "frame.h"
+#include "half.h"
 #include "ops.h"
+#include "shaders.h"
 
 #include <math.h>
 #include <string.h>
@@ -63,7 +65,9 @@ typedef struct
 {
   gint tensor;
   GstVkInceptionShape shape;
-  gsize bytes;
+  gsize numel;
+  gsize bytes;                  /* on the host: float32 */
+  gsize dev_bytes;              /* in the arena and the staging buffer */
   gsize staging_off;            /* bytes into the upload/readback buffer */
 } Io;
 
@@ -79,7 +83,9 @@ struct _GstVkInceptionNet
   GArray *inputs, *outputs;     /* Io */
   gint n_levels;
 
-  gint64 arena_floats;
+  GstVkInceptionPrecision precision;
+  guint elem_size;              /* bytes per activation: 4, or 2 in fp16 */
+  gint64 arena_floats;          /* elements */
   VkiBuffer arena, weights, upload, readback;
   gboolean tiled;               /* convolutions run conv_tiled.comp */
   VkBufferView views[3];        /* for it: arena as R32F and RGBA32F,
@@ -403,8 +409,8 @@ plan_arena (GstVkInceptionNet * net, GstVkInceptionModel * m, GError ** error)
 {
   GArray *blocks = g_array_new (FALSE, FALSE, sizeof (Block));
   gint64 total = 0;
-  gint64 limit = MIN (net->dev->props.limits.maxStorageBufferRange / 4,
-      (gint64) G_MAXUINT32);
+  gint64 limit = MIN (net->dev->props.limits.maxStorageBufferRange /
+      net->elem_size, (gint64) G_MAXUINT32);
 
   for (guint t = 0; t < net->n_tensors; t++) {
     Storage *s = &net->store[t];
@@ -443,8 +449,10 @@ plan_arena (GstVkInceptionNet * net, GstVkInceptionModel * m, GError ** error)
 
   net->arena_floats = MAX (total, ARENA_ALIGN);
   if (net->arena_floats > limit) {
-    gchar *need = g_format_size_full (net->arena_floats * 4, G_FORMAT_SIZE_IEC_UNITS);
-    gchar *max = g_format_size_full (limit * 4, G_FORMAT_SIZE_IEC_UNITS);
+    gchar *need = g_format_size_full (net->arena_floats * net->elem_size,
+        G_FORMAT_SIZE_IEC_UNITS);
+    gchar *max = g_format_size_full (limit * net->elem_size,
+        G_FORMAT_SIZE_IEC_UNITS);
     g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_TOO_LARGE,
         "%s: the activations need %s, over the %s one buffer can hold on "
         "'%s'; use a smaller input", m->name, need, max,
@@ -479,7 +487,8 @@ use_tiled_conv (GstVkInceptionNet * net, guint64 weight_floats)
 
   if (env && g_strcmp0 (env, "direct") == 0)
     return FALSE;
-  return net->dev->has_texel_reads && (guint64) net->arena_floats <= max
+  return (net->elem_size == 2 ? net->dev->has_texel_reads_fp16 :
+      net->dev->has_texel_reads) && (guint64) net->arena_floats <= max
       && weight_floats / 4 <= max;
 }
 
@@ -497,13 +506,14 @@ pack_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
     if (d->node) {
       VkiOpPlace place = { 0 };
       place.tiled = tiled;
+      place.fp16 = net->elem_size == 2;
       place.in_off = arena_offset (net, d->node->inputs[0]);
       place.out_off = arena_offset (net, d->node->output);
       place.out_bstride = batch_stride (net, d->node->output);
       vki_op_pack (m, d->node, net->shapes, weights, &place);
       vki_op_describe (d->node, net->shapes, &place, &d->desc);
     } else {
-      vki_op_describe_copy (d->copy_outer, d->copy_block,
+      vki_op_describe_copy (net->elem_size == 2, d->copy_outer, d->copy_block,
           arena_offset (net, d->copy_in),
           (guint32) (arena_offset (net, d->copy_out) + d->copy_slice),
           d->copy_ostride, &d->desc);
@@ -558,10 +568,12 @@ create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
     goto out;
 
   if (net->tiled) {
-    if (!vki_buffer_create_view (&net->arena, net->dev, VK_FORMAT_R32_SFLOAT,
-            &net->views[0], error)
-        || !vki_buffer_create_view (&net->arena, net->dev,
-            VK_FORMAT_R32G32B32A32_SFLOAT, &net->views[1], error)
+    gboolean half = net->elem_size == 2;
+    if (!vki_buffer_create_view (&net->arena, net->dev, half ?
+            VK_FORMAT_R16_SFLOAT : VK_FORMAT_R32_SFLOAT, &net->views[0], error)
+        || !vki_buffer_create_view (&net->arena, net->dev, half ?
+            VK_FORMAT_R16G16B16A16_SFLOAT : VK_FORMAT_R32G32B32A32_SFLOAT,
+            &net->views[1], error)
         || !vki_buffer_create_view (&net->weights, net->dev,
             VK_FORMAT_R32G32B32A32_SFLOAT, &net->views[2], error))
       goto out;
@@ -643,7 +655,8 @@ record (GstVkInceptionNet * net, VkCommandBuffer cmd, VkQueryPool timestamps,
   for (guint i = net->has_frames ? 1 : 0; i < net->inputs->len; i++) {
     Io *io = &g_array_index (net->inputs, Io, i);
     VkBufferCopy region = { io->staging_off,
-      (VkDeviceSize) arena_offset (net, io->tensor) * 4, io->bytes
+      (VkDeviceSize) arena_offset (net, io->tensor) * net->elem_size,
+      io->dev_bytes
     };
     vkCmdCopyBuffer (cmd, net->upload.buffer, net->arena.buffer, 1, &region);
   }
@@ -680,8 +693,9 @@ record (GstVkInceptionNet * net, VkCommandBuffer cmd, VkQueryPool timestamps,
 
   for (guint i = 0; i < net->outputs->len; i++) {
     Io *io = &g_array_index (net->outputs, Io, i);
-    VkBufferCopy region = { (VkDeviceSize) arena_offset (net, io->tensor) * 4,
-      io->staging_off, io->bytes
+    VkBufferCopy region = {
+      (VkDeviceSize) arena_offset (net, io->tensor) * net->elem_size,
+      io->staging_off, io->dev_bytes
     };
     vkCmdCopyBuffer (cmd, net->arena.buffer, net->readback.buffer, 1, &region);
   }
@@ -706,14 +720,38 @@ alloc_cmd (GstVkInceptionNet * net, VkCommandBuffer * cmd, GError ** error)
 
 static void
 add_io (GArray * ios, gint tensor, const GstVkInceptionShape * shape,
-    gsize * staging)
+    guint elem_size, gsize * staging)
 {
-  Io io = { tensor, *shape, 0, 0 };
-  io.bytes = (gsize) vki_shape_numel (shape, G_MAXINT64) * sizeof (float);
+  Io io = { tensor, *shape, 0 };
+  io.numel = (gsize) vki_shape_numel (shape, G_MAXINT64);
+  io.bytes = io.numel * sizeof (float);
+  io.dev_bytes = io.numel * elem_size;
   io.staging_off = *staging;
   /* Keeps every staging region aligned for any copy granularity. */
-  *staging += (io.bytes + 255) & ~(gsize) 255;
+  *staging += (io.dev_bytes + 255) & ~(gsize) 255;
   g_array_append_val (ios, io);
+}
+
+/* Host floats into the upload buffer, and the readback buffer into host
+ * floats, converting where the arena holds float16. */
+static void
+io_write (GstVkInceptionNet * net, const Io * io, const float *src)
+{
+  guint8 *dst = (guint8 *) net->upload.mapped + io->staging_off;
+  if (net->elem_size == 2)
+    vki_half_from_floats ((guint16 *) dst, src, io->numel);
+  else
+    memcpy (dst, src, io->bytes);
+}
+
+static void
+io_read (GstVkInceptionNet * net, const Io * io, float *dst)
+{
+  const guint8 *src = (const guint8 *) net->readback.mapped + io->staging_off;
+  if (net->elem_size == 2)
+    vki_floats_from_half (dst, (const guint16 *) src, io->numel);
+  else
+    memcpy (dst, src, io->bytes);
 }
 
 static void
@@ -755,9 +793,29 @@ GstVkInceptionNet *
 gst_vk_inception_net_new (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
     const GstVkInceptionShape * input_shapes, GError ** error)
 {
-  GstVkInceptionNet *net = g_new0 (GstVkInceptionNet, 1);
+  return gst_vk_inception_net_new_full (m, dev, input_shapes,
+      GST_VK_INCEPTION_PRECISION_FP32, error);
+}
+
+GstVkInceptionNet *
+gst_vk_inception_net_new_full (GstVkInceptionModel * m,
+    GstVkInceptionDevice * dev, const GstVkInceptionShape * input_shapes,
+    GstVkInceptionPrecision precision, GError ** error)
+{
+  GstVkInceptionNet *net;
   gsize in_bytes = 0, out_bytes = 0;
 
+  if (!gst_vk_inception_device_supports_precision (dev, precision)) {
+    g_set_error (error, GST_VK_INCEPTION_ERROR,
+        GST_VK_INCEPTION_ERROR_UNSUPPORTED,
+        "Vulkan device '%s' cannot hold float16 activations (no "
+        "storageBuffer16BitAccess%s); use fp32", dev->props.deviceName,
+        dev->owned ? "" : ", or a device not created by gst-vkinception");
+    return NULL;
+  }
+  net = g_new0 (GstVkInceptionNet, 1);
+  net->precision = precision;
+  net->elem_size = precision == GST_VK_INCEPTION_PRECISION_FP16 ? 2 : 4;
   net->dev = gst_vk_inception_device_ref (dev);
   net->n_tensors = m->tensors->len;
   net->shapes = g_new0 (GstVkInceptionShape, net->n_tensors);
@@ -777,14 +835,14 @@ gst_vk_inception_net_new (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
 
   for (guint i = 0; i < m->inputs->len; i++) {
     gint t = g_array_index (m->inputs, gint, i);
-    add_io (net->inputs, t, &net->shapes[t], &in_bytes);
+    add_io (net->inputs, t, &net->shapes[t], net->elem_size, &in_bytes);
   }
   for (guint i = 0; i < m->outputs->len; i++) {
     gint t = g_array_index (m->outputs, gint, i);
-    add_io (net->outputs, t, &net->shapes[t], &out_bytes);
+    add_io (net->outputs, t, &net->shapes[t], net->elem_size, &out_bytes);
   }
 
-  if (!vki_buffer_init (&net->arena, dev, net->arena_floats * 4,
+  if (!vki_buffer_init (&net->arena, dev, net->arena_floats * net->elem_size,
           VKI_BUFFER_DEVICE, error)
       || !vki_buffer_init (&net->upload, dev, in_bytes, VKI_BUFFER_UPLOAD,
           error)
@@ -812,12 +870,18 @@ gst_vk_inception_net_new (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
   vki_device_save_pipeline_cache (dev);
   g_debug ("%s: %u dispatches in %d levels, %" G_GINT64_FORMAT
       " bytes of activations", m->name, net->dispatches->len, net->n_levels,
-      net->arena_floats * 4);
+      net->arena_floats * net->elem_size);
   return net;
 
 fail:
   gst_vk_inception_net_free (net);
   return NULL;
+}
+
+GstVkInceptionPrecision
+gst_vk_inception_net_get_precision (GstVkInceptionNet * net)
+{
+  return net->precision;
 }
 
 void
@@ -929,15 +993,13 @@ gst_vk_inception_net_run (GstVkInceptionNet * net, const float *const *inputs,
   }
   for (guint i = 0; i < net->inputs->len; i++) {
     Io *io = &g_array_index (net->inputs, Io, i);
-    memcpy ((guint8 *) net->upload.mapped + io->staging_off, inputs[i],
-        io->bytes);
+    io_write (net, io, inputs[i]);
   }
   if (!submit (net, net->cmd, error))
     return FALSE;
   for (guint i = 0; i < net->outputs->len; i++) {
     Io *io = &g_array_index (net->outputs, Io, i);
-    memcpy (outputs[i], (guint8 *) net->readback.mapped + io->staging_off,
-        io->bytes);
+    io_read (net, io, outputs[i]);
   }
   return TRUE;
 }
@@ -1089,6 +1151,8 @@ gst_vk_inception_net_set_frame_format (GstVkInceptionNet * net,
 
   vki_frame_describe (&net->frame_layout, pre, s, arena_offset (net,
           in->tensor), &desc);
+  if (net->elem_size == 2)
+    desc.shader = &vki_shader_preprocess_fp16;
   vki_pipeline_choose_local_size (net->dev, desc.dims, desc.global, local);
   {
     VkDescriptorPoolSize size = { VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 3 };
@@ -1155,8 +1219,7 @@ gst_vk_inception_net_run_uploaded (GstVkInceptionNet * net,
     return FALSE;
   for (guint i = 0; i < net->outputs->len; i++) {
     Io *io = &g_array_index (net->outputs, Io, i);
-    memcpy (outputs[i], (guint8 *) net->readback.mapped + io->staging_off,
-        io->bytes);
+    io_read (net, io, outputs[i]);
   }
   return TRUE;
 }

@@ -1172,6 +1172,44 @@ GST_START_TEST (test_batch)
 
 GST_END_TEST;
 
+/* precision=fp16: the same top class and scores within 1e-2 of fp32. */
+GST_START_TEST (test_precision_fp16)
+{
+  gchar *model = write_model (MODEL_SOFTMAX);
+  GstVkInceptionClassification ref[4];
+  gint precision;
+  Run run;
+
+  run_start (&run, model, NULL);
+  run_set_caps (&run, SMALL_CAPS);
+  for (guint i = 0; i < 4; i++) {
+    GstBuffer *out = run_push (&run, 200 + i);
+    ref[i] = check_meta (out, 5)->classes[0];
+    ref[i].label = NULL;
+    gst_buffer_unref (out);
+  }
+  run_stop (&run);
+
+  run_start (&run, model, NULL);
+  gst_util_set_object_arg (G_OBJECT (run.element), "precision", "fp16");
+  g_object_get (run.element, "precision", &precision, NULL);
+  fail_unless_equals_int (precision, GST_VK_INCEPTION_PRECISION_FP16);
+  run_set_caps (&run, SMALL_CAPS);
+  for (guint i = 0; i < 4; i++) {
+    GstBuffer *out = run_push (&run, 200 + i);
+    const GstVkInceptionMeta *meta = check_meta (out, 5);
+    fail_unless_equals_int (meta->classes[0].class_id, ref[i].class_id);
+    fail_unless (fabs (meta->classes[0].score - ref[i].score) < 1e-2,
+        "frame %u: %f in fp16, %f in fp32", i, meta->classes[0].score,
+        ref[i].score);
+    gst_buffer_unref (out);
+  }
+  run_stop (&run);
+  g_free (model);
+}
+
+GST_END_TEST;
+
 /* =============================================================== seeking */
 
 /* A flushing seek in a pipeline: classification resumes at the new
@@ -1568,6 +1606,7 @@ vkinception_suite (void)
   tcase_add_test (tc, test_interval);
   tcase_add_test (tc, test_async);
   tcase_add_test (tc, test_batch);
+  tcase_add_test (tc, test_precision_fp16);
   tcase_add_test (tc, test_top_k_threshold);
   tcase_add_test (tc, test_messages);
   tcase_add_loop_test (tc, test_labels, 0, G_N_ELEMENTS (labels_cases));

@@ -174,6 +174,38 @@ GstVkInceptionNet *gst_vk_inception_net_new (GstVkInceptionModel * model,
     GstVkInceptionDevice * dev, const GstVkInceptionShape * input_shapes,
     GError ** error);
 
+/**
+ * GstVkInceptionPrecision:
+ * @GST_VK_INCEPTION_PRECISION_FP32: float32 activations and arithmetic.
+ * @GST_VK_INCEPTION_PRECISION_FP16: float16 activations (half the activation
+ *   memory and traffic), float32 weights and arithmetic; needs
+ *   storageBuffer16BitAccess (VK_KHR_16bit_storage, core in Vulkan 1.1).
+ */
+typedef enum {
+  GST_VK_INCEPTION_PRECISION_FP32,
+  GST_VK_INCEPTION_PRECISION_FP16,
+} GstVkInceptionPrecision;
+
+/* Can nets on @dev use @precision? (fp16: the device has 16-bit storage
+ * buffers and gst-vkinception created it, so the feature is enabled.) */
+gboolean gst_vk_inception_device_supports_precision (GstVkInceptionDevice *
+    dev, GstVkInceptionPrecision precision);
+
+/**
+ * gst_vk_inception_net_new_full:
+ * @precision: how activations are stored; GST_VK_INCEPTION_ERROR_UNSUPPORTED
+ *   where the device cannot (see supports_precision()).
+ *
+ * gst_vk_inception_net_new() with a choice of precision; net_new() is fp32.
+ * Inputs and outputs stay float32 arrays either way.
+ */
+GstVkInceptionNet *gst_vk_inception_net_new_full (GstVkInceptionModel * model,
+    GstVkInceptionDevice * dev, const GstVkInceptionShape * input_shapes,
+    GstVkInceptionPrecision precision, GError ** error);
+
+GstVkInceptionPrecision gst_vk_inception_net_get_precision (GstVkInceptionNet *
+    net);
+
 void gst_vk_inception_net_free (GstVkInceptionNet * net);
 
 GstVkInceptionDevice *gst_vk_inception_net_get_device (GstVkInceptionNet * net);
