@@ -26,42 +26,51 @@ layout(binding = 2) uniform samplerBuffer act_s;  // activations, R32F
 layout(binding = 3) uniform samplerBuffer act_v;  // activations, RGBA32F
 layout(binding = 4) uniform samplerBuffer wt_v;   // weights, RGBA32F
 
-layout(constant_id = 0) const uint N = 1;
-layout(constant_id = 1) const uint CIN = 1;
-layout(constant_id = 2) const uint H = 1;
-layout(constant_id = 3) const uint W = 1;
-layout(constant_id = 4) const uint COUT = 1;
-layout(constant_id = 5) const uint OH = 1;
-layout(constant_id = 6) const uint OW = 1;
-layout(constant_id = 7) const uint KH = 1;
-layout(constant_id = 8) const uint KW = 1;
-layout(constant_id = 9) const uint SH = 1;
-layout(constant_id = 10) const uint SW = 1;
-layout(constant_id = 11) const uint PAD_T = 0;
-layout(constant_id = 12) const uint PAD_L = 0;
-layout(constant_id = 13) const uint DH = 1;
-layout(constant_id = 14) const uint DW = 1;
-layout(constant_id = 15) const uint IN_OFF = 0;
-layout(constant_id = 16) const uint OUT_OFF = 0;
-layout(constant_id = 17) const uint OUT_BSTRIDE = 0;
-layout(constant_id = 18) const uint W_OFF = 0;    // floats, multiple of 4
-layout(constant_id = 19) const uint B_OFF = 0;
-layout(constant_id = 20) const uint HAS_BIAS = 0;
-layout(constant_id = 21) const uint RELU = 0;
-layout(constant_id = 22) const uint COV = 4;      // 1 to 4
-layout(constant_id = 23) const uint VEC_IN = 0;   // see above
+// The window shape and the code paths are specialization constants; sizes
+// and offsets are push constants, so that every convolution with the same
+// window shares one pipeline (one compiled shader: on llvmpipe each costs
+// megabytes of memory and a compile at start-up).
+layout(constant_id = 0) const uint KH = 1;
+layout(constant_id = 1) const uint KW = 1;
+layout(constant_id = 2) const uint SH = 1;
+layout(constant_id = 3) const uint SW = 1;
+layout(constant_id = 4) const uint PAD_T = 0;
+layout(constant_id = 5) const uint PAD_L = 0;
+layout(constant_id = 6) const uint DH = 1;
+layout(constant_id = 7) const uint DW = 1;
+layout(constant_id = 8) const uint HAS_BIAS = 0;
+layout(constant_id = 9) const uint RELU = 0;
+layout(constant_id = 10) const uint COV = 4;      // 1 to 4
+layout(constant_id = 11) const uint VEC_IN = 0;   // see above
+
+layout(push_constant) uniform Params {
+  uint n, cin, h, w, cout, oh, ow;
+  uint in_off, out_off, out_bstride;
+  uint w_off;                                     // floats, multiple of 4
+  uint b_off;
+} pc;
+#define N pc.n
+#define CIN pc.cin
+#define H pc.h
+#define W pc.w
+#define COUT pc.cout
+#define OH pc.oh
+#define OW pc.ow
+#define IN_OFF pc.in_off
+#define OUT_OFF pc.out_off
+#define OUT_BSTRIDE pc.out_bstride
+#define W_OFF pc.w_off
+#define B_OFF pc.b_off
 
 #define NX 8
 #define SPAN_MAX 24
 #define KW_MAX 7
-const uint XB = (OW + NX - 1) / NX;
 // Input columns one kernel row of the block touches. When they fit in
 // registers, they are loaded once per (channel, kernel row) and shared by
 // the KW taps (3x3 stride 1: 10 loads instead of 24).
 const uint SPAN = (NX - 1) * SW + (KW - 1) * DW + 1;
 const bool SPAN_MODE = VEC_IN == 0 && KW <= KW_MAX && SPAN <= SPAN_MAX;
 const uint CO_BLOCK = COV * 4;
-const uint CO_BLOCKS = (COUT + CO_BLOCK - 1) / CO_BLOCK;
 const uint TAPS = KH * KW;
 
 // Input p of the block for tap column kx: 0 outside the row (padding). The
@@ -127,6 +136,8 @@ const uint TAPS = KH * KW;
 
 void main()
 {
+  uint XB = (OW + NX - 1) / NX;
+  uint CO_BLOCKS = (COUT + CO_BLOCK - 1) / CO_BLOCK;
   uint g = gl_GlobalInvocationID.x;
   if (g >= OH * XB)
     return;

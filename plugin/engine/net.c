@@ -56,10 +56,19 @@ typedef struct
   guint order;                  /* graph order, kept within a level */
   guint layer;
   VkiOpDesc desc;
-  VkiPipeline pipe;
-  VkDescriptorSet set;
+  struct _Pipe *pipe;           /* shared with dispatches that match */
   guint32 groups[3];
 } Dispatch;
+
+/* A pipeline with its descriptor set (every dispatch binds the same
+ * buffers), shared by the dispatches with the same shader, specialization
+ * constants and workgroup size: they differ only in push constants. */
+typedef struct _Pipe
+{
+  VkiPipeline pipe;
+  VkDescriptorSet set;
+  const VkiOpDesc *desc;        /* of the first dispatch using it */
+} Pipe;
 
 typedef struct
 {
@@ -78,6 +87,7 @@ struct _GstVkInceptionNet
   GstVkInceptionShape *shapes;
   Storage *store;
   GArray *dispatches;           /* Dispatch, in level order */
+  GPtrArray *pipes;             /* Pipe, owned */
   GArray *layers;               /* GstVkInceptionLayer, in graph order */
   GStringChunk *strings;
   GArray *inputs, *outputs;     /* Io */
@@ -492,16 +502,21 @@ use_tiled_conv (GstVkInceptionNet * net, guint64 weight_floats)
       && weight_floats / 4 <= max;
 }
 
-/* Step 5: packs every op's constants into @weights and describes its
- * dispatch. */
-static void
+/* Step 5: packs every op's constants and describes its dispatch. Each op
+ * is packed on its own and placed at the next 16-byte boundary; with
+ * @upload it goes straight into the weight buffer, so that the packed
+ * weights never exist as a whole in host memory next to the model's (the
+ * peak memory of start-up). Sets @total to the floats needed. */
+static gboolean
 pack_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
-    gboolean tiled, GArray * weights)
+    gboolean tiled, gboolean upload, guint64 * total, GError ** error)
 {
+  GArray *op = g_array_new (FALSE, TRUE, sizeof (float));
   guint n = net->dispatches->len;
+  guint64 base = 0;
+  gboolean ok = TRUE;
 
-  g_array_set_size (weights, 0);
-  for (guint i = 0; i < n; i++) {
+  for (guint i = 0; i < n && ok; i++) {
     Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
     if (d->node) {
       VkiOpPlace place = { 0 };
@@ -510,7 +525,15 @@ pack_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
       place.in_off = arena_offset (net, d->node->inputs[0]);
       place.out_off = arena_offset (net, d->node->output);
       place.out_bstride = batch_stride (net, d->node->output);
-      vki_op_pack (m, d->node, net->shapes, weights, &place);
+      g_array_set_size (op, 0);
+      vki_op_pack (m, d->node, net->shapes, op, &place);
+      /* Offsets beyond 32 bits fail the size check before any upload. */
+      place.w_off += (guint32) base;
+      place.b_off += (guint32) base;
+      if (upload && op->len > 0)
+        ok = vki_buffer_upload (&net->weights, net->dev, base * sizeof (float),
+            op->data, op->len * sizeof (float), error);
+      base += (op->len + 3) & ~(guint64) 3;
       vki_op_describe (d->node, net->shapes, &place, &d->desc);
     } else {
       vki_op_describe_copy (net->elem_size == 2, d->copy_outer, d->copy_block,
@@ -519,6 +542,26 @@ pack_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
           d->copy_ostride, &d->desc);
     }
   }
+  g_array_unref (op);
+  *total = base;
+  return ok;
+}
+
+static Pipe *
+find_pipe (GstVkInceptionNet * net, const VkiOpDesc * desc,
+    const guint32 local[3])
+{
+  for (guint i = 0; i < net->pipes->len; i++) {
+    Pipe *p = g_ptr_array_index (net->pipes, i);
+    if (p->desc->shader == desc->shader && p->desc->n_spec == desc->n_spec
+        && p->desc->n_texels == desc->n_texels
+        && p->desc->n_push == desc->n_push
+        && memcmp (p->desc->spec, desc->spec,
+            desc->n_spec * sizeof (guint32)) == 0
+        && memcmp (p->pipe.local_size, local, 3 * sizeof (guint32)) == 0)
+      return p;
+  }
+  return NULL;
 }
 
 /* Steps 5 and 6. */
@@ -526,19 +569,20 @@ static gboolean
 create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
     GError ** error)
 {
-  GArray *weights = g_array_new (FALSE, TRUE, sizeof (float));
   guint n = net->dispatches->len;
-  gboolean ok = FALSE;
+  guint64 floats;
 
   for (guint i = 0; i < n; i++)
     g_array_index (net->dispatches, Dispatch, i).order = i;
   g_array_sort (net->dispatches, dispatch_level_cmp);
 
+  /* Sizes first (packing without uploading), then the buffer, then the
+   * upload. */
   net->tiled = use_tiled_conv (net, 0);
-  pack_dispatches (net, m, net->tiled, weights);
-  if (net->tiled && !use_tiled_conv (net, weights->len)) {
+  pack_dispatches (net, m, net->tiled, FALSE, &floats, NULL);
+  if (net->tiled && !use_tiled_conv (net, floats)) {
     net->tiled = FALSE;
-    pack_dispatches (net, m, FALSE, weights);
+    pack_dispatches (net, m, FALSE, FALSE, &floats, NULL);
   }
   for (guint i = 0; i < n; i++) {
     Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
@@ -548,9 +592,8 @@ create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
       l->kernel = d->desc.shader->name;
   }
 
-  if ((guint64) weights->len * sizeof (float) >
-      net->dev->props.limits.maxStorageBufferRange) {
-    gchar *need = g_format_size_full ((guint64) weights->len * sizeof (float),
+  if (floats * sizeof (float) > net->dev->props.limits.maxStorageBufferRange) {
+    gchar *need = g_format_size_full (floats * sizeof (float),
         G_FORMAT_SIZE_IEC_UNITS);
     gchar *max = g_format_size_full (net->dev->props.limits.
         maxStorageBufferRange, G_FORMAT_SIZE_IEC_UNITS);
@@ -559,13 +602,12 @@ create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
         m->name, need, max, net->dev->props.deviceName);
     g_free (need);
     g_free (max);
-    goto out;
+    return FALSE;
   }
-  if (!vki_buffer_init (&net->weights, net->dev, weights->len * sizeof (float),
+  if (!vki_buffer_init (&net->weights, net->dev, floats * sizeof (float),
           VKI_BUFFER_DEVICE, error)
-      || !vki_buffer_upload (&net->weights, net->dev, 0, weights->data,
-          weights->len * sizeof (float), error))
-    goto out;
+      || !pack_dispatches (net, m, net->tiled, TRUE, &floats, error))
+    return FALSE;
 
   if (net->tiled) {
     gboolean half = net->elem_size == 2;
@@ -576,7 +618,7 @@ create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
             &net->views[1], error)
         || !vki_buffer_create_view (&net->weights, net->dev,
             VK_FORMAT_R32G32B32A32_SFLOAT, &net->views[2], error))
-      goto out;
+      return FALSE;
   }
 
   {
@@ -593,27 +635,35 @@ create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
     };
     if (!vki_result_to_error (vkCreateDescriptorPool (net->dev->device, &info,
                 NULL, &net->desc_pool), error, "vkCreateDescriptorPool"))
-      goto out;
+      return FALSE;
   }
 
   for (guint i = 0; i < n; i++) {
     Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
-    VkBuffer buffers[2] = { net->arena.buffer, net->weights.buffer };
     guint32 local[3];
     vki_pipeline_choose_local_size (net->dev, d->desc.dims, d->desc.global,
         local);
-    if (!vki_pipeline_init (&d->pipe, net->dev, d->desc.shader, 2,
-            d->desc.n_texels, d->desc.spec, d->desc.n_spec, local, error)
-        || !vki_pipeline_alloc_set (&d->pipe, net->dev, net->desc_pool,
-            buffers, net->views, &d->set, error)
-        || !vki_pipeline_group_count (&d->pipe, net->dev, d->desc.global,
+    d->pipe = find_pipe (net, &d->desc, local);
+    if (!d->pipe) {
+      VkBuffer buffers[2] = { net->arena.buffer, net->weights.buffer };
+      Pipe *p = g_new0 (Pipe, 1);
+      g_ptr_array_add (net->pipes, p);
+      p->desc = &d->desc;
+      if (!vki_pipeline_init (&p->pipe, net->dev, d->desc.shader, 2,
+              d->desc.n_texels, d->desc.n_push, d->desc.spec, d->desc.n_spec,
+              local, error)
+          || !vki_pipeline_alloc_set (&p->pipe, net->dev, net->desc_pool,
+              buffers, net->views, &p->set, error))
+        return FALSE;
+      d->pipe = p;
+    }
+    if (!vki_pipeline_group_count (&d->pipe->pipe, net->dev, d->desc.global,
             d->groups, error))
-      goto out;
+      return FALSE;
   }
-  ok = TRUE;
-out:
-  g_array_unref (weights);
-  return ok;
+  g_debug ("%s: %u dispatches share %u pipelines", m->name, n,
+      net->pipes->len);
+  return TRUE;
 }
 
 static void
@@ -664,7 +714,7 @@ record (GstVkInceptionNet * net, VkCommandBuffer cmd, VkQueryPool timestamps,
     /* Orders the arena write after the previous run's reads. */
     barrier (cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
         VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, ALL_SHADER_ACCESS);
-    vki_pipeline_record (&net->frame_pipe, cmd, net->frame_set,
+    vki_pipeline_record (&net->frame_pipe, cmd, net->frame_set, NULL,
         net->frame_groups);
   }
   barrier (cmd, VK_PIPELINE_STAGE_TRANSFER_BIT |
@@ -680,7 +730,8 @@ record (GstVkInceptionNet * net, VkCommandBuffer cmd, VkQueryPool timestamps,
     Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
     gboolean level_ends = i + 1 == n
         || g_array_index (net->dispatches, Dispatch, i + 1).level != d->level;
-    vki_pipeline_record (&d->pipe, cmd, d->set, d->groups);
+    vki_pipeline_record (&d->pipe->pipe, cmd, d->pipe->set, d->desc.push,
+        d->groups);
     if (level_ends || timestamps)
       barrier (cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
           VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT |
@@ -821,6 +872,7 @@ gst_vk_inception_net_new_full (GstVkInceptionModel * m,
   net->shapes = g_new0 (GstVkInceptionShape, net->n_tensors);
   net->store = g_new0 (Storage, net->n_tensors);
   net->dispatches = g_array_new (FALSE, TRUE, sizeof (Dispatch));
+  net->pipes = g_ptr_array_new_with_free_func (g_free);
   net->layers = g_array_new (FALSE, TRUE, sizeof (GstVkInceptionLayer));
   net->strings = g_string_chunk_new (256);
   net->inputs = g_array_new (FALSE, TRUE, sizeof (Io));
@@ -898,9 +950,10 @@ gst_vk_inception_net_free (GstVkInceptionNet * net)
     vkDestroyFence (device, net->fence, NULL);
   if (net->cmd_pool)
     vkDestroyCommandPool (device, net->cmd_pool, NULL);
-  for (guint i = 0; i < net->dispatches->len; i++)
-    vki_pipeline_clear (&g_array_index (net->dispatches, Dispatch, i).pipe,
+  for (guint i = 0; i < net->pipes->len; i++)
+    vki_pipeline_clear (&((Pipe *) g_ptr_array_index (net->pipes, i))->pipe,
         net->dev);
+  g_ptr_array_unref (net->pipes);
   vki_pipeline_clear (&net->frame_pipe, net->dev);
   if (net->frame_pool)
     vkDestroyDescriptorPool (device, net->frame_pool, NULL);
@@ -1167,7 +1220,7 @@ gst_vk_inception_net_set_frame_format (GstVkInceptionNet * net,
     };
     if (!vki_result_to_error (vkCreateDescriptorPool (net->dev->device, &info,
                 NULL, &net->frame_pool), error, "vkCreateDescriptorPool")
-        || !vki_pipeline_init (&net->frame_pipe, net->dev, desc.shader, 3, 0,
+        || !vki_pipeline_init (&net->frame_pipe, net->dev, desc.shader, 3, 0, 0,
             desc.spec, desc.n_spec, local, error)
         || !vki_pipeline_alloc_set (&net->frame_pipe, net->dev,
             net->frame_pool, buffers, NULL, &net->frame_set, error)

@@ -541,13 +541,16 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
   vec_in = win->kernel[1] == 1 && win->stride[1] == 1 && pads[1] == 0
       && w % TILED_NX == 0 && p->in_off % 4 == 0;
   {
-    guint32 spec[] = { x->dims[0], x->dims[1], h, w, y->dims[1], oh, ow,
-      win->kernel[0], win->kernel[1], win->stride[0], win->stride[1],
-      pads[0], pads[1], win->dilation[0], win->dilation[1],
-      p->in_off, p->out_off, p->out_bstride, p->w_off, p->b_off,
+    guint32 spec[] = { win->kernel[0], win->kernel[1], win->stride[0],
+      win->stride[1], pads[0], pads[1], win->dilation[0], win->dilation[1],
       node->bias >= 0, relu, cov, vec_in
     };
+    guint32 push[] = { x->dims[0], x->dims[1], h, w, y->dims[1], oh, ow,
+      p->in_off, p->out_off, p->out_bstride, p->w_off, p->b_off
+    };
     set_spec (desc, spec, G_N_ELEMENTS (spec));
+    memcpy (desc->push, push, sizeof (push));
+    desc->n_push = G_N_ELEMENTS (push);
   }
   desc->shader = &vki_shader_conv_tiled;
   desc->n_texels = 3;

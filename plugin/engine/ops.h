@@ -37,6 +37,10 @@ typedef struct
   guint n_texels;               /* 0, or 3 texel-buffer bindings after the
                                  * two storage buffers: activations as R32F
                                  * and RGBA32F, weights as RGBA32F */
+  guint32 push[VKI_MAX_PUSH];   /* per-dispatch values (push constants):
+                                 * dispatches whose shader and spec[] match
+                                 * share one pipeline */
+  guint n_push;
   guint32 global[3];            /* invocations */
   guint dims;                   /* 1 to 3, for the workgroup shape */
 } VkiOpDesc;

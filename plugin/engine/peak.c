@@ -174,7 +174,7 @@ bench_time (Bench * b, VkiPipeline * p, VkDescriptorSet set,
       vkCmdPipelineBarrier (b->cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
           VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &barrier, 0, NULL, 0,
           NULL);
-    vki_pipeline_record (p, b->cmd, set, groups);
+    vki_pipeline_record (p, b->cmd, set, NULL, groups);
   }
   if (b->queries)
     vkCmdWriteTimestamp (b->cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT,
@@ -265,7 +265,7 @@ measure_fma (Bench * b, double *gflops, GError ** error)
       || !vki_buffer_upload (&in, dev, 0, params, sizeof (params), error)
       || !vki_buffer_init (&out, dev, (VkDeviceSize) invocations * 4,
           VKI_BUFFER_DEVICE, error)
-      || !vki_pipeline_init (&pipe, dev, &vki_shader_peak_fma, 2, 0, &iters, 1,
+      || !vki_pipeline_init (&pipe, dev, &vki_shader_peak_fma, 2, 0, 0, &iters, 1,
           local, error)
       || !vki_pipeline_alloc_set (&pipe, dev, b->desc_pool,
           (VkBuffer[]) { in.buffer, out.buffer }, NULL, &set, error)
@@ -330,7 +330,7 @@ measure_copy (Bench * b, double *gbytes_per_s, GError ** error)
   vki_pipeline_choose_local_size (dev, 1, NULL, local);
   if (!vki_buffer_init (&src, dev, bytes, VKI_BUFFER_DEVICE, error)
       || !vki_buffer_init (&dst, dev, bytes, VKI_BUFFER_DEVICE, error)
-      || !vki_pipeline_init (&pipe, dev, &vki_shader_peak_copy, 2, 0, &words, 1,
+      || !vki_pipeline_init (&pipe, dev, &vki_shader_peak_copy, 2, 0, 0, &words, 1,
           local, error)
       || !vki_pipeline_alloc_set (&pipe, dev, b->desc_pool,
           (VkBuffer[]) { src.buffer, dst.buffer }, NULL, &set, error)

@@ -40,10 +40,13 @@ vki_pipeline_choose_local_size (GstVkInceptionDevice * dev, guint dims,
 
 gboolean
 vki_pipeline_init (VkiPipeline * p, GstVkInceptionDevice * dev,
-    const VkiShader * shader, guint n_buffers, guint n_texels,
+    const VkiShader * shader, guint n_buffers, guint n_texels, guint n_push,
     const guint32 * spec, guint n_spec, const guint32 local_size[3],
     GError ** error)
 {
+  VkPushConstantRange push_range = {
+    VK_SHADER_STAGE_COMPUTE_BIT, 0, n_push * sizeof (guint32)
+  };
   guint n_bindings = n_buffers + n_texels;
   VkDescriptorSetLayoutBinding bindings[VKI_MAX_BINDINGS];
   VkSpecializationMapEntry entries[VKI_MAX_SPEC + 3];
@@ -56,6 +59,8 @@ vki_pipeline_init (VkiPipeline * p, GstVkInceptionDevice * dev,
   g_return_val_if_fail (n_spec <= VKI_MAX_SPEC, FALSE);
   p->n_buffers = n_buffers;
   p->n_texels = n_texels;
+  p->n_push = n_push;
+  g_return_val_if_fail (n_push <= VKI_MAX_PUSH, FALSE);
   memcpy (p->local_size, local_size, sizeof (p->local_size));
 
   for (guint i = 0; i < n_bindings; i++) {
@@ -83,6 +88,8 @@ vki_pipeline_init (VkiPipeline * p, GstVkInceptionDevice * dev,
       .sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
       .setLayoutCount = 1,
       .pSetLayouts = &p->set_layout,
+      .pushConstantRangeCount = n_push ? 1 : 0,
+      .pPushConstantRanges = &push_range,
     };
     if (!vki_result_to_error (vkCreatePipelineLayout (dev->device, &info, NULL,
                 &p->layout), error, "vkCreatePipelineLayout for shader '%s'",
@@ -219,10 +226,13 @@ vki_pipeline_group_count (VkiPipeline * p, GstVkInceptionDevice * dev,
 
 void
 vki_pipeline_record (VkiPipeline * p, VkCommandBuffer cmd, VkDescriptorSet set,
-    const guint32 groups[3])
+    const guint32 * push, const guint32 groups[3])
 {
   vkCmdBindPipeline (cmd, VK_PIPELINE_BIND_POINT_COMPUTE, p->pipeline);
   vkCmdBindDescriptorSets (cmd, VK_PIPELINE_BIND_POINT_COMPUTE, p->layout, 0, 1,
       &set, 0, NULL);
+  if (p->n_push)
+    vkCmdPushConstants (cmd, p->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0,
+        p->n_push * sizeof (guint32), push);
   vkCmdDispatch (cmd, groups[0], groups[1], groups[2]);
 }

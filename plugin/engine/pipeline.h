@@ -24,6 +24,9 @@ typedef struct
 #define VKI_SPEC_LOCAL_SIZE_Z 102
 #define VKI_MAX_SPEC 40
 #define VKI_MAX_BINDINGS 6
+/* 32-bit push constants an op may pass per dispatch (the guaranteed
+ * maxPushConstantsSize is 128 bytes). */
+#define VKI_MAX_PUSH 16
 
 typedef struct
 {
@@ -32,6 +35,7 @@ typedef struct
   VkPipeline pipeline;
   guint n_buffers;              /* storage buffers: bindings 0.. */
   guint n_texels;               /* uniform texel buffers: the next ones */
+  guint n_push;                 /* 32-bit push constants */
   guint32 local_size[3];
 } VkiPipeline;
 
@@ -45,7 +49,7 @@ void vki_pipeline_choose_local_size (GstVkInceptionDevice * dev, guint dims,
 /* Bindings 0 to @n_buffers - 1 are storage buffers, the @n_texels after
  * them uniform texel buffers. */
 gboolean vki_pipeline_init (VkiPipeline * p, GstVkInceptionDevice * dev,
-    const VkiShader * shader, guint n_buffers, guint n_texels,
+    const VkiShader * shader, guint n_buffers, guint n_texels, guint n_push,
     const guint32 * spec, guint n_spec, const guint32 local_size[3],
     GError ** error);
 
@@ -64,8 +68,10 @@ gboolean vki_pipeline_alloc_set (VkiPipeline * p, GstVkInceptionDevice * dev,
 gboolean vki_pipeline_group_count (VkiPipeline * p, GstVkInceptionDevice * dev,
     const guint32 global[3], guint32 groups[3], GError ** error);
 
+/* Binds, pushes @push (p->n_push values; NULL when there are none) and
+ * dispatches. */
 void vki_pipeline_record (VkiPipeline * p, VkCommandBuffer cmd,
-    VkDescriptorSet set, const guint32 groups[3]);
+    VkDescriptorSet set, const guint32 * push, const guint32 groups[3]);
 
 G_END_DECLS
 
