@@ -138,13 +138,19 @@ void main()
 {
   uint XB = (OW + NX - 1) / NX;
   uint CO_BLOCKS = (COUT + CO_BLOCK - 1) / CO_BLOCK;
-  uint g = gl_GlobalInvocationID.x;
-  if (g >= OH * XB)
+  // One flat index over (n, co block, row, 8-pixel block), so that small
+  // planes still fill whole workgroups; folded into y past the workgroup
+  // count limit.
+  uint g = gl_GlobalInvocationID.y * gl_NumWorkGroups.x * gl_WorkGroupSize.x
+      + gl_GlobalInvocationID.x;
+  if (g >= N * CO_BLOCKS * OH * XB)
     return;
-  uint oy = g / XB;
   uint ox0 = (g % XB) * NX;
-  uint n = gl_GlobalInvocationID.y / CO_BLOCKS;
-  uint cob = gl_GlobalInvocationID.y % CO_BLOCKS;
+  g /= XB;
+  uint oy = g % OH;
+  g /= OH;
+  uint cob = g % CO_BLOCKS;
+  uint n = g / CO_BLOCKS;
 
   // Every index into a[] and x[] is a literal (the macros), so the
   // compiler keeps them in registers.

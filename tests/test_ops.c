@@ -820,6 +820,13 @@ graph_check_layers (Graph * g, GstVkInceptionNet * net, const gchar * ops)
     g_assert_true ((l->kernel != NULL) == l->dispatched);
     if (g_str_has_prefix (l->op, "Conv"))
       g_assert_cmpstr (l->kernel, ==, conv_kernel ());
+    /* Max pools use pool_tiled.comp where conv_tiled.comp is used, unless
+     * the window row is too wide for it (pool_texel). */
+    if (g_str_has_prefix (l->op, "MaxPool"))
+      g_assert_true (g_str_has_prefix (l->kernel,
+              g_str_has_prefix (conv_kernel (), "conv_tiled") ? "pool_t" :
+              "pool") && (g_str_has_prefix (l->kernel, "pool_t")
+              == g_str_has_prefix (conv_kernel (), "conv_tiled")));
   }
   g_test_message ("layers: %s", joined->str);
   g_assert_cmpstr (joined->str, ==, ops);
@@ -942,6 +949,9 @@ static const PoolCase pool_cases[] = {
       {.kernel = {2, 3},.strides = {2, 2},.dilations = {3, 2}}},
   {"/ops/maxpool/auto-pad-same-upper", "MaxPool", S4 (1, 3, 7, 5), FALSE,
       {.kernel = {2, 3},.strides = {2, 2},.auto_pad = "SAME_UPPER"}},
+  /* Wider than pool_tiled.comp's window row: pool.comp through texels. */
+  {"/ops/maxpool/wide-window", "MaxPool", S4 (1, 3, 13, 11), FALSE,
+      {.kernel = {2, 9},.strides = {1, 1},.pads = {0, 4, 1, 4}}},
   {"/ops/maxpool/3x3-s1-pad1", "MaxPool", S4 (1, 13, 7, 5), FALSE,
       {.kernel = {3, 3},.pads = {1, 1, 1, 1}}},
   {"/ops/maxpool/1x1-spatial", "MaxPool", S4 (2, 13, 1, 1), FALSE,

@@ -658,7 +658,7 @@ create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
       d->pipe = p;
     }
     if (!vki_pipeline_group_count (&d->pipe->pipe, net->dev, d->desc.global,
-            d->groups, error))
+            d->desc.fold, d->groups, error))
       return FALSE;
   }
   g_debug ("%s: %u dispatches share %u pipelines", m->name, n,
@@ -1225,7 +1225,7 @@ gst_vk_inception_net_set_frame_format (GstVkInceptionNet * net,
         || !vki_pipeline_alloc_set (&net->frame_pipe, net->dev,
             net->frame_pool, buffers, NULL, &net->frame_set, error)
         || !vki_pipeline_group_count (&net->frame_pipe, net->dev, desc.global,
-            net->frame_groups, error))
+            FALSE, net->frame_groups, error))
       goto fail;
   }
   net->has_frames = TRUE;

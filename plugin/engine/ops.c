@@ -11,8 +11,11 @@
 #define WEIGHT_ALIGN 4
 /* Output channels computed per conv invocation (CO_PER in conv.comp). */
 #define CONV_CO_PER 4
-/* Outputs of one row per conv_tiled.comp invocation (NX there). */
+/* Outputs of one row per conv_tiled.comp and pool_tiled.comp invocation
+ * (NX there), and the widest window row pool_tiled.comp holds. */
 #define TILED_NX 8
+#define TILED_KW_MAX 7
+#define TILED_SPAN_MAX 24
 
 /* Output channels per conv_tiled.comp invocation: 4 * COV, COV 1 to 4.
  * More channels per invocation share each input load (cheaper per channel),
@@ -496,6 +499,7 @@ fp16_variant (const VkiShader * shader)
     {&vki_shader_lrn, &vki_shader_lrn_fp16},
     {&vki_shader_pool, &vki_shader_pool_fp16},
     {&vki_shader_pool_texel, &vki_shader_pool_texel_fp16},
+    {&vki_shader_pool_tiled, &vki_shader_pool_tiled_fp16},
     {&vki_shader_softmax, &vki_shader_softmax_fp16},
   };
   for (guint i = 0; i < G_N_ELEMENTS (map); i++)
@@ -554,10 +558,37 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
   }
   desc->shader = &vki_shader_conv_tiled;
   desc->n_texels = 3;
-  desc->global[0] = oh * (guint32) ceil_div (ow, TILED_NX);
-  desc->global[1] = x->dims[0] * (guint32) ceil_div (y->dims[1], 4 * cov);
-  desc->global[2] = 1;
+  desc->global[0] = x->dims[0] * (guint32) ceil_div (y->dims[1], 4 * cov) *
+      oh * (guint32) ceil_div (ow, TILED_NX);
+  desc->global[1] = desc->global[2] = 1;
   desc->dims = 1;
+  desc->fold = TRUE;
+}
+
+static void
+describe_maxpool_tiled (VkiNode * node, const GstVkInceptionShape * x,
+    const GstVkInceptionShape * y, const gint64 pads[4], const VkiOpPlace * p,
+    guint32 relu, VkiOpDesc * desc)
+{
+  const VkiWindow *win = &node->win;
+  guint32 spec[] = { win->kernel[0], win->kernel[1], win->stride[0],
+    win->stride[1], pads[0], pads[1], win->dilation[0], win->dilation[1],
+    relu
+  };
+  guint32 push[] = { x->dims[0] * x->dims[1], x->dims[1], x->dims[2],
+    x->dims[3], y->dims[2], y->dims[3], p->in_off, p->out_off,
+    p->out_bstride
+  };
+  set_spec (desc, spec, G_N_ELEMENTS (spec));
+  memcpy (desc->push, push, sizeof (push));
+  desc->n_push = G_N_ELEMENTS (push);
+  desc->shader = &vki_shader_pool_tiled;
+  desc->n_texels = 3;
+  desc->global[0] = x->dims[0] * x->dims[1] * y->dims[2] *
+      (guint32) ceil_div (y->dims[3], TILED_NX);
+  desc->global[1] = desc->global[2] = 1;
+  desc->dims = 1;
+  desc->fold = TRUE;
 }
 
 void
@@ -601,6 +632,13 @@ vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
     case VKI_OP_AVGPOOL:{
       gint64 in[2] = { x->dims[2], x->dims[3] }, o[2], pads[4];
       resolve_window (&node->win, in, o, pads);
+      if (p->tiled && node->type == VKI_OP_MAXPOOL
+          && node->win.kernel[1] <= TILED_KW_MAX
+          && (TILED_NX - 1) * node->win.stride[1] + (node->win.kernel[1] - 1)
+          * node->win.dilation[1] + 1 <= TILED_SPAN_MAX) {
+        describe_maxpool_tiled (node, x, y, pads, p, relu, desc);
+        break;
+      }
       {
         guint32 spec[] = { x->dims[0] * x->dims[1], x->dims[1], x->dims[2],
           x->dims[3], y->dims[2], y->dims[3], node->win.kernel[0],

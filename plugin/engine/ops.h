@@ -43,6 +43,9 @@ typedef struct
   guint n_push;
   guint32 global[3];            /* invocations */
   guint dims;                   /* 1 to 3, for the workgroup shape */
+  gboolean fold;                /* a 1-D dispatch the shader indexes as
+                                 * y * (groups x * size x) + x: may be folded
+                                 * into y past the workgroup count limit */
 } VkiOpDesc;
 
 /* Sets shapes[node->output] from the shapes of its inputs. The message of

@@ -269,7 +269,7 @@ measure_fma (Bench * b, double *gflops, GError ** error)
           local, error)
       || !vki_pipeline_alloc_set (&pipe, dev, b->desc_pool,
           (VkBuffer[]) { in.buffer, out.buffer }, NULL, &set, error)
-      || !vki_pipeline_group_count (&pipe, dev, global, groups, error))
+      || !vki_pipeline_group_count (&pipe, dev, global, FALSE, groups, error))
     goto out;
   if (!bench_best (b, &pipe, set, groups, "fma", &ms, error))
     goto out;
@@ -334,7 +334,7 @@ measure_copy (Bench * b, double *gbytes_per_s, GError ** error)
           local, error)
       || !vki_pipeline_alloc_set (&pipe, dev, b->desc_pool,
           (VkBuffer[]) { src.buffer, dst.buffer }, NULL, &set, error)
-      || !vki_pipeline_group_count (&pipe, dev, global, groups, error))
+      || !vki_pipeline_group_count (&pipe, dev, global, FALSE, groups, error))
     goto out;
   if (!bench_best (b, &pipe, set, groups, "copy", &ms, error))
     goto out;

@@ -208,8 +208,20 @@ vki_pipeline_alloc_set (VkiPipeline * p, GstVkInceptionDevice * dev,
 
 gboolean
 vki_pipeline_group_count (VkiPipeline * p, GstVkInceptionDevice * dev,
-    const guint32 global[3], guint32 groups[3], GError ** error)
+    const guint32 global[3], gboolean fold, guint32 groups[3],
+    GError ** error)
 {
+  const guint32 *max = dev->props.limits.maxComputeWorkGroupCount;
+  guint64 gx = ((guint64) global[0] + p->local_size[0] - 1) / p->local_size[0];
+
+  if (fold && global[1] == 1 && global[2] == 1 && gx > max[0]) {
+    guint64 gy = (gx + max[0] - 1) / max[0];
+    groups[0] = (guint32) ((gx + gy - 1) / gy);
+    groups[1] = (guint32) MIN (gy, G_MAXUINT32);
+    groups[2] = 1;
+    if (gy <= max[1])
+      return TRUE;
+  }
   for (guint i = 0; i < 3; i++) {
     guint64 g = ((guint64) global[i] + p->local_size[i] - 1) / p->local_size[i];
     if (g > dev->props.limits.maxComputeWorkGroupCount[i]) {

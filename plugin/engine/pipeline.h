@@ -64,9 +64,11 @@ gboolean vki_pipeline_alloc_set (VkiPipeline * p, GstVkInceptionDevice * dev,
     VkDescriptorSet * set, GError ** error);
 
 /* Workgroup counts covering @global invocations; fails when they exceed the
- * device's maxComputeWorkGroupCount. */
+ * device's maxComputeWorkGroupCount. With @fold, a 1-D dispatch whose
+ * shader indexes y * (groups x * size x) + x spreads over y instead. */
 gboolean vki_pipeline_group_count (VkiPipeline * p, GstVkInceptionDevice * dev,
-    const guint32 global[3], guint32 groups[3], GError ** error);
+    const guint32 global[3], gboolean fold, guint32 groups[3],
+    GError ** error);
 
 /* Binds, pushes @push (p->n_push values; NULL when there are none) and
  * dispatches. */
