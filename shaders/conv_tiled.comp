@@ -14,8 +14,8 @@
 //   of one. On GPUs the reads take the texture cache path.
 // - A 1x1, stride-1, unpadded convolution is described to this shader with
 //   H = OH = 1 and W = OW = H * W, so its 8-pixel blocks run over the whole
-//   plane instead of stopping at row ends; when those blocks are 16-byte
-//   aligned (VEC_IN) the 8 inputs of a channel are two RGBA32F fetches.
+//   plane instead of stopping at row ends; when rows are whole 16-byte
+//   units (VEC_IN) the 8 inputs of a channel are two RGBA32F fetches.
 //
 // Lanes run along the flattened (output row, 8-pixel block) index, so
 // neighbouring invocations read neighbouring pixels and the same weights.
@@ -178,10 +178,13 @@ void main()
         int kx_off = int(kx * DW);
         float x[NX];
         if (VEC_IN != 0) {
-          // Kernel width 1, stride 1, no padding, W a multiple of 8: the 8
-          // inputs are the two aligned vec4s at row + ix0.
-          vec4 lo = texelFetch(act_v, (row + ix0) >> 2);
-          vec4 hi = texelFetch(act_v, ((row + ix0) >> 2) + 1);
+          // Kernel width 1, stride 1, no padding, W and the row start
+          // multiples of 4: the 8 inputs are the two aligned vec4s at
+          // row + ix0. Past the row end (a last block of 4) the second
+          // repeats the first; those outputs are not stored.
+          int at = (row + ix0) >> 2;
+          vec4 lo = texelFetch(act_v, at);
+          vec4 hi = texelFetch(act_v, ix0 + 4 < int(W) ? at + 1 : at);
           x[0] = lo.x; x[1] = lo.y; x[2] = lo.z; x[3] = lo.w;
           x[4] = hi.x; x[5] = hi.y; x[6] = hi.z; x[7] = hi.w;
         } else {

@@ -897,6 +897,9 @@ static const ConvCase conv_cases[] = {
       {.kernel = {1, 1}}},
   {"/ops/conv/tiled-1x1-unaligned", S4 (1, 5, 5, 5), 18, TRUE, FALSE,
       {.kernel = {1, 1}}},
+  /* A plane of 4 x 7 = 28: the last 8-pixel block holds 4. */
+  {"/ops/conv/tiled-1x1-aligned-half-block", S4 (2, 6, 4, 7), 9, TRUE, FALSE,
+      {.kernel = {1, 1}}},
   {"/ops/conv/tiled-1x1-stride-rows-aligned", S4 (1, 3, 7, 16), 17, TRUE,
       FALSE, {.kernel = {1, 1},.strides = {2, 1}}},
   {"/ops/conv/tiled-3x3-row-remainder", S4 (1, 6, 5, 19), 33, TRUE, TRUE,

@@ -541,9 +541,10 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
     w = ow = h * w;
     h = oh = 1;
   }
-  /* Blocks of 8 inputs start on 8-float boundaries: two RGBA32F fetches. */
+  /* Rows of whole 16-byte units: a block's 8 inputs are two RGBA32F
+   * fetches. */
   vec_in = win->kernel[1] == 1 && win->stride[1] == 1 && pads[1] == 0
-      && w % TILED_NX == 0 && p->in_off % 4 == 0;
+      && w % 4 == 0 && p->in_off % 4 == 0;
   {
     guint32 spec[] = { win->kernel[0], win->kernel[1], win->stride[0],
       win->stride[1], pads[0], pads[1], win->dilation[0], win->dilation[1],
