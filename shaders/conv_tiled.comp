@@ -17,9 +17,12 @@
 //   plane instead of stopping at row ends; when rows are whole 16-byte
 //   units (VEC_IN) the 8 inputs of a channel are two RGBA32F fetches.
 //
-// Lanes run along the flattened (output row, 8-pixel block) index, so
-// neighbouring invocations read neighbouring pixels and the same weights.
-// No subgroup operations, no shared memory: correct at any subgroup size.
+// - Each kernel row's input span is fetched once and shared by the taps.
+//
+// Lanes run along one flat (image, channel block, output row, 8-pixel block)
+// index, so neighbouring invocations read neighbouring pixels and mostly the
+// same weights, and small planes still fill whole workgroups. No subgroup
+// operations, no shared memory: correct at any subgroup size.
 #include "common.glsl"
 
 layout(binding = 2) uniform samplerBuffer act_s;  // activations, R32F
