@@ -45,6 +45,9 @@ layout(constant_id = 8) const uint HAS_BIAS = 0;
 layout(constant_id = 9) const uint RELU = 0;
 layout(constant_id = 10) const uint COV = 4;      // 1 to 4
 layout(constant_id = 11) const uint VEC_IN = 0;   // see above
+// Stride 1, dilation 1, W and the row start multiples of 4: a span is read
+// as the aligned vec4s that cover it.
+layout(constant_id = 12) const uint VEC_SPAN = 0;
 
 layout(push_constant) uniform Params {
   uint n, cin, h, w, cout, oh, ow;
@@ -73,6 +76,9 @@ layout(push_constant) uniform Params {
 // the KW taps (3x3 stride 1: 10 loads instead of 24).
 const uint SPAN = (NX - 1) * SW + (KW - 1) * DW + 1;
 const bool SPAN_MODE = VEC_IN == 0 && KW <= KW_MAX && SPAN <= SPAN_MAX;
+// For VEC_SPAN: where the span starts in its first vec4 (blocks start at
+// multiples of 8, so at -PAD_L modulo 4).
+const uint SPAN_OFF = (4u - PAD_L % 4u) % 4u;
 const uint CO_BLOCK = COV * 4;
 const uint TAPS = KH * KW;
 
@@ -93,6 +99,20 @@ const uint TAPS = KH * KW;
 #define SPAN_LOAD8(j) \
   SPAN_LOAD(j) SPAN_LOAD(j + 1) SPAN_LOAD(j + 2) SPAN_LOAD(j + 3) \
   SPAN_LOAD(j + 4) SPAN_LOAD(j + 5) SPAN_LOAD(j + 6) SPAN_LOAD(j + 7)
+
+#define VSPAN_SET(k, c) \
+  if ((k) * 4 + (c) >= SPAN_OFF && (k) * 4 + (c) - SPAN_OFF < SPAN) { \
+    int ix = ix0 + (k) * 4 + (c) - int(SPAN_OFF); \
+    xs[(k) * 4 + (c) - SPAN_OFF] = (ix >= 0 && ix < int(W)) ? v[c] : 0.0; \
+  }
+
+// The vec4 index is clamped into the row, whose vec4s are whole; what lies
+// outside the row is replaced by 0 all the same.
+#define VSPAN_LOAD(k) \
+  if ((k) * 4 < SPAN_OFF + SPAN) { \
+    vec4 v = texelFetch(act_v, clamp(vfirst + (k), vrow, vlast)); \
+    VSPAN_SET(k, 0) VSPAN_SET(k, 1) VSPAN_SET(k, 2) VSPAN_SET(k, 3) \
+  }
 
 #define WEIGHTS(kx) \
   int t = wi + int((kx) * COV); \
@@ -172,7 +192,14 @@ void main()
       int row = int(IN_OFF + ((n * CIN + ci) * H + uint(iy)) * W);
       if (SPAN_MODE) {
         float xs[SPAN_MAX];
-        SPAN_LOAD8(0) SPAN_LOAD8(8) SPAN_LOAD8(16)
+        if (VEC_SPAN != 0) {
+          int vrow = row >> 2, vlast = vrow + int(W / 4) - 1;
+          int vfirst = (row + ix0 - int(SPAN_OFF)) >> 2;
+          VSPAN_LOAD(0) VSPAN_LOAD(1) VSPAN_LOAD(2) VSPAN_LOAD(3)
+          VSPAN_LOAD(4) VSPAN_LOAD(5) VSPAN_LOAD(6)
+        } else {
+          SPAN_LOAD8(0) SPAN_LOAD8(8) SPAN_LOAD8(16)
+        }
         SPAN_TAP(0) SPAN_TAP(1) SPAN_TAP(2) SPAN_TAP(3) SPAN_TAP(4)
         SPAN_TAP(5) SPAN_TAP(6)
         continue;

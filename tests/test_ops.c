@@ -908,6 +908,16 @@ static const ConvCase conv_cases[] = {
       {.kernel = {5, 5},.pads = {2, 2, 2, 2}}},
   {"/ops/conv/tiled-7x7-s2-wide", S4 (1, 3, 11, 37), 16, FALSE, TRUE,
       {.kernel = {7, 7},.strides = {2, 2},.pads = {3, 3, 3, 3}}},
+  /* Rows of whole vec4s, stride 1: spans read as vec4s, starting 3, 2, 0
+   * and 1 floats into their first vec4 (left pads 1, 2, 0, 3). */
+  {"/ops/conv/tiled-vec4-span-3x3-batch2", S4 (2, 5, 6, 12), 20, TRUE, TRUE,
+      {.kernel = {3, 3},.pads = {1, 1, 1, 1}}},
+  {"/ops/conv/tiled-vec4-span-5x5", S4 (1, 3, 9, 8), 13, TRUE, FALSE,
+      {.kernel = {5, 5},.pads = {2, 2, 2, 2}}},
+  {"/ops/conv/tiled-vec4-span-unpadded", S4 (1, 4, 7, 16), 8, FALSE, FALSE,
+      {.kernel = {3, 4}}},
+  {"/ops/conv/tiled-vec4-span-7x7-asym", S4 (1, 2, 9, 20), 5, TRUE, TRUE,
+      {.kernel = {7, 7},.pads = {1, 3, 2, 0}}},
 };
 
 static void

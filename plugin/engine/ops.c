@@ -532,7 +532,7 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
   const VkiWindow *win = &node->win;
   guint32 cov = tiled_cov (y->dims[1]);
   guint32 h = x->dims[2], w = x->dims[3], oh = y->dims[2], ow = y->dims[3];
-  guint32 vec_in;
+  guint32 vec_in, vec_span;
 
   /* A pointwise convolution is one long row: blocks of 8 pixels run across
    * row ends (output pixel i reads input pixel i). */
@@ -545,10 +545,13 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
    * fetches. */
   vec_in = win->kernel[1] == 1 && win->stride[1] == 1 && pads[1] == 0
       && w % 4 == 0 && p->in_off % 4 == 0;
+  /* Spans of stride-1 windows over such rows: vec4 fetches too. */
+  vec_span = !vec_in && win->stride[1] == 1 && win->dilation[1] == 1
+      && w % 4 == 0 && p->in_off % 4 == 0;
   {
     guint32 spec[] = { win->kernel[0], win->kernel[1], win->stride[0],
       win->stride[1], pads[0], pads[1], win->dilation[0], win->dilation[1],
-      node->bias >= 0, relu, cov, vec_in
+      node->bias >= 0, relu, cov, vec_in, vec_span
     };
     guint32 push[] = { x->dims[0], x->dims[1], h, w, y->dims[1], oh, ow,
       p->in_off, p->out_off, p->out_bstride, p->w_off, p->b_off
