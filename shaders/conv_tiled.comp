@@ -45,8 +45,8 @@ layout(constant_id = 8) const uint HAS_BIAS = 0;
 layout(constant_id = 9) const uint RELU = 0;
 layout(constant_id = 10) const uint COV = 4;      // 1 to 4
 layout(constant_id = 11) const uint VEC_IN = 0;   // see above
-// Stride 1, dilation 1, W and the row start multiples of 4: a span is read
-// as the aligned vec4s that cover it.
+// W and the row start multiples of 4: a span is read as the aligned vec4s
+// that cover it.
 layout(constant_id = 12) const uint VEC_SPAN = 0;
 
 layout(push_constant) uniform Params {

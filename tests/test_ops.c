@@ -918,6 +918,10 @@ static const ConvCase conv_cases[] = {
       {.kernel = {3, 4}}},
   {"/ops/conv/tiled-vec4-span-7x7-asym", S4 (1, 2, 9, 20), 5, TRUE, TRUE,
       {.kernel = {7, 7},.pads = {1, 3, 2, 0}}},
+  {"/ops/conv/tiled-vec4-span-7x7-s2", S4 (1, 3, 13, 24), 16, TRUE, TRUE,
+      {.kernel = {7, 7},.strides = {2, 2},.pads = {3, 3, 3, 3}}},
+  {"/ops/conv/tiled-vec4-span-dilation2", S4 (1, 3, 9, 12), 6, TRUE, FALSE,
+      {.kernel = {3, 3},.dilations = {2, 2},.pads = {2, 2, 2, 2}}},
 };
 
 static void

@@ -545,9 +545,9 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
    * fetches. */
   vec_in = win->kernel[1] == 1 && win->stride[1] == 1 && pads[1] == 0
       && w % 4 == 0 && p->in_off % 4 == 0;
-  /* Spans of stride-1 windows over such rows: vec4 fetches too. */
-  vec_span = !vec_in && win->stride[1] == 1 && win->dilation[1] == 1
-      && w % 4 == 0 && p->in_off % 4 == 0;
+  /* Spans over such rows: vec4 fetches too (any stride and dilation: a
+   * span is contiguous and starts at -PAD_L modulo 4). */
+  vec_span = !vec_in && w % 4 == 0 && p->in_off % 4 == 0;
   {
     guint32 spec[] = { win->kernel[0], win->kernel[1], win->stride[0],
       win->stride[1], pads[0], pads[1], win->dilation[0], win->dilation[1],
