@@ -24,7 +24,6 @@
 #include "frame.h"
 #include "half.h"
 #include "ops.h"
-#include "shaders.h"
 
 #include <math.h>
 #include <string.h>
@@ -502,6 +501,17 @@ use_tiled_conv (GstVkInceptionNet * net, guint64 weight_floats)
       && weight_floats / 4 <= max;
 }
 
+/* Every shader that touches the arena has a build for float16 activations
+ * (shaders/embed.py links it); an fp16 net runs that one. */
+static void
+use_precision (GstVkInceptionNet * net, VkiOpDesc * desc)
+{
+  if (net->precision == GST_VK_INCEPTION_PRECISION_FP16) {
+    g_assert (desc->shader->fp16 != NULL);
+    desc->shader = desc->shader->fp16;
+  }
+}
+
 /* Step 5: packs every op's constants and describes its dispatch. Each op
  * is packed on its own and placed at the next 16-byte boundary; with
  * @upload it goes straight into the weight buffer, so that the packed
@@ -521,7 +531,6 @@ pack_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
     if (d->node) {
       VkiOpPlace place = { 0 };
       place.tiled = tiled;
-      place.fp16 = net->elem_size == 2;
       place.in_off = arena_offset (net, d->node->inputs[0]);
       place.out_off = arena_offset (net, d->node->output);
       place.out_bstride = batch_stride (net, d->node->output);
@@ -536,11 +545,12 @@ pack_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
       base += (op->len + 3) & ~(guint64) 3;
       vki_op_describe (d->node, net->shapes, &place, &d->desc);
     } else {
-      vki_op_describe_copy (net->elem_size == 2, d->copy_outer, d->copy_block,
+      vki_op_describe_copy (d->copy_outer, d->copy_block,
           arena_offset (net, d->copy_in),
           (guint32) (arena_offset (net, d->copy_out) + d->copy_slice),
           d->copy_ostride, &d->desc);
     }
+    use_precision (net, &d->desc);
   }
   g_array_unref (op);
   *total = base;
@@ -1204,8 +1214,7 @@ gst_vk_inception_net_set_frame_format (GstVkInceptionNet * net,
 
   vki_frame_describe (&net->frame_layout, pre, s, arena_offset (net,
           in->tensor), &desc);
-  if (net->elem_size == 2)
-    desc.shader = &vki_shader_preprocess_fp16;
+  use_precision (net, &desc);
   vki_pipeline_choose_local_size (net->dev, desc.dims, desc.global, local);
   {
     VkDescriptorPoolSize size = { VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 3 };

@@ -465,15 +465,14 @@ vki_op_pack (GstVkInceptionModel * m, VkiNode * node,
 }
 
 void
-vki_op_describe_copy (gboolean fp16, guint32 outer, guint32 block,
-    guint32 in_off,
+vki_op_describe_copy (guint32 outer, guint32 block, guint32 in_off,
     guint32 out_off, guint32 out_ostride, VkiOpDesc * desc)
 {
   guint32 spec[] = { outer, block, 1, 1, in_off, out_off, out_ostride, 0, 0, 0,
     0
   };
   memset (desc, 0, sizeof (*desc));
-  desc->shader = fp16 ? &vki_shader_eltwise_fp16 : &vki_shader_eltwise;
+  desc->shader = &vki_shader_eltwise;
   memcpy (desc->spec, spec, sizeof (spec));
   desc->n_spec = G_N_ELEMENTS (spec);
   /* The shader loops over the rest (grid stride). */
@@ -481,32 +480,6 @@ vki_op_describe_copy (gboolean fp16, guint32 outer, guint32 block,
   desc->global[1] = outer;
   desc->global[2] = 1;
   desc->dims = 1;
-}
-
-/* The float16-activation build of @shader. */
-static const VkiShader *
-fp16_variant (const VkiShader * shader)
-{
-  static const struct
-  {
-    const VkiShader *fp32, *fp16;
-  } map[] = {
-    {&vki_shader_conv, &vki_shader_conv_fp16},
-    {&vki_shader_conv_tiled, &vki_shader_conv_tiled_fp16},
-    {&vki_shader_eltwise, &vki_shader_eltwise_fp16},
-    {&vki_shader_gemm, &vki_shader_gemm_fp16},
-    {&vki_shader_global_avgpool, &vki_shader_global_avgpool_fp16},
-    {&vki_shader_lrn, &vki_shader_lrn_fp16},
-    {&vki_shader_pool, &vki_shader_pool_fp16},
-    {&vki_shader_pool_texel, &vki_shader_pool_texel_fp16},
-    {&vki_shader_pool_tiled, &vki_shader_pool_tiled_fp16},
-    {&vki_shader_softmax, &vki_shader_softmax_fp16},
-  };
-  for (guint i = 0; i < G_N_ELEMENTS (map); i++)
-    if (map[i].fp32 == shader)
-      return map[i].fp16;
-  g_assert_not_reached ();
-  return shader;
 }
 
 static void
@@ -736,8 +709,6 @@ vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
     default:
       g_assert_not_reached ();
   }
-  if (p->fp16)
-    desc->shader = fp16_variant (desc->shader);
 }
 
 void

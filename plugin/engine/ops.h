@@ -25,8 +25,6 @@ typedef struct
                                  * limits), so convolutions use
                                  * conv_tiled.comp and pools read through
                                  * them */
-  gboolean fp16;                /* activations are float16: the _fp16
-                                 * shader variants */
 } VkiOpPlace;
 
 typedef struct
@@ -70,8 +68,7 @@ void vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
 
 /* A copy of @outer blocks of @block floats, the destination blocks
  * @out_ostride apart (a Concat input that could not be written in place). */
-void vki_op_describe_copy (gboolean fp16, guint32 outer, guint32 block,
-    guint32 in_off,
+void vki_op_describe_copy (guint32 outer, guint32 block, guint32 in_off,
     guint32 out_off, guint32 out_ostride, VkiOpDesc * desc);
 
 /* Weights and biases, and multiply-adds per inference (convolutions and

@@ -10,12 +10,15 @@
 G_BEGIN_DECLS
 
 /* SPIR-V embedded at build time (see shaders/meson.build). */
-typedef struct
+typedef struct _VkiShader VkiShader;
+struct _VkiShader
 {
   const gchar *name;
   const guint32 *code;
   gsize size;                   /* bytes */
-} VkiShader;
+  const VkiShader *fp16;        /* the build with float16 activations
+                                 * (<name>_fp16), NULL if none */
+};
 
 /* Specialization constant ids 0..n-1 are the op's parameters; the workgroup
  * size uses these three ids (local_size_x_id etc. in the shaders). */
