@@ -157,6 +157,12 @@ struct _GstVkInception
   GstVideoInfo info;
   guint64 frame_count;
   guint batch;                  /* the net's batch: batch-size, 1 if async */
+  /* upload()'s scratch, one entry per batch slot, allocated at start. */
+  GstVideoFrame *vframes;
+  const guint8 **planes;        /* GST_VIDEO_MAX_PLANES per slot */
+  gint *strides;                /* likewise */
+  const guint8 *const **slot_planes;
+  const gint **slot_strides;
   GArray *held;                 /* Held, in stream order */
   guint held_due;
   GQueue ready;                 /* GstBuffers classified, to push */
@@ -372,30 +378,42 @@ frame_info (GstVkInception * self, GstBuffer * buf, guint64 number,
   f->stream_time = gst_segment_to_stream_time (seg, GST_FORMAT_TIME, f->pts);
 }
 
-/* Copies the frame into the net's upload buffer: the one CPU copy of the
- * pixels. The buffer can go downstream right after. */
+/* Copies the planes of @n frames (n <= batch) into the net's upload
+ * buffer, slots past @n repeating the last frame (a partial batch): the one
+ * CPU copy of the pixels. The buffers can go downstream right after. */
 static gboolean
-upload (GstVkInception * self, GstBuffer * buf, GError ** error)
+upload (GstVkInception * self, GstBuffer * const *bufs, guint n,
+    GError ** error)
 {
-  GstVideoFrame vframe;
-  const guint8 *planes[GST_VIDEO_MAX_PLANES];
-  gint strides[GST_VIDEO_MAX_PLANES];
-  const guint8 *const *frames[1] = { planes };
-  const gint *const stride_list[1] = { strides };
-  gboolean ok;
+  guint mapped = 0;
+  gboolean ok = TRUE;
 
-  if (!gst_video_frame_map (&vframe, &self->info, buf, GST_MAP_READ)) {
-    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
-        "could not map the video frame");
-    return FALSE;
+  for (; mapped < n; mapped++) {
+    GstVideoFrame *vf = &self->vframes[mapped];
+    if (!gst_video_frame_map (vf, &self->info, bufs[mapped], GST_MAP_READ)) {
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+          "could not map the video frame");
+      ok = FALSE;
+      break;
+    }
+    for (guint p = 0; p < GST_VIDEO_FRAME_N_PLANES (vf); p++) {
+      self->planes[mapped * GST_VIDEO_MAX_PLANES + p] =
+          GST_VIDEO_FRAME_PLANE_DATA (vf, p);
+      self->strides[mapped * GST_VIDEO_MAX_PLANES + p] =
+          GST_VIDEO_FRAME_PLANE_STRIDE (vf, p);
+    }
   }
-  for (guint p = 0; p < GST_VIDEO_FRAME_N_PLANES (&vframe); p++) {
-    planes[p] = GST_VIDEO_FRAME_PLANE_DATA (&vframe, p);
-    strides[p] = GST_VIDEO_FRAME_PLANE_STRIDE (&vframe, p);
+  if (ok) {
+    for (guint b = 0; b < self->batch; b++) {
+      guint from = MIN (b, n - 1);
+      self->slot_planes[b] = &self->planes[from * GST_VIDEO_MAX_PLANES];
+      self->slot_strides[b] = &self->strides[from * GST_VIDEO_MAX_PLANES];
+    }
+    ok = gst_vk_inception_net_upload_frames (self->net, self->slot_planes,
+        self->slot_strides, error);
   }
-  ok = gst_vk_inception_net_upload_frames (self->net, frames, stride_list,
-      error);
-  gst_video_frame_unmap (&vframe);
+  for (guint i = 0; i < mapped; i++)
+    gst_video_frame_unmap (&self->vframes[i]);
   return ok;
 }
 
@@ -550,6 +568,11 @@ release (GstVkInception * self)
   g_clear_pointer (&self->scores, g_free);
   g_clear_pointer (&self->smoothed, g_free);
   g_clear_pointer (&self->model_name, g_free);
+  g_clear_pointer (&self->vframes, g_free);
+  g_clear_pointer (&self->planes, g_free);
+  g_clear_pointer (&self->strides, g_free);
+  g_clear_pointer (&self->slot_planes, g_free);
+  g_clear_pointer (&self->slot_strides, g_free);
   g_clear_error (&self->worker_error);
   result_clear (&self->result);
   self->have_result = FALSE;
@@ -564,6 +587,7 @@ gst_vk_inception_start (GstBaseTransform * trans)
   GstVkInception *self = GST_VK_INCEPTION (trans);
   gchar *model_path, *labels_path, *selector;
   gboolean async;
+  GstVkInceptionPrecision precision;
   GError *error = NULL;
 
   GST_OBJECT_LOCK (self);
@@ -571,9 +595,15 @@ gst_vk_inception_start (GstBaseTransform * trans)
   labels_path = g_strdup (self->labels_path);
   selector = g_strdup (self->device_selector);
   async = self->async;
+  precision = self->precision;
   /* Async mode never holds frames: it classifies the latest one. */
   self->batch = async ? 1 : MAX (self->batch_size, 1);
   GST_OBJECT_UNLOCK (self);
+  self->vframes = g_new0 (GstVideoFrame, self->batch);
+  self->planes = g_new0 (const guint8 *, self->batch * GST_VIDEO_MAX_PLANES);
+  self->strides = g_new0 (gint, self->batch * GST_VIDEO_MAX_PLANES);
+  self->slot_planes = g_new0 (const guint8 * const *, self->batch);
+  self->slot_strides = g_new0 (const gint *, self->batch);
 
   self->frame_count = 0;
   self->frames_classified = 0;
@@ -624,6 +654,14 @@ gst_vk_inception_start (GstBaseTransform * trans)
     GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
         ("No usable Vulkan device%s%s", selector ? " matching " : "",
             selector ? selector : ""), ("%s", error->message));
+    goto fail;
+  }
+  if (!gst_vk_inception_device_supports_precision (self->device, precision)) {
+    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS,
+        ("precision=fp16 is not available on the Vulkan device %s",
+            gst_vk_inception_device_get_name (self->device)),
+        ("the device has no 16-bit storage buffers "
+            "(storageBuffer16BitAccess); use precision=fp32"));
     goto fail;
   }
   GST_INFO_OBJECT (self, "model %s on %s", self->model_name,
@@ -862,7 +900,7 @@ gst_vk_inception_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
      * latest finished result. One frame at most is in flight, and the
      * upload buffer is only written while the worker is idle. */
     if (due && idle) {
-      if (!upload (self, buf, &error))
+      if (!upload (self, &buf, 1, &error))
         goto error;
       g_mutex_lock (&self->worker_lock);
       self->pending = TRUE;
@@ -870,7 +908,8 @@ gst_vk_inception_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
       g_cond_signal (&self->worker_cond);
       g_mutex_unlock (&self->worker_lock);
     }
-  } else if (due && (!upload (self, buf, &error) || !infer (self, &f, &error))) {
+  } else if (due && (!upload (self, &buf, 1, &error)
+          || !infer (self, &f, &error))) {
     goto error;
   }
 
@@ -909,60 +948,29 @@ held_clear (GstVkInception * self)
 static gboolean
 run_held (GstVkInception * self, GError ** error)
 {
-  guint n = self->held->len, due = self->held_due, slot = 0;
-  GstVideoFrame *vframes = g_new0 (GstVideoFrame, MAX (due, 1));
-  const guint8 **planes = g_new0 (const guint8 *, self->batch *
-      GST_VIDEO_MAX_PLANES);
-  gint *strides = g_new0 (gint, self->batch * GST_VIDEO_MAX_PLANES);
-  const guint8 *const **frames = g_new0 (const guint8 * const *, self->batch);
-  const gint **stride_list = g_new0 (const gint *, self->batch);
-  guint mapped = 0;
-  gboolean ok = TRUE;
-  gint64 start;
+  GstBuffer *due[MAX_BATCH_SIZE];
+  guint n_due = 0, slot = 0;
+  gint64 start = g_get_monotonic_time ();
+  gdouble latency_ms;
 
-  for (guint i = 0; i < n && due > 0; i++) {
+  for (guint i = 0; i < self->held->len; i++) {
     Held *h = &g_array_index (self->held, Held, i);
-    GstVideoFrame *vf = &vframes[mapped];
-    if (!h->due)
-      continue;
-    if (!gst_video_frame_map (vf, &self->info, h->buf, GST_MAP_READ)) {
-      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
-          "could not map the video frame");
-      ok = FALSE;
-      break;
-    }
-    mapped++;
-    for (guint p = 0; p < GST_VIDEO_FRAME_N_PLANES (vf); p++) {
-      planes[slot * GST_VIDEO_MAX_PLANES + p] = GST_VIDEO_FRAME_PLANE_DATA (vf,
-          p);
-      strides[slot * GST_VIDEO_MAX_PLANES + p] =
-          GST_VIDEO_FRAME_PLANE_STRIDE (vf, p);
-    }
-    slot++;
+    if (h->due)
+      due[n_due++] = h->buf;
   }
-  for (guint b = 0; b < self->batch && ok && due > 0; b++) {
-    guint from = MIN (b, slot - 1);
-    frames[b] = &planes[from * GST_VIDEO_MAX_PLANES];
-    stride_list[b] = &strides[from * GST_VIDEO_MAX_PLANES];
-  }
-  start = g_get_monotonic_time ();
-  if (ok && due > 0)
-    ok = gst_vk_inception_net_upload_frames (self->net, frames, stride_list,
-        error);
-  for (guint i = 0; i < mapped; i++)
-    gst_video_frame_unmap (&vframes[i]);
-  if (ok && due > 0)
-    ok = gst_vk_inception_net_run_uploaded (self->net, &self->scores, error);
-
+  if (n_due > 0 && (!upload (self, due, n_due, error)
+          || !gst_vk_inception_net_run_uploaded (self->net, &self->scores,
+              error)))
+    return FALSE;
   /* Every frame of the batch waited for the same submission. */
-  slot = 0;
-  for (guint i = 0; i < n && ok; i++) {
+  latency_ms = (g_get_monotonic_time () - start) / 1000.0;
+
+  for (guint i = 0; i < self->held->len; i++) {
     Held *h = &g_array_index (self->held, Held, i);
     if (h->due) {
       Result r;
       make_result (self, self->scores + (gsize) slot++ * self->n_scores,
-          h->info.number, h->info.pts,
-          (g_get_monotonic_time () - start) / 1000.0, &r);
+          h->info.number, h->info.pts, latency_ms, &r);
       post_message (self, &r, &h->info);
       set_result (self, &r);
     }
@@ -972,18 +980,10 @@ run_held (GstVkInception * self, GError ** error)
       attach_result (self, h->buf, h->info.number);
     g_mutex_unlock (&self->worker_lock);
     g_queue_push_tail (&self->ready, h->buf);
-    h->buf = NULL;
   }
-  if (ok) {
-    g_array_set_size (self->held, 0);
-    self->held_due = 0;
-  }
-  g_free (vframes);
-  g_free (planes);
-  g_free (strides);
-  g_free (frames);
-  g_free (stride_list);
-  return ok;
+  g_array_set_size (self->held, 0);
+  self->held_due = 0;
+  return TRUE;
 }
 
 static GstFlowReturn
