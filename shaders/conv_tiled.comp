@@ -68,17 +68,12 @@ layout(push_constant) uniform Params {
 #define W_OFF pc.w_off
 #define B_OFF pc.b_off
 
-#define NX 8
-#define SPAN_MAX 24
-#define KW_MAX 7
-// Input columns one kernel row of the block touches. When they fit in
-// registers, they are loaded once per (channel, kernel row) and shared by
-// the KW taps (3x3 stride 1: 10 loads instead of 24).
-const uint SPAN = (NX - 1) * SW + (KW - 1) * DW + 1;
-const bool SPAN_MODE = VEC_IN == 0 && KW <= KW_MAX && SPAN <= SPAN_MAX;
-// For VEC_SPAN: where the span starts in its first vec4 (blocks start at
-// multiples of 8, so at -PAD_L modulo 4).
-const uint SPAN_OFF = (4u - PAD_L % 4u) % 4u;
+#define SPAN_W W
+#define SPAN_PAD 0.0
+#include "span.glsl"
+// The span path when the window row fits; a 1x1 with VEC_IN reads its two
+// vec4s directly, and wider windows load per tap.
+const bool SPAN_MODE = VEC_IN == 0 && SPAN_FITS;
 const uint CO_BLOCK = COV * 4;
 const uint TAPS = KH * KW;
 
@@ -88,31 +83,6 @@ const uint TAPS = KH * KW;
   { int ix = ix0 + (p) * int(SW) + kx_off; \
     float v = texelFetch(act_s, row + clamp(ix, 0, int(W) - 1)).r; \
     x[p] = (ix >= 0 && ix < int(W)) ? v : 0.0; }
-
-#define SPAN_LOAD(j) \
-  if (j < SPAN) { \
-    int ix = ix0 + j; \
-    float v = texelFetch(act_s, row + clamp(ix, 0, int(W) - 1)).r; \
-    xs[j] = (ix >= 0 && ix < int(W)) ? v : 0.0; \
-  }
-
-#define SPAN_LOAD8(j) \
-  SPAN_LOAD(j) SPAN_LOAD(j + 1) SPAN_LOAD(j + 2) SPAN_LOAD(j + 3) \
-  SPAN_LOAD(j + 4) SPAN_LOAD(j + 5) SPAN_LOAD(j + 6) SPAN_LOAD(j + 7)
-
-#define VSPAN_SET(k, c) \
-  if ((k) * 4 + (c) >= SPAN_OFF && (k) * 4 + (c) - SPAN_OFF < SPAN) { \
-    int ix = ix0 + (k) * 4 + (c) - int(SPAN_OFF); \
-    xs[(k) * 4 + (c) - SPAN_OFF] = (ix >= 0 && ix < int(W)) ? v[c] : 0.0; \
-  }
-
-// The vec4 index is clamped into the row, whose vec4s are whole; what lies
-// outside the row is replaced by 0 all the same.
-#define VSPAN_LOAD(k) \
-  if ((k) * 4 < SPAN_OFF + SPAN) { \
-    vec4 v = texelFetch(act_v, clamp(vfirst + (k), vrow, vlast)); \
-    VSPAN_SET(k, 0) VSPAN_SET(k, 1) VSPAN_SET(k, 2) VSPAN_SET(k, 3) \
-  }
 
 #define WEIGHTS(kx) \
   int t = wi + int((kx) * COV); \
@@ -192,14 +162,7 @@ void main()
       int row = int(IN_OFF + ((n * CIN + ci) * H + uint(iy)) * W);
       if (SPAN_MODE) {
         float xs[SPAN_MAX];
-        if (VEC_SPAN != 0) {
-          int vrow = row >> 2, vlast = vrow + int(W / 4) - 1;
-          int vfirst = (row + ix0 - int(SPAN_OFF)) >> 2;
-          VSPAN_LOAD(0) VSPAN_LOAD(1) VSPAN_LOAD(2) VSPAN_LOAD(3)
-          VSPAN_LOAD(4) VSPAN_LOAD(5) VSPAN_LOAD(6)
-        } else {
-          SPAN_LOAD8(0) SPAN_LOAD8(8) SPAN_LOAD8(16)
-        }
+        SPAN_LOAD_ROW
         SPAN_TAP(0) SPAN_TAP(1) SPAN_TAP(2) SPAN_TAP(3) SPAN_TAP(4)
         SPAN_TAP(5) SPAN_TAP(6)
         continue;

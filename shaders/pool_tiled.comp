@@ -2,13 +2,14 @@
 // MaxPool over 2-D windows (pads, dilation, ceil mode), NCHW, optional
 // fused Relu: pool.comp's result, laid out like conv_tiled.comp. One
 // invocation computes NX = 8 neighbouring outputs of one row; each kernel
-// row's input span is fetched once through the R32F texel view and shared
-// by the KW taps (3x3 stride 1: 10 fetches for 8 outputs instead of 72).
-// Used when the span fits (SPAN <= 24, KW <= 7); pool.comp otherwise.
+// row's input span is fetched once through the texel views and shared by
+// the KW taps (span.glsl; 3x3 stride 1: 10 fetches for 8 outputs instead of
+// 72). Used when the span fits (SPAN <= 24, KW <= 7); pool.comp otherwise.
 // Positions in the padding never win the max, as in ONNX.
 #include "common.glsl"
 
 layout(binding = 2) uniform samplerBuffer act_s;  // activations, R32F
+layout(binding = 3) uniform samplerBuffer act_v;  // activations, RGBA32F
 
 layout(constant_id = 0) const uint KH = 1;
 layout(constant_id = 1) const uint KW = 1;
@@ -19,6 +20,7 @@ layout(constant_id = 5) const uint PAD_L = 0;
 layout(constant_id = 6) const uint DH = 1;
 layout(constant_id = 7) const uint DW = 1;
 layout(constant_id = 8) const uint RELU = 0;
+layout(constant_id = 9) const uint VEC_SPAN = 0;  // see span.glsl
 
 // Sizes and offsets: pools with the same window share a pipeline.
 layout(push_constant) uniform Params {
@@ -26,21 +28,10 @@ layout(push_constant) uniform Params {
   uint in_off, out_off, out_bstride;
 } pc;
 
-#define NX 8
-#define SPAN_MAX 24
-const uint SPAN = (NX - 1) * SW + (KW - 1) * DW + 1;
 const float LOWEST = -3.402823466e38;
-
-#define SPAN_LOAD(j) \
-  if (j < SPAN) { \
-    int ix = ix0 + j; \
-    float v = texelFetch(act_s, row + clamp(ix, 0, int(pc.w) - 1)).r; \
-    xs[j] = (ix >= 0 && ix < int(pc.w)) ? v : LOWEST; \
-  }
-
-#define SPAN_LOAD8(j) \
-  SPAN_LOAD(j) SPAN_LOAD(j + 1) SPAN_LOAD(j + 2) SPAN_LOAD(j + 3) \
-  SPAN_LOAD(j + 4) SPAN_LOAD(j + 5) SPAN_LOAD(j + 6) SPAN_LOAD(j + 7)
+#define SPAN_W pc.w
+#define SPAN_PAD LOWEST
+#include "span.glsl"
 
 #define TAP_P(p, kx) r[p] = max(r[p], xs[(p) * SW + (kx) * DW]);
 
@@ -79,7 +70,7 @@ void main()
       continue;
     int row = int(base + uint(iy) * pc.w);
     float xs[SPAN_MAX];
-    SPAN_LOAD8(0) SPAN_LOAD8(8) SPAN_LOAD8(16)
+    SPAN_LOAD_ROW
     TAP(0) TAP(1) TAP(2) TAP(3) TAP(4) TAP(5) TAP(6)
   }
 

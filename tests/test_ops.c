@@ -966,6 +966,11 @@ static const PoolCase pool_cases[] = {
       {.kernel = {2, 3},.strides = {2, 2},.dilations = {3, 2}}},
   {"/ops/maxpool/auto-pad-same-upper", "MaxPool", S4 (1, 3, 7, 5), FALSE,
       {.kernel = {2, 3},.strides = {2, 2},.auto_pad = "SAME_UPPER"}},
+  /* Rows of whole vec4s: pool_tiled.comp reads its spans as vec4s. */
+  {"/ops/maxpool/vec4-span-3x3-s1", "MaxPool", S4 (2, 3, 5, 12), FALSE,
+      {.kernel = {3, 3},.strides = {1, 1},.pads = {1, 1, 1, 1}}},
+  {"/ops/maxpool/vec4-span-3x3-s2-ceil", "MaxPool", S4 (1, 4, 9, 16), FALSE,
+      {.kernel = {3, 3},.strides = {2, 2},.ceil_mode = TRUE}},
   /* Wider than pool_tiled.comp's window row: pool.comp through texels. */
   {"/ops/maxpool/wide-window", "MaxPool", S4 (1, 3, 13, 11), FALSE,
       {.kernel = {2, 9},.strides = {1, 1},.pads = {0, 4, 1, 4}}},

@@ -548,9 +548,11 @@ describe_maxpool_tiled (VkiNode * node, const GstVkInceptionShape * x,
     guint32 relu, VkiOpDesc * desc)
 {
   const VkiWindow *win = &node->win;
+  /* Rows of whole vec4s: spans as vec4 fetches (span.glsl). */
+  guint32 vec_span = x->dims[3] % 4 == 0 && p->in_off % 4 == 0;
   guint32 spec[] = { win->kernel[0], win->kernel[1], win->stride[0],
     win->stride[1], pads[0], pads[1], win->dilation[0], win->dilation[1],
-    relu
+    relu, vec_span
   };
   guint32 push[] = { x->dims[0] * x->dims[1], x->dims[1], x->dims[2],
     x->dims[3], y->dims[2], y->dims[3], p->in_off, p->out_off,

@@ -1,0 +1,61 @@
+// One kernel row's input span for NX = 8 neighbouring outputs, shared by
+// the tiled shaders (conv_tiled.comp, pool_tiled.comp): the SPAN input
+// columns the row's taps touch, fetched once into xs[] and then indexed by
+// every tap (3x3 stride 1: 10 fetches instead of 24).
+//
+// The includer defines, before including: the specialization constants
+// SW, KW, DW, PAD_L and VEC_SPAN; SPAN_W (the row width) and SPAN_PAD (what a
+// column outside the row reads as: 0 for a convolution, the lowest float
+// for a max pool); and binds act_s (R32F) and act_v (RGBA32F) views of the
+// arena. SPAN_LOAD_ROW expects in scope: `row`, the texel index of the
+// row's first element; `ix0`, the first input column (may be negative);
+// `float xs[SPAN_MAX]`.
+
+#define NX 8
+#define SPAN_MAX 24
+#define KW_MAX 7
+const uint SPAN = (NX - 1) * SW + (KW - 1) * DW + 1;
+// Whether a window row fits xs[] (the includer falls back otherwise).
+const bool SPAN_FITS = KW <= KW_MAX && SPAN <= SPAN_MAX;
+// With VEC_SPAN (rows of whole vec4s: SPAN_W and the row start multiples of
+// 4), the span comes as the aligned vec4s covering it; blocks start at
+// multiples of 8 outputs, so the span starts SPAN_OFF floats into the first.
+const uint SPAN_OFF = (4u - PAD_L % 4u) % 4u;
+
+// Column j of the span; the fetch index is clamped into the row so it never
+// leaves the tensor.
+#define SPAN_LOAD(j) \
+  if (j < SPAN) { \
+    int ix = ix0 + j; \
+    float v = texelFetch(act_s, row + clamp(ix, 0, int(SPAN_W) - 1)).r; \
+    xs[j] = (ix >= 0 && ix < int(SPAN_W)) ? v : SPAN_PAD; \
+  }
+
+#define SPAN_LOAD8(j) \
+  SPAN_LOAD(j) SPAN_LOAD(j + 1) SPAN_LOAD(j + 2) SPAN_LOAD(j + 3) \
+  SPAN_LOAD(j + 4) SPAN_LOAD(j + 5) SPAN_LOAD(j + 6) SPAN_LOAD(j + 7)
+
+#define VSPAN_SET(k, c) \
+  if ((k) * 4 + (c) >= SPAN_OFF && (k) * 4 + (c) - SPAN_OFF < SPAN) { \
+    int ix = ix0 + (k) * 4 + (c) - int(SPAN_OFF); \
+    xs[(k) * 4 + (c) - SPAN_OFF] = \
+        (ix >= 0 && ix < int(SPAN_W)) ? v[c] : SPAN_PAD; \
+  }
+
+// The vec4 index is clamped into the row, whose vec4s are whole; what lies
+// outside the row reads as SPAN_PAD all the same.
+#define VSPAN_LOAD(k) \
+  if ((k) * 4 < SPAN_OFF + SPAN) { \
+    vec4 v = texelFetch(act_v, clamp(vfirst + (k), vrow, vlast)); \
+    VSPAN_SET(k, 0) VSPAN_SET(k, 1) VSPAN_SET(k, 2) VSPAN_SET(k, 3) \
+  }
+
+#define SPAN_LOAD_ROW \
+  if (VEC_SPAN != 0) { \
+    int vrow = row >> 2, vlast = vrow + int(SPAN_W / 4) - 1; \
+    int vfirst = (row + ix0 - int(SPAN_OFF)) >> 2; \
+    VSPAN_LOAD(0) VSPAN_LOAD(1) VSPAN_LOAD(2) VSPAN_LOAD(3) \
+    VSPAN_LOAD(4) VSPAN_LOAD(5) VSPAN_LOAD(6) \
+  } else { \
+    SPAN_LOAD8(0) SPAN_LOAD8(8) SPAN_LOAD8(16) \
+  }
