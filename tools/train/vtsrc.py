@@ -101,29 +101,3 @@ def grab(pattern, width, height, fmt="RGB", props=None, frames=(0,)):
     finally:
         pipe.set_state(Gst.State.NULL)
     return out
-
-
-def grab_sequential(pattern, width, height, fmt="RGB", props=None, frames=(0,)):
-    """As grab(), by playing frames 0..max(frames) (for checking grab)."""
-    frames = sorted(set(int(f) for f in frames))
-    props = dict(props or {})
-    extra = " ".join("%s=%s" % (k, _prop(v)) for k, v in props.items())
-    desc = ("videotestsrc pattern=%s num-buffers=%d %s ! "
-            "video/x-raw,format=%s,width=%d,height=%d,framerate=30/1 ! "
-            "appsink name=sink sync=false max-buffers=4"
-            % (pattern, frames[-1] + 1, extra, fmt, width, height))
-    pipe = Gst.parse_launch(desc)
-    sink = pipe.get_by_name("sink")
-    pipe.set_state(Gst.State.PLAYING)
-    out = []
-    try:
-        want = set(frames)
-        for n in range(frames[-1] + 1):
-            sample = sink.try_pull_sample(10 * Gst.SECOND)
-            if sample is None:
-                raise RuntimeError("no frame %d from: %s" % (n, desc))
-            if n in want:
-                out.append(_to_frame(sample))
-    finally:
-        pipe.set_state(Gst.State.NULL)
-    return out
