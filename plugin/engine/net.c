@@ -96,8 +96,10 @@ struct _GstVkInceptionNet
   guint elem_size;              /* bytes per activation: 4, or 2 in fp16 */
   gint64 arena_floats;          /* elements */
   VkiBuffer arena, weights, upload, readback;
-  gboolean tiled;               /* convolutions run conv_tiled.comp */
-  VkBufferView views[3];        /* for it: arena as R32F and RGBA32F,
+  gboolean tiled;               /* convolutions and pools read through
+                                 * texel views (conv_tiled, pool_tiled) */
+  VkBufferView views[3];        /* those views: the arena as R32F and
+                                 * RGBA32F (R16F, RGBA16F in fp16), the
                                  * weights as RGBA32F */
   VkDescriptorPool desc_pool;
   VkCommandPool cmd_pool;
@@ -484,9 +486,10 @@ dispatch_level_cmp (gconstpointer a, gconstpointer b)
   return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* Can convolutions read through texel buffers (conv_tiled.comp)? The
- * arena's R32F view and the weights' RGBA32F view must fit the device's
- * texel-buffer limit. VKINCEPTION_CONV=direct forces conv.comp (tests run
+/* Can convolutions and pools read through texel buffers (conv_tiled.comp,
+ * pool_tiled.comp)? The device must read the formats, and the arena's
+ * scalar view and the weights' RGBA32F view must fit its texel-buffer
+ * limit. VKINCEPTION_CONV=direct forces conv.comp and pool.comp (tests run
  * both). */
 static gboolean
 use_tiled_conv (GstVkInceptionNet * net, guint64 weight_floats)
