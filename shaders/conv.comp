@@ -5,36 +5,11 @@
 // packed as [ceil(COUT / CO_PER) * CO_PER][CIN][KH][KW], zero-padded, so the
 // inner loop needs no bounds check on the output channel.
 #include "common.glsl"
-
-layout(constant_id = 0) const uint N = 1;
-layout(constant_id = 1) const uint CIN = 1;
-layout(constant_id = 2) const uint H = 1;
-layout(constant_id = 3) const uint W = 1;
-layout(constant_id = 4) const uint COUT = 1;
-layout(constant_id = 5) const uint OH = 1;
-layout(constant_id = 6) const uint OW = 1;
-layout(constant_id = 7) const uint KH = 1;
-layout(constant_id = 8) const uint KW = 1;
-layout(constant_id = 9) const uint SH = 1;
-layout(constant_id = 10) const uint SW = 1;
-layout(constant_id = 11) const uint PAD_T = 0;
-layout(constant_id = 12) const uint PAD_L = 0;
-layout(constant_id = 13) const uint DH = 1;
-layout(constant_id = 14) const uint DW = 1;
-layout(constant_id = 15) const uint IN_OFF = 0;
-layout(constant_id = 16) const uint OUT_OFF = 0;
-layout(constant_id = 17) const uint OUT_BSTRIDE = 0;
-layout(constant_id = 18) const uint W_OFF = 0;
-layout(constant_id = 19) const uint B_OFF = 0;
-layout(constant_id = 20) const uint HAS_BIAS = 0;
-layout(constant_id = 21) const uint RELU = 0;
-
-#define CO_PER 4
+#include "conv_direct.glsl"
 
 void main()
 {
   const uint CO_BLOCKS = (COUT + CO_PER - 1) / CO_PER;
-  const uint FILTER = CIN * KH * KW;
   uint ox = gl_GlobalInvocationID.x;
   uint oy = gl_GlobalInvocationID.y;
   uint z = gl_GlobalInvocationID.z;
@@ -43,38 +18,5 @@ void main()
   uint n = z / CO_BLOCKS;
   uint co0 = (z % CO_BLOCKS) * CO_PER;
 
-  vec4 acc = vec4(0.0);
-  int iy0 = int(oy * SH) - int(PAD_T);
-  int ix0 = int(ox * SW) - int(PAD_L);
-  uint in_base = IN_OFF + n * CIN * H * W;
-  uint w_base = W_OFF + co0 * FILTER;
-
-  for (uint ci = 0; ci < CIN; ci++) {
-    for (uint ky = 0; ky < KH; ky++) {
-      int iy = iy0 + int(ky * DH);
-      if (iy < 0 || iy >= int(H))
-        continue;
-      for (uint kx = 0; kx < KW; kx++) {
-        int ix = ix0 + int(kx * DW);
-        if (ix < 0 || ix >= int(W))
-          continue;
-        float v = LD(in_base + (ci * H + uint(iy)) * W + uint(ix));
-        uint wi = w_base + (ci * KH + ky) * KW + kx;
-        acc += v * vec4(wt[wi], wt[wi + FILTER], wt[wi + 2 * FILTER],
-            wt[wi + 3 * FILTER]);
-      }
-    }
-  }
-
-  for (uint j = 0; j < CO_PER; j++) {
-    uint co = co0 + j;
-    if (co >= COUT)
-      break;
-    float r = acc[j];
-    if (HAS_BIAS != 0)
-      r += wt[B_OFF + co];
-    if (RELU != 0)
-      r = max(r, 0.0);
-    ST(OUT_OFF + n * OUT_BSTRIDE + (co * OH + oy) * OW + ox, r);
-  }
+  conv_store(n, co0, oy, ox, conv_accumulate(n, co0, oy, ox, 0, 1));
 }

@@ -5,7 +5,10 @@ Each case generates a model with seeded random weights and its PyTorch
 reference (tools/models/make_model.py), runs the model once on the engine and
 compares the outputs (relative error at most 1e-4 of max|ref|); then again
 with float16 activations (--fp16): relative error at most 1e-2 and the same
-top-1 class for every batch item. Prints TAP.
+top-1 class for every batch item. Cases in GPU_POLICY run once more with
+each convolution's shader chosen by the GPU cost model
+(VKINCEPTION_CONV=gpu: conv_tiled, conv and conv_split in one net, as on a
+GPU), at 1e-4. Prints TAP.
 
 usage: test_e2e.py VKINCEPTION_INFER WORK_DIR
 Needs Debian's python3 with torch, torchvision and onnx (tools/models/)."""
@@ -31,13 +34,16 @@ CASES = [
     ("tiny-opset7", ["--kind", "tiny", "--opset", "7"], None),
 ]
 
+GPU_POLICY = {"bvlc-opset12-logits", "torchvision-224", "nin-45x37-batch2"}
+
 # BVLC GoogLeNet as counted by the engine (see docs/googlenet.md).
 BVLC_PARAMS = 6998552
 BVLC_MACS_RANGE = (1.55e9, 1.60e9)
 
 
-def run(cmd):
-    return subprocess.run(cmd, capture_output=True, text=True)
+def run(cmd, env=None):
+    return subprocess.run(cmd, capture_output=True, text=True,
+                          env=dict(os.environ, **env) if env else None)
 
 
 def info(path):
@@ -69,6 +75,11 @@ def check_case(infer, work, name, args, extra):
     if not ok:
         return False, fp16_detail
     detail += "; " + fp16_detail
+    if name in GPU_POLICY:
+        ok, gpu_detail = check_gpu_policy(infer, out, meta)
+        if not ok:
+            return False, gpu_detail
+        detail += "; " + gpu_detail
     if extra == "summary":
         r = run([infer, "--model", os.path.join(out, "model.onnx"), "--summary"])
         m = re.search(r"^total: params=(\d+) macs=(\d+)$", r.stdout, re.M)
@@ -108,6 +119,22 @@ def check_fp16(infer, out, meta):
     if list(ref.argmax(1)) != list(got.argmax(1)):
         return False, f"fp16: top-1 {list(got.argmax(1))}, PyTorch {list(ref.argmax(1))}"
     return True, f"fp16: {detail}; top-1 {list(got.argmax(1))} as PyTorch"
+
+
+def check_gpu_policy(infer, out, meta):
+    """The same input with the GPU's per-layer choice of convolution
+    shaders, within RTOL of PyTorch."""
+    actual = os.path.join(out, "actual-gpu-policy.bin")
+    r = run([infer, "--model", os.path.join(out, "model.onnx"),
+             "--input-raw", os.path.join(out, "input.bin"),
+             "--shape", meta["input_shape"], "--output-raw", actual],
+            env={"VKINCEPTION_CONV": "gpu"})
+    if r.returncode:
+        return False, "VKINCEPTION_CONV=gpu: vkinception-infer failed: " + r.stderr.strip()
+    r = run([sys.executable, os.path.join(MODELS, "compare.py"),
+             os.path.join(out, "expected.bin"), actual, "--rtol", str(RTOL)])
+    detail = r.stdout.strip().splitlines()[0] if r.stdout.strip() else r.stderr.strip()
+    return r.returncode == 0, "gpu policy: " + detail
 
 
 # The preprocessing the engine picks for the two GoogLeNets users bring:

@@ -623,15 +623,16 @@ print_profile (GstVkInceptionNet * net, GError ** error)
     return TRUE;
   }
   print_layer_start (&c, NULL);
-  printf ("  %14s  %9s  %9s\n", "macs", "ms", "GFLOP/s");
+  printf ("  %14s  %9s  %9s  %s\n", "macs", "ms", "GFLOP/s", "kernel");
   for (i = 0; i < n; i++) {
     print_layer_start (&c, &layers[i]);
     printf ("  %14" G_GUINT64_FORMAT "  %9.4f", layers[i].macs, layer_ms[i]);
     if (layer_ms[i] > 0 && layers[i].macs > 0)
-      printf ("  %9.1f\n", layers[i].macs * flops_per_mac
+      printf ("  %9.1f", layers[i].macs * flops_per_mac
           / (layer_ms[i] * gflop_ms));
     else
-      printf ("  %9s\n", "-");
+      printf ("  %9s", "-");
+    printf ("  %s\n", layers[i].kernel ? layers[i].kernel : "-");
   }
   printf ("device_total_ms=%.4f\n", total_ms);
   g_free (layer_ms);

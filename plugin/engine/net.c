@@ -96,8 +96,9 @@ struct _GstVkInceptionNet
   guint elem_size;              /* bytes per activation: 4, or 2 in fp16 */
   gint64 arena_floats;          /* elements */
   VkiBuffer arena, weights, upload, readback;
-  gboolean tiled;               /* convolutions and pools read through
-                                 * texel views (conv_tiled, pool_tiled) */
+  VkiConvPolicy conv_policy;    /* how each convolution's shader is chosen */
+  gboolean tiled;               /* texel views exist: pools read through
+                                 * them, and conv_tiled where chosen */
   VkBufferView views[3];        /* those views: the arena as R32F and
                                  * RGBA32F (R16F, RGBA16F in fp16), the
                                  * weights as RGBA32F */
@@ -495,13 +496,33 @@ static gboolean
 use_tiled_conv (GstVkInceptionNet * net, guint64 weight_floats)
 {
   guint64 max = net->dev->props.limits.maxTexelBufferElements;
-  const gchar *env = g_getenv ("VKINCEPTION_CONV");
 
-  if (env && g_strcmp0 (env, "direct") == 0)
+  if (net->conv_policy == VKI_CONV_POLICY_DIRECT)
     return FALSE;
   return (net->elem_size == 2 ? net->dev->has_texel_reads_fp16 :
       net->dev->has_texel_reads) && (guint64) net->arena_floats <= max
       && weight_floats / 4 <= max;
+}
+
+/* How convolutions are chosen: the CPU policy (conv_tiled everywhere, tuned
+ * on lavapipe) on CPU devices, a per-layer cost model on GPUs.
+ * VKINCEPTION_CONV (direct, split, cpu, gpu) overrides it, for the tests
+ * and for comparisons. */
+static VkiConvPolicy
+conv_policy (GstVkInceptionNet * net)
+{
+  const gchar *env = g_getenv ("VKINCEPTION_CONV");
+
+  if (g_strcmp0 (env, "direct") == 0)
+    return VKI_CONV_POLICY_DIRECT;
+  if (g_strcmp0 (env, "split") == 0)
+    return VKI_CONV_POLICY_SPLIT;
+  if (g_strcmp0 (env, "cpu") == 0)
+    return VKI_CONV_POLICY_CPU;
+  if (g_strcmp0 (env, "gpu") == 0)
+    return VKI_CONV_POLICY_GPU;
+  return net->dev->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU ?
+      VKI_CONV_POLICY_CPU : VKI_CONV_POLICY_GPU;
 }
 
 /* Every shader that touches the arena has a build for float16 activations
@@ -534,6 +555,8 @@ pack_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
     if (d->node) {
       VkiOpPlace place = { 0 };
       place.tiled = tiled;
+      vki_op_choose_conv (d->node, net->shapes, net->conv_policy, tiled,
+          &place);
       place.in_off = arena_offset (net, d->node->inputs[0]);
       place.out_off = arena_offset (net, d->node->output);
       place.out_bstride = batch_stride (net, d->node->output);
@@ -591,6 +614,7 @@ create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
 
   /* Sizes first (packing without uploading), then the buffer, then the
    * upload. */
+  net->conv_policy = conv_policy (net);
   net->tiled = use_tiled_conv (net, 0);
   pack_dispatches (net, m, net->tiled, FALSE, &floats, NULL);
   if (net->tiled && !use_tiled_conv (net, floats)) {
@@ -654,8 +678,11 @@ create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
   for (guint i = 0; i < n; i++) {
     Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
     guint32 local[3];
-    vki_pipeline_choose_local_size (net->dev, d->desc.dims, d->desc.global,
-        local);
+    if (d->desc.local[0])
+      memcpy (local, d->desc.local, sizeof (local));
+    else
+      vki_pipeline_choose_local_size (net->dev, d->desc.dims, d->desc.global,
+          local);
     d->pipe = find_pipe (net, &d->desc, local);
     if (!d->pipe) {
       VkBuffer buffers[2] = { net->arena.buffer, net->weights.buffer };

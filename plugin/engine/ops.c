@@ -40,6 +40,23 @@ tiled_cov (gint64 cout)
   return best;
 }
 
+/* conv_split.comp's workgroup size (WG there) and the most invocations it
+ * splits one output's input channels across. */
+#define CONV_SPLIT_WG 64
+
+/* The GPU cost model of vki_op_choose_conv(), in nanoseconds, fitted to
+ * per-layer timestamps of the torchvision GoogLeNet at batch 1 and 32 on
+ * an NVIDIA H200 (docs/performance.md). A layer takes the longer of its
+ * dependent chain (an invocation's loop iterations, each waiting on a load)
+ * and its multiply-adds at the shader's throughput. */
+#define GPU_ITER_NS_DIRECT 150  /* conv.comp, conv_split.comp per tap */
+#define GPU_ITER_NS_TILED 270   /* conv_tiled.comp per tap */
+#define GPU_MACS_PER_NS_DIRECT 3000
+#define GPU_MACS_PER_NS_TILED 12000
+#define GPU_REDUCE_STEP_NS 100  /* one step of conv_split's tree sum */
+/* Most invocations a split layer may launch. */
+#define GPU_SPLIT_MAX_INVOCATIONS (1 << 20)
+
 static void
 op_error (GstVkInceptionModel * m, VkiNode * node, GError ** error,
     GstVkInceptionError code, const gchar * format, ...) G_GNUC_PRINTF (5, 6);
@@ -382,6 +399,68 @@ vki_op_infer (GstVkInceptionModel * m, VkiNode * node,
   return TRUE;
 }
 
+static gint64
+gpu_conv_ns (gint64 chain, gint64 iter_ns, gint64 macs, gint64 macs_per_ns)
+{
+  return MAX (chain * iter_ns, macs / macs_per_ns);
+}
+
+void
+vki_op_choose_conv (const VkiNode * node, const GstVkInceptionShape * shapes,
+    VkiConvPolicy policy, gboolean texels, VkiOpPlace * place)
+{
+  const GstVkInceptionShape *x = &shapes[node->inputs[0]];
+  const GstVkInceptionShape *y = &shapes[node->output];
+  gint64 cin, taps, items, macs, best;
+
+  place->conv = VKI_CONV_DIRECT;
+  place->split = 1;
+  if (node->type != VKI_OP_CONV)
+    return;
+  cin = x->dims[1];
+  taps = (gint64) node->win.kernel[0] * node->win.kernel[1];
+  items = y->dims[0] * ceil_div (y->dims[1], CONV_CO_PER) * y->dims[2]
+      * y->dims[3];
+  switch (policy) {
+    case VKI_CONV_POLICY_CPU:
+      place->conv = texels ? VKI_CONV_TILED : VKI_CONV_DIRECT;
+      return;
+    case VKI_CONV_POLICY_DIRECT:
+      return;
+    case VKI_CONV_POLICY_SPLIT:
+      /* The widest split the channels fill: tests reach every width. */
+      place->conv = VKI_CONV_SPLIT;
+      while (place->split * 2 <= MIN (cin, CONV_SPLIT_WG)
+          && items * place->split * 2 <= G_MAXUINT32)
+        place->split *= 2;
+      return;
+    case VKI_CONV_POLICY_GPU:
+      break;
+  }
+
+  macs = y->dims[0] * y->dims[1] * y->dims[2] * y->dims[3] * cin * taps;
+  best = gpu_conv_ns (cin * taps, GPU_ITER_NS_DIRECT, macs,
+      GPU_MACS_PER_NS_DIRECT);
+  if (texels) {
+    gint64 t = gpu_conv_ns (cin * taps, GPU_ITER_NS_TILED, macs,
+        GPU_MACS_PER_NS_TILED);
+    if (t < best) {
+      best = t;
+      place->conv = VKI_CONV_TILED;
+    }
+  }
+  for (guint32 split = 2, steps = 1; split <= MIN (cin, CONV_SPLIT_WG)
+      && items * split <= GPU_SPLIT_MAX_INVOCATIONS; split *= 2, steps++) {
+    gint64 t = gpu_conv_ns (ceil_div (cin, split) * taps, GPU_ITER_NS_DIRECT,
+        macs, GPU_MACS_PER_NS_DIRECT) + steps * GPU_REDUCE_STEP_NS;
+    if (t < best) {
+      best = t;
+      place->conv = VKI_CONV_SPLIT;
+      place->split = split;
+    }
+  }
+}
+
 static guint32
 append (GArray * weights, const float *data, gsize n)
 {
@@ -409,7 +488,7 @@ vki_op_pack (GstVkInceptionModel * m, VkiNode * node,
     case VKI_OP_CONV:{
       gint64 cout = w->shape.dims[0];
       gint64 filter = prod (&w->shape, 1, 4);
-      if (place->tiled) {
+      if (place->conv == VKI_CONV_TILED) {
         /* [co_block][filter][block]: a tap's weights for the block's
          * output channels are consecutive. */
         gint64 block = 4 * tiled_cov (cout);
@@ -586,19 +665,34 @@ vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
       gint64 in[2] = { x->dims[2], x->dims[3] }, o[2], pads[4];
       guint32 co_blocks = (guint32) ceil_div (y->dims[1], CONV_CO_PER);
       resolve_window (&node->win, in, o, pads);
-      if (p->tiled) {
+      if (p->conv == VKI_CONV_TILED) {
         describe_conv_tiled (node, x, y, pads, p, relu, desc);
         break;
       }
       {
+        /* conv_split.comp takes conv.comp's constants and SPLIT. */
         guint32 spec[] = { x->dims[0], x->dims[1], x->dims[2], x->dims[3],
           y->dims[1], y->dims[2], y->dims[3], node->win.kernel[0],
           node->win.kernel[1], node->win.stride[0], node->win.stride[1],
           pads[0], pads[1], node->win.dilation[0], node->win.dilation[1],
           p->in_off, p->out_off, p->out_bstride, p->w_off, p->b_off,
-          node->bias >= 0, relu
+          node->bias >= 0, relu, p->split
         };
-        set_spec (desc, spec, G_N_ELEMENTS (spec));
+        set_spec (desc, spec, G_N_ELEMENTS (spec) -
+            (p->conv == VKI_CONV_SPLIT ? 0 : 1));
+      }
+      if (p->conv == VKI_CONV_SPLIT) {
+        /* One workgroup per CONV_SPLIT_WG / split outputs, as a flat
+         * dispatch (folded into y past the workgroup count limit). */
+        guint32 outs = CONV_SPLIT_WG / p->split;
+        desc->shader = &vki_shader_conv_split;
+        desc->global[0] = (guint32) ceil_div ((gint64) y->dims[0] * co_blocks
+            * y->dims[2] * y->dims[3], outs) * CONV_SPLIT_WG;
+        desc->local[0] = CONV_SPLIT_WG;
+        desc->local[1] = desc->local[2] = 1;
+        desc->dims = 1;
+        desc->fold = TRUE;
+        break;
       }
       desc->shader = &vki_shader_conv;
       desc->global[0] = y->dims[3];

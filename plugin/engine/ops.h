@@ -10,6 +10,27 @@
 
 G_BEGIN_DECLS
 
+/* How a convolution runs. */
+typedef enum
+{
+  VKI_CONV_DIRECT,              /* conv.comp: one invocation per output
+                                 * pixel and 4 output channels */
+  VKI_CONV_TILED,               /* conv_tiled.comp: 8 pixels x 4-16 channels
+                                 * per invocation, texel reads */
+  VKI_CONV_SPLIT,               /* conv_split.comp: conv.comp with the input
+                                 * channels split across invocations */
+} VkiConvKind;
+
+/* How the net chooses among them (vki_op_choose_conv()). */
+typedef enum
+{
+  VKI_CONV_POLICY_CPU,          /* tiled wherever texel reads are available
+                                 * (tuned on lavapipe) */
+  VKI_CONV_POLICY_GPU,          /* per layer, by a cost model of a GPU */
+  VKI_CONV_POLICY_DIRECT,       /* always direct (tests, fallback) */
+  VKI_CONV_POLICY_SPLIT,        /* always split (tests) */
+} VkiConvPolicy;
+
 /* Where an op's tensors live. Offsets are in floats: activations in the
  * net's arena, constants in its weight buffer. */
 typedef struct
@@ -22,9 +43,9 @@ typedef struct
   guint32 w_off, b_off;
   gboolean tiled;               /* set by the net: texel views of the arena
                                  * and weights exist (within the device's
-                                 * limits), so convolutions use
-                                 * conv_tiled.comp and pools read through
-                                 * them */
+                                 * limits), so pools read through them */
+  VkiConvKind conv;             /* convolutions: set by vki_op_choose_conv() */
+  guint32 split;                /* VKI_CONV_SPLIT: invocations per output */
 } VkiOpPlace;
 
 typedef struct
@@ -41,6 +62,8 @@ typedef struct
   guint n_push;
   guint32 global[3];            /* invocations */
   guint dims;                   /* 1 to 3, for the workgroup shape */
+  guint32 local[3];             /* the workgroup size the shader needs, or
+                                 * zeros: the pipeline helper chooses */
   gboolean fold;                /* a 1-D dispatch the shader indexes as
                                  * y * (groups x * size x) + x: may be folded
                                  * into y past the workgroup count limit */
@@ -57,6 +80,13 @@ gboolean vki_op_dispatches (const VkiNode * node);
 /* Can the op write its output with a batch stride, straight into a Concat
  * slice? */
 gboolean vki_op_writes_views (const VkiNode * node);
+
+/* Sets place->conv and place->split for a convolution node (nothing for
+ * other ops), by @policy; @texels: texel reads are available. Call before
+ * vki_op_pack(): the kinds pack their weights differently. */
+void vki_op_choose_conv (const VkiNode * node,
+    const GstVkInceptionShape * shapes, VkiConvPolicy policy, gboolean texels,
+    VkiOpPlace * place);
 
 /* Appends the op's constants, laid out for its shader, to @weights (float
  * array), 16-byte aligned; returns their offsets in @place. */

@@ -209,12 +209,12 @@ def generate_model(kind, batch, work):
 def parse_profile(text):
     """Parses vkinception-infer --bench output: the layer table (fixed
     columns: name, op and shape are padded to their widest entry; the op may
-    contain spaces), device_total_ms and median_ms."""
+    contain spaces; the shader last), device_total_ms and median_ms."""
     lines = text.splitlines()
     res = {"layers": [], "device_total_ms": None, "median_ms": None}
     header = None
     for i, line in enumerate(lines):
-        if re.match(r"^layer\s+op\s+shape\s+macs\s+ms\s+GFLOP/s\s*$", line):
+        if re.match(r"^layer\s+op\s+shape\s+macs\s+ms\s+GFLOP/s\s+kernel\s*$", line):
             header = i
             break
     if header is not None:
@@ -231,6 +231,7 @@ def parse_profile(text):
                 "shape": rest[0],
                 "macs": int(rest[1]),
                 "ms": float(rest[2]),
+                "kernel": rest[-1],
             })
     for line in lines:
         if line.startswith("device_total_ms="):
@@ -377,11 +378,11 @@ def print_layers(net, peak):
     ws = max(len(l["shape"]) for l in layers)
     total = sum(l["ms"] for l in layers) or 1
     print(f"{'layer':<{wn}}  {'op':<{wo}}  {'shape':<{ws}}  {'MACs':>12}  {'ms':>9}  "
-          f"{'time%':>6}  {'GFLOP/s':>8}  {'%peak':>6}")
+          f"{'time%':>6}  {'GFLOP/s':>8}  {'%peak':>6}  kernel")
     for l in layers:
         print(f"{l['name']:<{wn}}  {l['op']:<{wo}}  {l['shape']:<{ws}}  {l['macs']:>12}  "
               f"{l['ms']:>9.3f}  {100 * l['ms'] / total:>6.1f}  {fmt(l['gflops'], '8.2f'):>8}  "
-              f"{fmt(l['pct_of_fma_peak'], '6.1f'):>6}")
+              f"{fmt(l['pct_of_fma_peak'], '6.1f'):>6}  {l['kernel']}")
     slow = sorted(layers, key=lambda l: -l["ms"])[:5]
     print("slowest: " + "; ".join(f"{l['name']} {l['ms']:.1f} ms" for l in slow))
     by_op = {}
