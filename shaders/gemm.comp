@@ -2,6 +2,10 @@
 // Fully connected layer (Gemm, MatMul): out[m][n] = sum_k A[m][k] * B[n][k]
 // + bias, with B stored as [N][K] and alpha/beta already applied at load.
 // BIAS_MODE 0: none, 1: one value per column, 2: a full [M][N] matrix.
+// A 64-invocation workgroup computes 64 / SPLIT outputs: the SPLIT
+// invocations of one output take every SPLIT-th k, and their partial sums
+// meet in shared memory (on GPUs, where 1000 outputs each summing 1024
+// products in a row would leave the device waiting on loads).
 #include "common.glsl"
 
 layout(constant_id = 0) const uint M = 1;
@@ -15,19 +19,47 @@ layout(constant_id = 7) const uint OUT_RSTRIDE = 0;
 layout(constant_id = 8) const uint W_OFF = 0;
 layout(constant_id = 9) const uint B_OFF = 0;
 layout(constant_id = 10) const uint RELU = 0;
+// A power of two, 1 to WG.
+layout(constant_id = 11) const uint SPLIT = 1;
+
+// The workgroup size the op asks for (ops.c, SPLIT_WG).
+#define WG 64
+
+shared float partial[WG];
 
 void main()
 {
-  uint col = gl_GlobalInvocationID.x;
-  uint row = gl_GlobalInvocationID.y;
-  if (col >= NCOLS || row >= M)
-    return;
+  const uint OUTS = WG / SPLIT;
+  uint lid = gl_LocalInvocationID.x;
+  uint s = lid / OUTS;
+  uint group = gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x;
+  uint item = group * OUTS + lid % OUTS;
+  bool live = item < M * NCOLS;
+  uint col = item % NCOLS;
+  uint row = item / NCOLS;
+
   float sum = 0.0;
-  uint w = W_OFF + col * K;
-  for (uint k = 0; k < K; k++) {
-    float a = TRANS_A != 0 ? LD(IN_OFF + k * M + row) : LD(IN_OFF + row * K + k);
-    sum += a * wt[w + k];
+  if (live) {
+    uint w = W_OFF + col * K;
+    for (uint k = s; k < K; k += SPLIT) {
+      float a = TRANS_A != 0 ? LD(IN_OFF + k * M + row) : LD(IN_OFF + row * K + k);
+      sum += a * wt[w + k];
+    }
   }
+  // SPLIT is a constant: every invocation reaches every barrier.
+  if (SPLIT > 1) {
+    partial[lid] = sum;
+    barrier();
+    for (uint half_split = SPLIT / 2; half_split > 0; half_split /= 2) {
+      if (s < half_split)
+        partial[lid] += partial[lid + half_split * OUTS];
+      barrier();
+    }
+    sum = partial[lid];
+  }
+  if (s != 0 || !live)
+    return;
+
   if (BIAS_MODE == 1)
     sum += wt[B_OFF + col];
   else if (BIAS_MODE == 2)

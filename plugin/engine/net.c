@@ -96,7 +96,7 @@ struct _GstVkInceptionNet
   guint elem_size;              /* bytes per activation: 4, or 2 in fp16 */
   gint64 arena_floats;          /* elements */
   VkiBuffer arena, weights, upload, readback;
-  VkiConvPolicy conv_policy;    /* how each convolution's shader is chosen */
+  VkiShaderPolicy policy;       /* how each layer's shader is chosen */
   gboolean tiled;               /* texel views exist: pools read through
                                  * them, and conv_tiled where chosen */
   VkBufferView views[3];        /* those views: the arena as R32F and
@@ -497,32 +497,32 @@ use_tiled_conv (GstVkInceptionNet * net, guint64 weight_floats)
 {
   guint64 max = net->dev->props.limits.maxTexelBufferElements;
 
-  if (net->conv_policy == VKI_CONV_POLICY_DIRECT)
+  if (net->policy == VKI_SHADER_POLICY_DIRECT)
     return FALSE;
   return (net->elem_size == 2 ? net->dev->has_texel_reads_fp16 :
       net->dev->has_texel_reads) && (guint64) net->arena_floats <= max
       && weight_floats / 4 <= max;
 }
 
-/* How convolutions are chosen: the CPU policy (conv_tiled everywhere, tuned
- * on lavapipe) on CPU devices, a per-layer cost model on GPUs.
+/* How shaders are chosen: the CPU policy (conv_tiled everywhere, tuned on
+ * lavapipe) on CPU devices, a per-layer cost model on GPUs.
  * VKINCEPTION_CONV (direct, split, cpu, gpu) overrides it, for the tests
  * and for comparisons. */
-static VkiConvPolicy
-conv_policy (GstVkInceptionNet * net)
+static VkiShaderPolicy
+shader_policy (GstVkInceptionNet * net)
 {
   const gchar *env = g_getenv ("VKINCEPTION_CONV");
 
   if (g_strcmp0 (env, "direct") == 0)
-    return VKI_CONV_POLICY_DIRECT;
+    return VKI_SHADER_POLICY_DIRECT;
   if (g_strcmp0 (env, "split") == 0)
-    return VKI_CONV_POLICY_SPLIT;
+    return VKI_SHADER_POLICY_SPLIT;
   if (g_strcmp0 (env, "cpu") == 0)
-    return VKI_CONV_POLICY_CPU;
+    return VKI_SHADER_POLICY_CPU;
   if (g_strcmp0 (env, "gpu") == 0)
-    return VKI_CONV_POLICY_GPU;
+    return VKI_SHADER_POLICY_GPU;
   return net->dev->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU ?
-      VKI_CONV_POLICY_CPU : VKI_CONV_POLICY_GPU;
+      VKI_SHADER_POLICY_CPU : VKI_SHADER_POLICY_GPU;
 }
 
 /* Every shader that touches the arena has a build for float16 activations
@@ -555,7 +555,7 @@ pack_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
     if (d->node) {
       VkiOpPlace place = { 0 };
       place.tiled = tiled;
-      vki_op_choose_conv (d->node, net->shapes, net->conv_policy, tiled,
+      vki_op_choose_shader (d->node, net->shapes, net->policy, tiled,
           &place);
       place.in_off = arena_offset (net, d->node->inputs[0]);
       place.out_off = arena_offset (net, d->node->output);
@@ -614,7 +614,7 @@ create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
 
   /* Sizes first (packing without uploading), then the buffer, then the
    * upload. */
-  net->conv_policy = conv_policy (net);
+  net->policy = shader_policy (net);
   net->tiled = use_tiled_conv (net, 0);
   pack_dispatches (net, m, net->tiled, FALSE, &floats, NULL);
   if (net->tiled && !use_tiled_conv (net, floats)) {

@@ -40,18 +40,19 @@ tiled_cov (gint64 cout)
   return best;
 }
 
-/* conv_split.comp's workgroup size (WG there) and the most invocations it
- * splits one output's input channels across. */
-#define CONV_SPLIT_WG 64
+/* The workgroup size of conv_split.comp and gemm.comp (WG there), which is
+ * also the most invocations they split one output's sum across. */
+#define SPLIT_WG 64
 
-/* The GPU cost model of vki_op_choose_conv(), in nanoseconds, fitted to
+/* The GPU cost model of vki_op_choose_shader(), in nanoseconds, fitted to
  * per-layer timestamps of the torchvision GoogLeNet at batch 1 and 32 on
  * an NVIDIA H200 (docs/performance.md). A layer takes the longer of its
  * dependent chain (an invocation's loop iterations, each waiting on a load)
  * and its multiply-adds at the shader's throughput. */
-#define GPU_ITER_NS_DIRECT 150  /* conv.comp, conv_split.comp per tap */
+#define GPU_ITER_NS_DIRECT 150  /* conv.comp, conv_split.comp per tap;
+                                 * gemm.comp per k */
 #define GPU_ITER_NS_TILED 270   /* conv_tiled.comp per tap */
-#define GPU_MACS_PER_NS_DIRECT 3000
+#define GPU_MACS_PER_NS_DIRECT 3000     /* and gemm.comp */
 #define GPU_MACS_PER_NS_TILED 12000
 #define GPU_REDUCE_STEP_NS 100  /* one step of conv_split's tree sum */
 /* Most invocations a split layer may launch. */
@@ -405,16 +406,61 @@ gpu_conv_ns (gint64 chain, gint64 iter_ns, gint64 macs, gint64 macs_per_ns)
   return MAX (chain * iter_ns, macs / macs_per_ns);
 }
 
+/* The widest split of a @len-long sum that keeps @items * split within
+ * @max_invocations. */
+static guint32
+widest_split (gint64 len, gint64 items, gint64 max_invocations)
+{
+  guint32 split = 1;
+  while (split * 2 <= MIN (len, SPLIT_WG)
+      && items * split * 2 <= max_invocations)
+    split *= 2;
+  return split;
+}
+
+/* The split of a @len-long sum over @items outputs (4 channels each for a
+ * convolution: @taps per channel step) that the GPU model predicts
+ * fastest, with its time in @ns; 1 if splitting does not pay. */
+static guint32
+gpu_split (gint64 len, gint64 taps, gint64 items, gint64 macs, gint64 * ns)
+{
+  guint32 best = 1;
+  guint steps = 1;
+
+  *ns = gpu_conv_ns (len * taps, GPU_ITER_NS_DIRECT, macs,
+      GPU_MACS_PER_NS_DIRECT);
+  for (guint32 split = 2; split <= MIN (len, SPLIT_WG)
+      && items * split <= GPU_SPLIT_MAX_INVOCATIONS; split *= 2, steps++) {
+    gint64 t = gpu_conv_ns (ceil_div (len, split) * taps, GPU_ITER_NS_DIRECT,
+        macs, GPU_MACS_PER_NS_DIRECT) + steps * GPU_REDUCE_STEP_NS;
+    if (t < *ns) {
+      *ns = t;
+      best = split;
+    }
+  }
+  return best;
+}
+
 void
-vki_op_choose_conv (const VkiNode * node, const GstVkInceptionShape * shapes,
-    VkiConvPolicy policy, gboolean texels, VkiOpPlace * place)
+vki_op_choose_shader (const VkiNode * node, const GstVkInceptionShape * shapes,
+    VkiShaderPolicy policy, gboolean texels, VkiOpPlace * place)
 {
   const GstVkInceptionShape *x = &shapes[node->inputs[0]];
   const GstVkInceptionShape *y = &shapes[node->output];
-  gint64 cin, taps, items, macs, best;
+  gint64 cin, taps, items, macs, split_ns;
+  guint32 split;
 
   place->conv = VKI_CONV_DIRECT;
   place->split = 1;
+  if (node->type == VKI_OP_GEMM) {
+    items = y->dims[0] * y->dims[1];
+    if (policy == VKI_SHADER_POLICY_SPLIT)
+      place->split = widest_split (node->gemm.k, items, G_MAXUINT32);
+    else if (policy == VKI_SHADER_POLICY_GPU)
+      place->split = gpu_split (node->gemm.k, 1, items, items * node->gemm.k,
+          &split_ns);
+    return;
+  }
   if (node->type != VKI_OP_CONV)
     return;
   cin = x->dims[1];
@@ -422,42 +468,30 @@ vki_op_choose_conv (const VkiNode * node, const GstVkInceptionShape * shapes,
   items = y->dims[0] * ceil_div (y->dims[1], CONV_CO_PER) * y->dims[2]
       * y->dims[3];
   switch (policy) {
-    case VKI_CONV_POLICY_CPU:
+    case VKI_SHADER_POLICY_CPU:
       place->conv = texels ? VKI_CONV_TILED : VKI_CONV_DIRECT;
       return;
-    case VKI_CONV_POLICY_DIRECT:
+    case VKI_SHADER_POLICY_DIRECT:
       return;
-    case VKI_CONV_POLICY_SPLIT:
+    case VKI_SHADER_POLICY_SPLIT:
       /* The widest split the channels fill: tests reach every width. */
       place->conv = VKI_CONV_SPLIT;
-      while (place->split * 2 <= MIN (cin, CONV_SPLIT_WG)
-          && items * place->split * 2 <= G_MAXUINT32)
-        place->split *= 2;
+      place->split = widest_split (cin, items, G_MAXUINT32);
       return;
-    case VKI_CONV_POLICY_GPU:
+    case VKI_SHADER_POLICY_GPU:
       break;
   }
 
   macs = y->dims[0] * y->dims[1] * y->dims[2] * y->dims[3] * cin * taps;
-  best = gpu_conv_ns (cin * taps, GPU_ITER_NS_DIRECT, macs,
-      GPU_MACS_PER_NS_DIRECT);
-  if (texels) {
-    gint64 t = gpu_conv_ns (cin * taps, GPU_ITER_NS_TILED, macs,
-        GPU_MACS_PER_NS_TILED);
-    if (t < best) {
-      best = t;
-      place->conv = VKI_CONV_TILED;
-    }
+  split = gpu_split (cin, taps, items, macs, &split_ns);
+  if (split > 1) {
+    place->conv = VKI_CONV_SPLIT;
+    place->split = split;
   }
-  for (guint32 split = 2, steps = 1; split <= MIN (cin, CONV_SPLIT_WG)
-      && items * split <= GPU_SPLIT_MAX_INVOCATIONS; split *= 2, steps++) {
-    gint64 t = gpu_conv_ns (ceil_div (cin, split) * taps, GPU_ITER_NS_DIRECT,
-        macs, GPU_MACS_PER_NS_DIRECT) + steps * GPU_REDUCE_STEP_NS;
-    if (t < best) {
-      best = t;
-      place->conv = VKI_CONV_SPLIT;
-      place->split = split;
-    }
+  if (texels && gpu_conv_ns (cin * taps, GPU_ITER_NS_TILED, macs,
+          GPU_MACS_PER_NS_TILED) < split_ns) {
+    place->conv = VKI_CONV_TILED;
+    place->split = 1;
   }
 }
 
@@ -566,6 +600,20 @@ set_spec (VkiOpDesc * desc, const guint32 * spec, guint n)
 {
   memcpy (desc->spec, spec, n * sizeof (guint32));
   desc->n_spec = n;
+}
+
+/* conv_split.comp and gemm.comp: one SPLIT_WG-invocation workgroup per
+ * SPLIT_WG / @split of the @items outputs, as a flat dispatch (folded into
+ * y past the workgroup count limit). */
+static void
+set_split_dispatch (VkiOpDesc * desc, gint64 items, guint32 split)
+{
+  desc->global[0] = (guint32) (ceil_div (items, SPLIT_WG / split) * SPLIT_WG);
+  desc->global[1] = desc->global[2] = 1;
+  desc->local[0] = SPLIT_WG;
+  desc->local[1] = desc->local[2] = 1;
+  desc->dims = 1;
+  desc->fold = TRUE;
 }
 
 static guint32
@@ -682,16 +730,9 @@ vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
             (p->conv == VKI_CONV_SPLIT ? 0 : 1));
       }
       if (p->conv == VKI_CONV_SPLIT) {
-        /* One workgroup per CONV_SPLIT_WG / split outputs, as a flat
-         * dispatch (folded into y past the workgroup count limit). */
-        guint32 outs = CONV_SPLIT_WG / p->split;
         desc->shader = &vki_shader_conv_split;
-        desc->global[0] = (guint32) ceil_div ((gint64) y->dims[0] * co_blocks
-            * y->dims[2] * y->dims[3], outs) * CONV_SPLIT_WG;
-        desc->local[0] = CONV_SPLIT_WG;
-        desc->local[1] = desc->local[2] = 1;
-        desc->dims = 1;
-        desc->fold = TRUE;
+        set_split_dispatch (desc, (gint64) y->dims[0] * co_blocks
+            * y->dims[2] * y->dims[3], p->split);
         break;
       }
       desc->shader = &vki_shader_conv;
@@ -762,13 +803,11 @@ vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
     case VKI_OP_GEMM:{
       guint32 spec[] = { y->dims[0], y->dims[1], node->gemm.k,
         node->gemm.trans_a, gemm_bias_mode (node, y->dims[0]), p->in_off,
-        p->out_off, p->out_bstride, p->w_off, p->b_off, relu
+        p->out_off, p->out_bstride, p->w_off, p->b_off, relu, p->split
       };
       set_spec (desc, spec, G_N_ELEMENTS (spec));
       desc->shader = &vki_shader_gemm;
-      desc->global[0] = y->dims[1];
-      desc->global[1] = y->dims[0];
-      desc->dims = 1;
+      set_split_dispatch (desc, (gint64) y->dims[0] * y->dims[1], p->split);
       break;
     }
     case VKI_OP_SOFTMAX:{

@@ -21,15 +21,17 @@ typedef enum
                                  * channels split across invocations */
 } VkiConvKind;
 
-/* How the net chooses among them (vki_op_choose_conv()). */
+/* How the net chooses shaders (vki_op_choose_shader()). */
 typedef enum
 {
-  VKI_CONV_POLICY_CPU,          /* tiled wherever texel reads are available
-                                 * (tuned on lavapipe) */
-  VKI_CONV_POLICY_GPU,          /* per layer, by a cost model of a GPU */
-  VKI_CONV_POLICY_DIRECT,       /* always direct (tests, fallback) */
-  VKI_CONV_POLICY_SPLIT,        /* always split (tests) */
-} VkiConvPolicy;
+  VKI_SHADER_POLICY_CPU,        /* convolutions tiled wherever texel reads
+                                 * are available (tuned on lavapipe), no
+                                 * split sums */
+  VKI_SHADER_POLICY_GPU,        /* per layer, by a cost model of a GPU */
+  VKI_SHADER_POLICY_DIRECT,     /* conv.comp, no split (tests, fallback) */
+  VKI_SHADER_POLICY_SPLIT,      /* conv_split.comp and split Gemm sums, as
+                                 * wide as they go (tests) */
+} VkiShaderPolicy;
 
 /* Where an op's tensors live. Offsets are in floats: activations in the
  * net's arena, constants in its weight buffer. */
@@ -44,8 +46,10 @@ typedef struct
   gboolean tiled;               /* set by the net: texel views of the arena
                                  * and weights exist (within the device's
                                  * limits), so pools read through them */
-  VkiConvKind conv;             /* convolutions: set by vki_op_choose_conv() */
-  guint32 split;                /* VKI_CONV_SPLIT: invocations per output */
+  VkiConvKind conv;             /* convolutions: set by
+                                 * vki_op_choose_shader() */
+  guint32 split;                /* VKI_CONV_SPLIT and Gemm: invocations per
+                                 * output, 1 to 64 */
 } VkiOpPlace;
 
 typedef struct
@@ -81,12 +85,12 @@ gboolean vki_op_dispatches (const VkiNode * node);
  * slice? */
 gboolean vki_op_writes_views (const VkiNode * node);
 
-/* Sets place->conv and place->split for a convolution node (nothing for
- * other ops), by @policy; @texels: texel reads are available. Call before
- * vki_op_pack(): the kinds pack their weights differently. */
-void vki_op_choose_conv (const VkiNode * node,
-    const GstVkInceptionShape * shapes, VkiConvPolicy policy, gboolean texels,
-    VkiOpPlace * place);
+/* Sets place->conv and place->split (convolutions, Gemm; other ops get
+ * the defaults) by @policy; @texels: texel reads are available. Call before
+ * vki_op_pack(): the convolution kinds pack their weights differently. */
+void vki_op_choose_shader (const VkiNode * node,
+    const GstVkInceptionShape * shapes, VkiShaderPolicy policy,
+    gboolean texels, VkiOpPlace * place);
 
 /* Appends the op's constants, laid out for its shader, to @weights (float
  * array), 16-byte aligned; returns their offsets in @place. */
