@@ -26,7 +26,8 @@ layout(constant_id = 19) const uint B_OFF = 0;
 layout(constant_id = 20) const uint HAS_BIAS = 0;
 layout(constant_id = 21) const uint RELU = 0;
 
-#define CO_PER 4
+#include "sizes.h"
+#define CO_PER CONV_CO_PER
 
 // Output pixel (oy, ox) of batch item n, channels co0 .. co0 + 3, summed
 // over input channels ci0, ci0 + ci_step, ... (all of them when 0, 1).

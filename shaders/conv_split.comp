@@ -14,8 +14,7 @@
 // A power of two, 1 to WG.
 layout(constant_id = 22) const uint SPLIT = 1;
 
-// The workgroup size the op asks for (ops.c, CONV_SPLIT_WG).
-#define WG 64
+#define WG SPLIT_WG
 
 shared vec4 partial[WG];
 

@@ -22,8 +22,8 @@ layout(constant_id = 10) const uint RELU = 0;
 // A power of two, 1 to WG.
 layout(constant_id = 11) const uint SPLIT = 1;
 
-// The workgroup size the op asks for (ops.c, SPLIT_WG).
-#define WG 64
+#include "sizes.h"
+#define WG SPLIT_WG
 
 shared float partial[WG];
 

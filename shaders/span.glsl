@@ -11,9 +11,10 @@
 // row's first element; `ix0`, the first input column (may be negative);
 // `float xs[SPAN_MAX]`.
 
-#define NX 8
-#define SPAN_MAX 24
-#define KW_MAX 7
+#include "sizes.h"
+#define NX TILED_NX
+#define SPAN_MAX TILED_SPAN_MAX
+#define KW_MAX TILED_KW_MAX
 const uint SPAN = (NX - 1) * SW + (KW - 1) * DW + 1;
 // Whether a window row fits xs[] (the includer falls back otherwise).
 const bool SPAN_FITS = KW <= KW_MAX && SPAN <= SPAN_MAX;

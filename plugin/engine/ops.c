@@ -2,6 +2,7 @@
  * The spec[] arrays follow the constant_id order of each shader. */
 #include "ops.h"
 #include "shaders.h"
+#include "sizes.h"
 
 #include <string.h>
 
@@ -9,13 +10,6 @@
 #define MAX_TENSOR_ELEMENTS G_GINT64_CONSTANT (0x7fffffff)
 /* Floats: keeps every packed constant 16-byte aligned for vector loads. */
 #define WEIGHT_ALIGN 4
-/* Output channels computed per conv invocation (CO_PER in conv.comp). */
-#define CONV_CO_PER 4
-/* Outputs of one row per conv_tiled.comp and pool_tiled.comp invocation
- * (NX there), and the widest window row pool_tiled.comp holds. */
-#define TILED_NX 8
-#define TILED_KW_MAX 7
-#define TILED_SPAN_MAX 24
 
 /* Output channels per conv_tiled.comp invocation: 4 * COV, COV 1 to 4.
  * More channels per invocation share each input load (cheaper per channel),
@@ -39,10 +33,6 @@ tiled_cov (gint64 cout)
   }
   return best;
 }
-
-/* The workgroup size of conv_split.comp and gemm.comp (WG there), which is
- * also the most invocations they split one output's sum across. */
-#define SPLIT_WG 64
 
 /* The GPU cost model of vki_op_choose_shader(), in nanoseconds, fitted to
  * per-layer timestamps of the torchvision GoogLeNet at batch 1 and 32 on

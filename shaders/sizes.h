@@ -1,0 +1,20 @@
+/* Sizes the shaders and the engine (plugin/engine/ops.c) must agree on:
+ * plain #defines, valid as both GLSL and C, included by both. */
+#ifndef VKI_SHADER_SIZES_H
+#define VKI_SHADER_SIZES_H
+
+/* conv_tiled.comp and pool_tiled.comp (span.glsl): outputs of one row per
+ * invocation, the widest window row and the widest input span one holds. */
+#define TILED_NX 8
+#define TILED_KW_MAX 7
+#define TILED_SPAN_MAX 24
+
+/* conv.comp and conv_split.comp (conv_direct.glsl): output channels per
+ * invocation. */
+#define CONV_CO_PER 4
+
+/* conv_split.comp and gemm.comp: the workgroup size, which is also the
+ * most invocations one output's sum is split across. */
+#define SPLIT_WG 64
+
+#endif
