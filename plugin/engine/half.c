@@ -5,36 +5,27 @@
 static guint16
 half_from_float (float f)
 {
-  guint32 x, sign, exp, mant;
+  guint32 x, a, sign;
+  float r;
 
   memcpy (&x, &f, 4);
   sign = (x >> 16) & 0x8000;
-  exp = (x >> 23) & 0xff;
-  mant = x & 0x7fffff;
-
-  if (exp == 0xff)              /* inf, NaN (kept quiet and non-zero) */
-    return sign | 0x7c00 | (mant ? 0x200 | (mant >> 13) : 0);
-  if (exp > 142)                /* >= 2^16: too large */
-    return sign | 0x7c00;
-  if (exp >= 113) {             /* normal half: 2^-14 and up */
-    guint32 h = ((exp - 112) << 10) | (mant >> 13);
-    guint32 rest = mant & 0x1fff;
-    /* Round to nearest even; a carry into the exponent is still right
-     * (up to infinity). */
-    if (rest > 0x1000 || (rest == 0x1000 && (h & 1)))
-      h++;
-    return sign | h;
+  a = x & 0x7fffffff;
+  if (a >= 0x47800000u)         /* 2^16 and up: inf; NaN kept quiet, non-zero */
+    return sign | (a > 0x7f800000u ? 0x7e00 | ((a >> 13) & 0x3ff) : 0x7c00);
+  if (a < 0x38800000u) {        /* under 2^-14: a subnormal half, or zero */
+    /* In [0.5, 1) a float's unit in the last place is 2^-24, a half
+     * subnormal's: adding 0.5 leaves |f| in units of 2^-24 in the low bits,
+     * rounded to nearest even by the floating-point unit. */
+    memcpy (&r, &a, 4);
+    r += 0.5f;
+    memcpy (&x, &r, 4);
+    return sign | (x - 0x3f000000u);
   }
-  if (exp >= 102) {             /* subnormal half */
-    guint32 m = mant | 0x800000;
-    guint32 shift = 126 - exp;  /* 14 to 24 */
-    guint32 h = m >> shift;
-    guint32 rest = m & ((1u << shift) - 1), halfway = 1u << (shift - 1);
-    if (rest > halfway || (rest == halfway && (h & 1)))
-      h++;
-    return sign | h;
-  }
-  return sign;                  /* underflows to zero */
+  /* A normal half: drop 13 mantissa bits, rounding to nearest even (0xfff,
+   * plus one when the kept part is odd); a carry into the exponent is still
+   * right, up to infinity. Then rebias the exponent from 127 to 15. */
+  return sign | (((a + 0xfff + ((a >> 13) & 1)) >> 13) - (112u << 10));
 }
 
 static float
