@@ -95,6 +95,18 @@ def check_case(infer, work, name, args, extra):
         if r.returncode != 1 or "1x3x224x224" not in r.stderr or len(r.stderr.strip().splitlines()) != 1:
             return False, f"256x256 on a 224-only model: rc={r.returncode} stderr={r.stderr!r}"
         detail += "; 256x256 refused: " + r.stderr.strip()
+        # The video-frame path's timing: two positive medians; a bad size is
+        # one line on stderr before anything runs.
+        r = run([infer, "--model", os.path.join(out, "model.onnx"),
+                 "--bench", "2", "--bench-frame", "320x240"])
+        times = dict(re.findall(r"^(frame_upload_ms|frame_run_ms)=([\d.]+)$", r.stdout, re.M))
+        if r.returncode or len(times) != 2 or min(float(v) for v in times.values()) <= 0:
+            return False, f"--bench-frame 320x240: rc={r.returncode} {r.stdout[-200:]!r} {r.stderr!r}"
+        r = run([infer, "--model", os.path.join(out, "model.onnx"),
+                 "--bench", "2", "--bench-frame", "320x"])
+        if r.returncode != 1 or r.stdout or len(r.stderr.strip().splitlines()) != 1:
+            return False, f"--bench-frame 320x: rc={r.returncode} stderr={r.stderr!r}"
+        detail += f"; --bench-frame {times}"
     return True, detail
 
 

@@ -34,6 +34,8 @@
 #define DEFAULT_TOP_K 5
 #define BENCH_WARMUP_RUNS 3
 #define MAX_BENCH_RUNS 1000000
+/* --bench-frame: the largest side it accepts (16K video). */
+#define MAX_FRAME_SIDE 16384
 /* Any fixed seed will do: it only makes random bench inputs reproducible. */
 #define BENCH_SEED 20240601
 /* Side used for an --image when the model leaves H or W open (-1). */
@@ -60,6 +62,8 @@ typedef struct
   gchar *device;
   gint top_k;
   gint bench;
+  gchar *bench_frame;           /* WxH, or NULL */
+  guint frame_width, frame_height;      /* parsed from bench_frame */
   gboolean softmax;
   gboolean fp16;
   gboolean summary;
@@ -119,6 +123,9 @@ parse_options (Options * opts, int *argc, char ***argv, GError ** error)
         "Print the layers with their shapes, parameters and multiply-adds", NULL},
     {"bench", 0, 0, G_OPTION_ARG_INT, &opts->bench,
         "Time N inferences, then profile each layer once", "N"},
+    {"bench-frame", 0, 0, G_OPTION_ARG_STRING, &opts->bench_frame,
+          "With --bench: also time the video-frame path on an RGBx frame of "
+          "this size (upload, then conversion and network)", "WxH"},
     {"peak", 0, 0, G_OPTION_ARG_NONE, &opts->peak,
         "Measure the device's FMA and copy peaks and exit", NULL},
     {"version", 0, 0, G_OPTION_ARG_NONE, &opts->version,
@@ -148,6 +155,19 @@ parse_options (Options * opts, int *argc, char ***argv, GError ** error)
     return fail (error, "give either --input-raw or --image, not both");
   if (opts->output_raw && !opts->input_raw && !opts->image)
     return fail (error, "--output-raw needs --input-raw or --image");
+  if (opts->bench_frame && !opts->bench)
+    return fail (error, "--bench-frame needs --bench");
+  if (opts->bench_frame) {
+    gchar *end;
+    guint64 w = g_ascii_strtoull (opts->bench_frame, &end, 10), h = 0;
+    if (*end == 'x')
+      h = g_ascii_strtoull (end + 1, &end, 10);
+    if (*end || w < 1 || h < 1 || w > MAX_FRAME_SIDE || h > MAX_FRAME_SIDE)
+      return fail (error, "--bench-frame must be WIDTHxHEIGHT, each 1 to %d, "
+          "not '%s'", MAX_FRAME_SIDE, opts->bench_frame);
+    opts->frame_width = (guint) w;
+    opts->frame_height = (guint) h;
+  }
   if (opts->image && opts->bench)
     return fail (error, "--bench runs on --input-raw or random input, not "
         "--image");
@@ -162,6 +182,7 @@ static void
 options_clear (Options * opts)
 {
   g_free (opts->device);
+  g_free (opts->bench_frame);
   g_free (opts->labels);
   g_free (opts->image);
   g_free (opts->output_raw);
@@ -570,6 +591,14 @@ compare_double (const void *pa, const void *pb)
   return a < b ? -1 : a > b;
 }
 
+/* Sorts @times (@n > 0) and returns their median. */
+static double
+median (double *times, guint n)
+{
+  qsort (times, n, sizeof (double), compare_double);
+  return n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
+}
+
 /* Runs the net BENCH_WARMUP_RUNS times, then @runs timed times, and returns
  * the median wall-clock milliseconds in @median_ms. */
 static gboolean
@@ -589,12 +618,79 @@ time_runs (GstVkInceptionNet * net, const float *const *inputs,
     ok = gst_vk_inception_net_run (net, inputs, outputs, error);
     times[i] = (g_get_monotonic_time () - start) / us_per_ms;
   }
-  if (ok) {
-    qsort (times, runs, sizeof (double), compare_double);
-    *median_ms = runs % 2 ? times[runs / 2]
-        : (times[runs / 2 - 1] + times[runs / 2]) / 2;
-  }
+  if (ok)
+    *median_ms = median (times, runs);
   g_free (times);
+  return ok;
+}
+
+/* --bench-frame: the net takes an RGBx frame of @width x @height
+ * (synthetic pixels) with the model's preprocessing; times @runs uploads
+ * (upload_frames: the CPU copy) and runs (run_uploaded: conversion, network,
+ * readback), each batch item the same frame, and prints their medians. */
+static gboolean
+time_frame_runs (GstVkInceptionModel * model, GstVkInceptionNet * net,
+    guint width, guint height, guint runs, float *const *outputs,
+    GError ** error)
+{
+  const double us_per_ms = 1000.0;
+  const guint rgbx_bytes = 4;
+  GstVkInceptionPreprocess pre;
+  GstVkInceptionFrameFormat format = { GST_VK_INCEPTION_PIXEL_RGBX, width,
+    height, 0.299, 0.114, TRUE
+  };
+  GstVkInceptionShape shape;
+  double *upload_ms, *run_ms;
+  const guint8 **planes;
+  const guint8 *const **frames;
+  gint stride;
+  const gint **strides;
+  guint8 *pixels;
+  guint batch, i;
+  gboolean ok = TRUE;
+
+  if (!gst_vk_inception_model_get_preprocess (model, &pre, error)
+      || !gst_vk_inception_net_set_frame_format (net, &format, &pre, error))
+    return FALSE;
+
+  gst_vk_inception_net_get_input_shape (net, 0, &shape);
+  batch = (guint) shape.dims[0];
+  stride = (gint) (format.width * rgbx_bytes);
+  pixels = g_malloc ((gsize) stride * format.height);
+  /* Any fixed pattern will do: the timing does not depend on the values. */
+  for (gsize b = 0; b < (gsize) stride * format.height; b++)
+    pixels[b] = (guint8) (b * 7);
+  planes = g_new (const guint8 *, batch);
+  frames = g_new (const guint8 * const *, batch);
+  strides = g_new (const gint *, batch);
+  for (i = 0; i < batch; i++) {
+    planes[i] = pixels;
+    frames[i] = &planes[i];
+    strides[i] = &stride;
+  }
+  upload_ms = g_new (double, runs);
+  run_ms = g_new (double, runs);
+  for (i = 0; ok && i < BENCH_WARMUP_RUNS + runs; i++) {
+    gint64 t0 = g_get_monotonic_time (), t1;
+    ok = gst_vk_inception_net_upload_frames (net, frames, strides, error);
+    t1 = g_get_monotonic_time ();
+    ok = ok && gst_vk_inception_net_run_uploaded (net, outputs, error);
+    if (i >= BENCH_WARMUP_RUNS) {
+      upload_ms[i - BENCH_WARMUP_RUNS] = (t1 - t0) / us_per_ms;
+      run_ms[i - BENCH_WARMUP_RUNS] = (g_get_monotonic_time () - t1)
+          / us_per_ms;
+    }
+  }
+  if (ok) {
+    printf ("frame_upload_ms=%.4f\n", median (upload_ms, runs));
+    printf ("frame_run_ms=%.4f\n", median (run_ms, runs));
+  }
+  g_free (upload_ms);
+  g_free (run_ms);
+  g_free (planes);
+  g_free (frames);
+  g_free (strides);
+  g_free (pixels);
   return ok;
 }
 
@@ -931,6 +1027,9 @@ run_app (App * app, GError ** error)
             error) || !print_profile (app->net, error))
       return FALSE;
     printf ("median_ms=%.4f\n", median_ms);
+    if (o->bench_frame && !time_frame_runs (app->model, app->net,
+            o->frame_width, o->frame_height, o->bench, app->outputs, error))
+      return FALSE;
   }
   return TRUE;
 }
