@@ -80,7 +80,7 @@ e2e() {  # e2e NAME MODEL_DIR [infer options]: validation on
 bench() {  # bench NAME RUNS MODEL [infer options]: median and device total
   local name=$1 runs=$2 model=$3; shift 3
   step "bench-$name" 90 $INFER --model "$model" --bench "$runs" "$@" \
-    && echo "    $(grep -E 'median|device_total' "$LOGS/bench-$name.txt" | tr '\n' ' ')"
+    && echo "    $(grep -E 'median|device_total|frame_' "$LOGS/bench-$name.txt" | tr '\n' ' ')"
 }
 ops() {  # ops NAME [VAR=VALUE...]: the op tests against the C reference
   local name=$1; shift
@@ -102,7 +102,7 @@ bench tv-b1-fp16 $RUNS "$TV/model.onnx" --fp16
 bench tv-b$BATCH-fp16 $RUNS32 "$TV/model.onnx" --shape $BATCH,3,224,224 --fp16
 if step make-bvlc 120 python3 tools/models/make_model.py --kind bvlc --out-dir /tmp/bvlc; then
   e2e bvlc /tmp/bvlc
-  bench bvlc-b1 $RUNS /tmp/bvlc/model.onnx
+  bench bvlc-b1 $RUNS /tmp/bvlc/model.onnx --bench-frame 1280x720
 else tail -3 "$LOGS/make-bvlc.txt"; fi
 VKINCEPTION_CONV=cpu bench tv-b1-cpu $RUNS "$TV/model.onnx"
 VKINCEPTION_CONV=cpu bench tv-b$BATCH-cpu $RUNS32 "$TV/model.onnx" --shape $BATCH,3,224,224
