@@ -446,8 +446,11 @@ gst_vk_inception_device_new (const gchar * selector, GError ** error)
     goto fail;
   }
   qinfo.queueFamilyIndex = dev->queue_family;
-  /* Only what the fp16 precision needs, and only where it exists. */
+  /* Only what the fp16 precision needs, and only where it exists.
+   * VKINCEPTION_NO_16BIT_STORAGE=1 acts as if it did not (tests). */
   vkGetPhysicalDeviceFeatures2 (dev->physical_device, &features);
+  if (g_strcmp0 (g_getenv ("VKINCEPTION_NO_16BIT_STORAGE"), "1") == 0)
+    storage16.storageBuffer16BitAccess = VK_FALSE;
   if (storage16.storageBuffer16BitAccess)
     dinfo.pNext = &enable16;
   if (!vki_result_to_error (vkCreateDevice (dev->physical_device, &dinfo, NULL,

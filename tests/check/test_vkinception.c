@@ -1471,6 +1471,31 @@ GST_START_TEST (test_error_unknown_device)
 
 GST_END_TEST;
 
+/* precision=fp16 on a device without 16-bit storage buffers fails at
+ * start, naming the device and the property (the device is made to look so
+ * with the engine's test switch). */
+GST_START_TEST (test_error_fp16_unsupported)
+{
+  gchar *model = write_model (MODEL_SOFTMAX);
+  gchar *props = g_strdup_printf ("model=\"%s\" precision=fp16", model);
+  GstVkInceptionDevice *dev;
+
+  g_setenv ("VKINCEPTION_NO_16BIT_STORAGE", "1", TRUE);
+  dev = gst_vk_inception_device_new (NULL, NULL);
+  fail_unless (dev != NULL);
+  fail_if (gst_vk_inception_device_supports_precision (dev,
+          GST_VK_INCEPTION_PRECISION_FP16));
+  expect_error (NULL, props, GST_LIBRARY_ERROR, "precision=fp16",
+      gst_vk_inception_device_get_name (dev), "storageBuffer16BitAccess",
+      NULL);
+  gst_vk_inception_device_unref (dev);
+  g_unsetenv ("VKINCEPTION_NO_16BIT_STORAGE");
+  g_free (props);
+  g_free (model);
+}
+
+GST_END_TEST;
+
 /* A model whose size is fixed (its Gemm takes 3x8x8 exactly) runs at its
  * size and fails, with the engine's reason, at another. */
 GST_START_TEST (test_error_input_size)
@@ -1620,6 +1645,7 @@ vkinception_suite (void)
   tcase_add_test (tc, test_error_missing_labels);
   tcase_add_test (tc, test_error_interlaced);
   tcase_add_test (tc, test_error_unknown_device);
+  tcase_add_test (tc, test_error_fp16_unsupported);
   tcase_add_test (tc, test_error_input_size);
   tcase_add_test (tc, test_properties);
   tcase_add_test (tc, test_state_cycles);
