@@ -21,11 +21,12 @@ float *vki_test_random (guint32 seed, gsize n, float lo, float hi);
 /* max |got - ref| / max |ref| (or the absolute error if ref is all 0). */
 double vki_test_rel_error (const double *ref, const float *got, gsize n);
 
-/* Loads @tm and builds a net at @shapes (NULL: declared shapes). */
 /* The precision tests build nets with: fp16 when VKINCEPTION_TEST_PRECISION
- * is "fp16" (the ops-fp16 test), else fp32. */
+ * is "fp16" (the ops-fp16 tests), else fp32. */
 GstVkInceptionPrecision vki_test_precision (void);
 
+/* Loads @tm and builds a net at @shapes (NULL: declared shapes), in
+ * vki_test_precision(). */
 GstVkInceptionNet *vki_test_net (VkiTestModel * tm,
     const GstVkInceptionShape * shapes, GError ** error);
 
