@@ -120,6 +120,14 @@ typedef struct
   gdouble latency_ms;
 } Result;
 
+/* One batch slot of upload(): a mapped frame and its planes. */
+typedef struct
+{
+  GstVideoFrame vframe;
+  const guint8 *planes[GST_VIDEO_MAX_PLANES];
+  gint strides[GST_VIDEO_MAX_PLANES];
+} Slot;
+
 struct _GstVkInception
 {
   GstBaseTransform parent;
@@ -157,10 +165,11 @@ struct _GstVkInception
   GstVideoInfo info;
   guint64 frame_count;
   guint batch;                  /* the net's batch: batch-size, 1 if async */
-  /* upload()'s scratch, one entry per batch slot, allocated at start. */
-  GstVideoFrame *vframes;
-  const guint8 **planes;        /* GST_VIDEO_MAX_PLANES per slot */
-  gint *strides;                /* likewise */
+  GstVkInceptionPrecision net_precision;        /* the property, at start */
+  /* upload()'s scratch, allocated at start: one Slot per batch item, and
+   * the per-item plane and stride lists the engine takes, pointing into
+   * them. */
+  Slot *slots;
   const guint8 *const **slot_planes;
   const gint **slot_strides;
   GArray *held;                 /* Held, in stream order */
@@ -389,7 +398,8 @@ upload (GstVkInception * self, GstBuffer * const *bufs, guint n,
   gboolean ok = TRUE;
 
   for (; mapped < n; mapped++) {
-    GstVideoFrame *vf = &self->vframes[mapped];
+    Slot *slot = &self->slots[mapped];
+    GstVideoFrame *vf = &slot->vframe;
     if (!gst_video_frame_map (vf, &self->info, bufs[mapped], GST_MAP_READ)) {
       g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
           "could not map the video frame");
@@ -397,23 +407,21 @@ upload (GstVkInception * self, GstBuffer * const *bufs, guint n,
       break;
     }
     for (guint p = 0; p < GST_VIDEO_FRAME_N_PLANES (vf); p++) {
-      self->planes[mapped * GST_VIDEO_MAX_PLANES + p] =
-          GST_VIDEO_FRAME_PLANE_DATA (vf, p);
-      self->strides[mapped * GST_VIDEO_MAX_PLANES + p] =
-          GST_VIDEO_FRAME_PLANE_STRIDE (vf, p);
+      slot->planes[p] = GST_VIDEO_FRAME_PLANE_DATA (vf, p);
+      slot->strides[p] = GST_VIDEO_FRAME_PLANE_STRIDE (vf, p);
     }
   }
   if (ok) {
     for (guint b = 0; b < self->batch; b++) {
-      guint from = MIN (b, n - 1);
-      self->slot_planes[b] = &self->planes[from * GST_VIDEO_MAX_PLANES];
-      self->slot_strides[b] = &self->strides[from * GST_VIDEO_MAX_PLANES];
+      Slot *from = &self->slots[MIN (b, n - 1)];
+      self->slot_planes[b] = from->planes;
+      self->slot_strides[b] = from->strides;
     }
     ok = gst_vk_inception_net_upload_frames (self->net, self->slot_planes,
         self->slot_strides, error);
   }
   for (guint i = 0; i < mapped; i++)
-    gst_video_frame_unmap (&self->vframes[i]);
+    gst_video_frame_unmap (&self->slots[i].vframe);
   return ok;
 }
 
@@ -568,9 +576,7 @@ release (GstVkInception * self)
   g_clear_pointer (&self->scores, g_free);
   g_clear_pointer (&self->smoothed, g_free);
   g_clear_pointer (&self->model_name, g_free);
-  g_clear_pointer (&self->vframes, g_free);
-  g_clear_pointer (&self->planes, g_free);
-  g_clear_pointer (&self->strides, g_free);
+  g_clear_pointer (&self->slots, g_free);
   g_clear_pointer (&self->slot_planes, g_free);
   g_clear_pointer (&self->slot_strides, g_free);
   g_clear_error (&self->worker_error);
@@ -587,7 +593,6 @@ gst_vk_inception_start (GstBaseTransform * trans)
   GstVkInception *self = GST_VK_INCEPTION (trans);
   gchar *model_path, *labels_path, *selector;
   gboolean async;
-  GstVkInceptionPrecision precision;
   GError *error = NULL;
 
   GST_OBJECT_LOCK (self);
@@ -595,13 +600,11 @@ gst_vk_inception_start (GstBaseTransform * trans)
   labels_path = g_strdup (self->labels_path);
   selector = g_strdup (self->device_selector);
   async = self->async;
-  precision = self->precision;
+  self->net_precision = self->precision;
   /* Async mode never holds frames: it classifies the latest one. */
   self->batch = async ? 1 : MAX (self->batch_size, 1);
   GST_OBJECT_UNLOCK (self);
-  self->vframes = g_new0 (GstVideoFrame, self->batch);
-  self->planes = g_new0 (const guint8 *, self->batch * GST_VIDEO_MAX_PLANES);
-  self->strides = g_new0 (gint, self->batch * GST_VIDEO_MAX_PLANES);
+  self->slots = g_new0 (Slot, self->batch);
   self->slot_planes = g_new0 (const guint8 * const *, self->batch);
   self->slot_strides = g_new0 (const gint *, self->batch);
 
@@ -656,7 +659,8 @@ gst_vk_inception_start (GstBaseTransform * trans)
             selector ? selector : ""), ("%s", error->message));
     goto fail;
   }
-  if (!gst_vk_inception_device_supports_precision (self->device, precision)) {
+  if (!gst_vk_inception_device_supports_precision (self->device,
+          self->net_precision)) {
     GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS,
         ("precision=fp16 is not available on the Vulkan device %s",
             gst_vk_inception_device_get_name (self->device)),
@@ -796,12 +800,8 @@ gst_vk_inception_set_caps (GstBaseTransform * trans, GstCaps * incaps,
   if (!self->net) {
     GstVkInceptionShape out;
     gsize n = 1;
-    GstVkInceptionPrecision precision;
-    GST_OBJECT_LOCK (self);
-    precision = self->precision;
-    GST_OBJECT_UNLOCK (self);
     self->net = gst_vk_inception_net_new_full (self->model, self->device,
-        &want, precision, &error);
+        &want, self->net_precision, &error);
     if (!self->net) {
       GST_ELEMENT_ERROR (self, LIBRARY, INIT,
           ("The model cannot run at %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT
