@@ -624,6 +624,22 @@ time_runs (GstVkInceptionNet * net, const float *const *inputs,
   return ok;
 }
 
+/* Makes the net take @width x @height video frames of @pixels, with the
+ * model's preprocessing (--image, --bench-frame). */
+static gboolean
+use_frames (GstVkInceptionModel * model, GstVkInceptionNet * net,
+    GstVkInceptionPixelFormat pixels, guint width, guint height,
+    GError ** error)
+{
+  GstVkInceptionPreprocess pre;
+  GstVkInceptionFrameFormat format = { pixels, width, height, 0.299, 0.114,
+    TRUE
+  };
+
+  return gst_vk_inception_model_get_preprocess (model, &pre, error)
+      && gst_vk_inception_net_set_frame_format (net, &format, &pre, error);
+}
+
 /* --bench-frame: the net takes an RGBx frame of @width x @height
  * (synthetic pixels) with the model's preprocessing; times @runs uploads
  * (upload_frames: the CPU copy) and runs (run_uploaded: conversion, network,
@@ -635,10 +651,6 @@ time_frame_runs (GstVkInceptionModel * model, GstVkInceptionNet * net,
 {
   const double us_per_ms = 1000.0;
   const guint rgbx_bytes = 4;
-  GstVkInceptionPreprocess pre;
-  GstVkInceptionFrameFormat format = { GST_VK_INCEPTION_PIXEL_RGBX, width,
-    height, 0.299, 0.114, TRUE
-  };
   GstVkInceptionShape shape;
   double *upload_ms, *run_ms;
   const guint8 **planes;
@@ -649,16 +661,16 @@ time_frame_runs (GstVkInceptionModel * model, GstVkInceptionNet * net,
   guint batch, i;
   gboolean ok = TRUE;
 
-  if (!gst_vk_inception_model_get_preprocess (model, &pre, error)
-      || !gst_vk_inception_net_set_frame_format (net, &format, &pre, error))
+  if (!use_frames (model, net, GST_VK_INCEPTION_PIXEL_RGBX, width, height,
+          error))
     return FALSE;
 
   gst_vk_inception_net_get_input_shape (net, 0, &shape);
   batch = (guint) shape.dims[0];
-  stride = (gint) (format.width * rgbx_bytes);
-  pixels = g_malloc ((gsize) stride * format.height);
+  stride = (gint) (width * rgbx_bytes);
+  pixels = g_malloc ((gsize) stride * height);
   /* Any fixed pattern will do: the timing does not depend on the values. */
-  for (gsize b = 0; b < (gsize) stride * format.height; b++)
+  for (gsize b = 0; b < (gsize) stride * height; b++)
     pixels[b] = (guint8) (b * 7);
   planes = g_new (const guint8 *, batch);
   frames = g_new (const guint8 * const *, batch);
@@ -901,15 +913,8 @@ print_tensor_line (const gchar * what, const gchar * name,
 static gboolean
 use_image (App * app, GError ** error)
 {
-  GstVkInceptionPreprocess pre;
-  GstVkInceptionFrameFormat format = {
-    GST_VK_INCEPTION_PIXEL_RGB, app->image.width, app->image.height,
-    0.299, 0.114, TRUE
-  };
-
-  return gst_vk_inception_model_get_preprocess (app->model, &pre, error)
-      && gst_vk_inception_net_set_frame_format (app->net, &format, &pre,
-      error);
+  return use_frames (app->model, app->net, GST_VK_INCEPTION_PIXEL_RGB,
+      app->image.width, app->image.height, error);
 }
 
 static gboolean
