@@ -1,5 +1,5 @@
 // What conv.comp and conv_split.comp share: their specialization constants
-// 0-21, the weight layout ([ceil(COUT / CO_PER) * CO_PER][CIN][KH][KW],
+// 0-22, the weight layout ([ceil(COUT / CO_PER) * CO_PER][CIN][KH][KW],
 // zero-padded) and the direct accumulation and store of one output pixel
 // for CO_PER output channels. Include after common.glsl.
 
@@ -25,6 +25,9 @@ layout(constant_id = 18) const uint W_OFF = 0;
 layout(constant_id = 19) const uint B_OFF = 0;
 layout(constant_id = 20) const uint HAS_BIAS = 0;
 layout(constant_id = 21) const uint RELU = 0;
+// Floats between the filters of consecutive images: 0, or each image its
+// own (Winograd's batched product, winograd.glsl).
+layout(constant_id = 22) const uint W_NSTRIDE = 0;
 
 #include "sizes.h"
 #define CO_PER CONV_CO_PER
@@ -39,7 +42,7 @@ vec4 conv_accumulate(uint n, uint co0, uint oy, uint ox, uint ci0,
   int iy0 = int(oy * SH) - int(PAD_T);
   int ix0 = int(ox * SW) - int(PAD_L);
   uint in_base = IN_OFF + n * CIN * H * W;
-  uint w_base = W_OFF + co0 * FILTER;
+  uint w_base = W_OFF + n * W_NSTRIDE + co0 * FILTER;
 
   for (uint ci = ci0; ci < CIN; ci += ci_step) {
     for (uint ky = 0; ky < KH; ky++) {

@@ -7,12 +7,12 @@
 // 64 / SPLIT outputs (each for CO_PER output channels, as conv.comp); the
 // SPLIT invocations of one output take every SPLIT-th input channel, and
 // their partial sums meet in shared memory. Same specialization constants
-// 0-21 and weight layout as conv.comp (conv_direct.glsl).
+// 0-22 and weight layout as conv.comp (conv_direct.glsl).
 #include "common.glsl"
 #include "conv_direct.glsl"
 
 // A power of two, 1 to WG.
-layout(constant_id = 22) const uint SPLIT = 1;
+layout(constant_id = 23) const uint SPLIT = 1;
 
 #define WG SPLIT_WG
 

@@ -54,6 +54,9 @@ layout(push_constant) uniform Params {
   uint in_off, out_off, out_bstride;
   uint w_off;                                     // floats, multiple of 4
   uint b_off;
+  // Floats (a multiple of 4) between the filters of consecutive images: 0,
+  // or each image its own (Winograd's batched product, winograd.glsl).
+  uint w_nstride;
 } pc;
 #define N pc.n
 #define CIN pc.cin
@@ -152,7 +155,7 @@ void main()
 
   int iy0 = int(oy * SH) - int(PAD_T);
   int ix0 = int(ox0 * SW) - int(PAD_L);
-  int wi = int(W_OFF / 4 + cob * CIN * TAPS * COV);
+  int wi = int(W_OFF / 4 + n * (pc.w_nstride / 4) + cob * CIN * TAPS * COV);
 
   for (uint ci = 0; ci < CIN; ci++) {
     for (uint ky = 0; ky < KH; ky++, wi += int(KW * COV)) {

@@ -17,4 +17,12 @@
  * most invocations one output's sum is split across. */
 #define SPLIT_WG 64
 
+/* Winograd F(4x4, 3x3) (winograd.glsl, plugin/engine/winograd.c): outputs
+ * per tile side, the side of the transformed tile, and the multiple the
+ * columns of the transformed tensors are padded to (whole 8-pixel blocks of
+ * conv_tiled.comp, and 16-byte rows). */
+#define WINOGRAD_TILE 4
+#define WINOGRAD_ALPHA 6
+#define WINOGRAD_COLS_ALIGN 8
+
 #endif

@@ -5,10 +5,12 @@ Each case generates a model with seeded random weights and its PyTorch
 reference (tools/models/make_model.py), runs the model once on the engine and
 compares the outputs (relative error at most 1e-4 of max|ref|); then again
 with float16 activations (--fp16): relative error at most 1e-2 and the same
-top-1 class for every batch item. Cases in GPU_POLICY run once more with
-each convolution's shader chosen by the GPU cost model
-(VKINCEPTION_CONV=gpu: conv_tiled, conv and conv_split in one net, as on a
-GPU), at 1e-4. Prints TAP.
+top-1 class for every batch item. Cases in EXTRA_RUNS run again on other
+paths the engine can take, at 1e-4: each convolution's shader chosen by
+the GPU cost model (VKINCEPTION_CONV=gpu: conv_tiled, conv and conv_split in
+one net, as on a GPU), and Winograd F(4x4, 3x3) for no 3x3 convolution or
+for every one (VKINCEPTION_WINOGRAD=0, =1; by default the large ones on CPU
+devices). Prints TAP.
 
 usage: test_e2e.py VKINCEPTION_INFER WORK_DIR
 Needs Debian's python3 with torch, torchvision and onnx (tools/models/)."""
@@ -34,7 +36,15 @@ CASES = [
     ("tiny-opset7", ["--kind", "tiny", "--opset", "7"], None),
 ]
 
-GPU_POLICY = {"bvlc-opset12-logits", "torchvision-224", "nin-45x37-batch2"}
+GPU_POLICY = ("gpu policy", {"VKINCEPTION_CONV": "gpu"})
+NO_WINOGRAD = ("no winograd", {"VKINCEPTION_WINOGRAD": "0"})
+ALL_WINOGRAD = ("winograd everywhere", {"VKINCEPTION_WINOGRAD": "1"})
+EXTRA_RUNS = {
+    "bvlc-opset12-logits": [GPU_POLICY],
+    "torchvision-224": [GPU_POLICY, NO_WINOGRAD],
+    "torchvision-160x200": [ALL_WINOGRAD],
+    "nin-45x37-batch2": [GPU_POLICY],
+}
 
 # BVLC GoogLeNet as counted by the engine (see docs/googlenet.md).
 BVLC_PARAMS = 6998552
@@ -75,11 +85,11 @@ def check_case(infer, work, name, args, extra):
     if not ok:
         return False, fp16_detail
     detail += "; " + fp16_detail
-    if name in GPU_POLICY:
-        ok, gpu_detail = check_gpu_policy(infer, out, meta)
+    for label, env in EXTRA_RUNS.get(name, []):
+        ok, run_detail = check_env_run(infer, out, meta, label, env)
         if not ok:
-            return False, gpu_detail
-        detail += "; " + gpu_detail
+            return False, run_detail
+        detail += "; " + run_detail
     if extra == "summary":
         r = run([infer, "--model", os.path.join(out, "model.onnx"), "--summary"])
         m = re.search(r"^total: params=(\d+) macs=(\d+)$", r.stdout, re.M)
@@ -102,6 +112,15 @@ def check_case(infer, work, name, args, extra):
         times = dict(re.findall(r"^(frame_upload_ms|frame_run_ms)=([\d.]+)$", r.stdout, re.M))
         if r.returncode or len(times) != 2 or min(float(v) for v in times.values()) <= 0:
             return False, f"--bench-frame 320x240: rc={r.returncode} {r.stdout[-200:]!r} {r.stderr!r}"
+        # Under the CPU policy (lavapipe's), the 3x3 convolutions run as
+        # Winograd F(4x4, 3x3): all ten of BVLC's are over 8 Mi MACs.
+        r = run([infer, "--model", os.path.join(out, "model.onnx"), "--bench", "1"],
+                env={"VKINCEPTION_CONV": "cpu"})
+        kernels = re.findall(r"^(\S+)\s+Conv\S*\s+\S+\s+\d+\s+\S+\s+\S+\s+(\S+)$", r.stdout, re.M)
+        wrong = [(n, k) for n, k in kernels if n.endswith("/3x3_1") != k.startswith("winograd+")]
+        if r.returncode or len(kernels) != 57 or wrong:
+            return False, f"CPU policy: {len(kernels)} convolutions, Winograd where not expected or missing: {wrong}"
+        detail += "; CPU policy: Winograd on the ten 3x3 convolutions"
         r = run([infer, "--model", os.path.join(out, "model.onnx"),
                  "--bench", "2", "--bench-frame", "320x"])
         if r.returncode != 1 or r.stdout or len(r.stderr.strip().splitlines()) != 1:
@@ -133,20 +152,18 @@ def check_fp16(infer, out, meta):
     return True, f"fp16: {detail}; top-1 {list(got.argmax(1))} as PyTorch"
 
 
-def check_gpu_policy(infer, out, meta):
-    """The same input with the GPU's per-layer choice of convolution
-    shaders, within RTOL of PyTorch."""
-    actual = os.path.join(out, "actual-gpu-policy.bin")
+def check_env_run(infer, out, meta, label, env):
+    """The same input on the path @env selects, within RTOL of PyTorch."""
+    actual = os.path.join(out, "actual-" + label.replace(" ", "-") + ".bin")
     r = run([infer, "--model", os.path.join(out, "model.onnx"),
              "--input-raw", os.path.join(out, "input.bin"),
-             "--shape", meta["input_shape"], "--output-raw", actual],
-            env={"VKINCEPTION_CONV": "gpu"})
+             "--shape", meta["input_shape"], "--output-raw", actual], env=env)
     if r.returncode:
-        return False, "VKINCEPTION_CONV=gpu: vkinception-infer failed: " + r.stderr.strip()
+        return False, f"{label}: vkinception-infer failed: " + r.stderr.strip()
     r = run([sys.executable, os.path.join(MODELS, "compare.py"),
              os.path.join(out, "expected.bin"), actual, "--rtol", str(RTOL)])
     detail = r.stdout.strip().splitlines()[0] if r.stdout.strip() else r.stderr.strip()
-    return r.returncode == 0, "gpu policy: " + detail
+    return r.returncode == 0, f"{label}: " + detail
 
 
 # The preprocessing the engine picks for the two GoogLeNets users bring:

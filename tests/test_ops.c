@@ -8,6 +8,7 @@
  * max |reference|. Each test also checks the output shapes and the layer
  * list (which ops were fused, folded, removed or written in place). */
 #include "test-common.h"
+#include "device.h"
 
 #include <math.h>
 #include <string.h>
@@ -807,6 +808,10 @@ conv_kernel (void)
   return NULL;
 }
 
+/* Whether the convolutions of the graph being checked must run as Winograd
+ * convolutions (1) or must not (0); -1: either. */
+static gint expect_winograd = -1;
+
 static void
 graph_check_layers (Graph * g, GstVkInceptionNet * net, const gchar * ops)
 {
@@ -826,9 +831,17 @@ graph_check_layers (Graph * g, GstVkInceptionNet * net, const gchar * ops)
     g_assert_cmpuint (l->macs, ==, t->macs);
     g_assert_cmpint (l->dispatched, ==, !free_op);
     g_assert_true ((l->kernel != NULL) == l->dispatched);
-    if (g_str_has_prefix (l->op, "Conv"))
-      g_assert_true (conv_kernel ()? g_str_equal (l->kernel, conv_kernel ())
-          : g_str_has_prefix (l->kernel, "conv"));
+    if (g_str_has_prefix (l->op, "Conv")) {
+      /* A Winograd convolution names the shader of its product. */
+      const gchar *kernel = l->kernel;
+      gboolean winograd = g_str_has_prefix (kernel, "winograd+");
+      if (winograd)
+        kernel += strlen ("winograd+");
+      if (expect_winograd >= 0)
+        g_assert_cmpint (winograd, ==, expect_winograd);
+      g_assert_true (conv_kernel ()? g_str_equal (kernel, conv_kernel ())
+          : g_str_has_prefix (kernel, "conv"));
+    }
     /* Max pools read through texel views (pool_tiled.comp, or pool_texel
      * where the window row is too wide for it) unless VKINCEPTION_CONV=direct
      * turns them off. */
@@ -930,7 +943,45 @@ static const ConvCase conv_cases[] = {
       {.kernel = {7, 7},.strides = {2, 2},.pads = {3, 3, 3, 3}}},
   {"/ops/conv/tiled-vec4-span-dilation2", S4 (1, 3, 9, 12), 6, TRUE, FALSE,
       {.kernel = {3, 3},.dilations = {2, 2},.pads = {2, 2, 2, 2}}},
+  /* Winograd F(4x4, 3x3) (in ops-winograd): 9x9 outputs, so the last tile
+   * of each row and column hangs over by 3, asymmetric pads, two images'
+   * tiles in one product (18 columns, padded to 24). */
+  {"/ops/conv/winograd-asym-pads-batch2", S4 (2, 6, 10, 9), 7, TRUE, TRUE,
+      {.kernel = {3, 3},.pads = {0, 2, 1, 0}}},
+  /* Whole tiles, no padding columns (8 tiles), no bias. */
+  {"/ops/conv/winograd-whole-tiles", S4 (1, 5, 10, 18), 9, FALSE, FALSE,
+      {.kernel = {3, 3}}},
+  /* Channels that fill no block: 70 in, 35 out. */
+  {"/ops/conv/winograd-odd-channels", S4 (1, 70, 6, 6), 35, TRUE, TRUE,
+      {.kernel = {3, 3},.pads = {1, 1, 1, 1}}},
 };
+
+/* Output size along @axis of a window over @in. */
+static gint64
+conv_out (const Window * w, guint axis, gint64 in)
+{
+  gint64 begin, end;
+  return window_axis (w, axis, in, &begin, &end);
+}
+
+/* Must a convolution of @macs multiply-adds run as Winograd F(4x4, 3x3)
+ * (1) or not (0), given whether it @fits (3x3, stride 1, dilation 1)?
+ * Never in float16. VKINCEPTION_WINOGRAD=1 (the ops-winograd tests): every
+ * one that fits; =0: none; else the engine's choice (net.c): on CPU
+ * devices, from 8 Mi multiply-adds, under the CPU shader policy. */
+static gint
+winograd_expected (gint64 macs, gboolean fits)
+{
+  const gchar *env = g_getenv ("VKINCEPTION_WINOGRAD");
+  const gchar *conv = g_getenv ("VKINCEPTION_CONV");
+  if (!fits || g_strcmp0 (env, "0") == 0
+      || vki_test_precision () != GST_VK_INCEPTION_PRECISION_FP32)
+    return 0;
+  if (g_strcmp0 (env, "1") == 0)
+    return 1;
+  return vki_test_device ()->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU
+      && (conv == NULL || g_strcmp0 (conv, "cpu") == 0) && macs >= (8 << 20);
+}
 
 static void
 test_conv (gconstpointer data)
@@ -942,7 +993,41 @@ test_conv (gconstpointer data)
   if (c->relu)
     relu (g, "c", "y");
   graph_output (g, "y");
+  expect_winograd = winograd_expected (c->in.dims[0] * c->cout
+      * conv_out (&c->win, 0, c->in.dims[2]) * conv_out (&c->win, 1,
+          c->in.dims[3]) * c->in.dims[1] * c->win.kernel[0] * c->win.kernel[1],
+      c->win.kernel[0] == 3 && c->win.kernel[1] == 3
+      && (c->win.strides[0] | c->win.strides[1]) <= 1
+      && (c->win.dilations[0] | c->win.dilations[1]) <= 1);
   graph_check (g, c->relu ? "Conv+Relu" : "Conv");
+  expect_winograd = -1;
+}
+
+/* The engine's own choice (net.c): Winograd on CPU devices in float32 from
+ * 8 Mi multiply-adds, not below. A convolution on each side. */
+static void
+test_conv_winograd_auto (void)
+{
+  static const struct
+  {
+    gint64 c, hw, cout;
+  } sizes[] = {
+    {32, 32, 64},               /* 18.9 M multiply-adds */
+    {16, 24, 32},               /* 2.7 M */
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++) {
+    Window win = {.kernel = {3, 3},.pads = {1, 1, 1, 1} };
+    Graph *g = graph_new (13);
+    gint64 hw = sizes[i].hw;
+    graph_input (g, "x", SHAPE (1, sizes[i].c, hw, hw));
+    conv (g, "x", "c", sizes[i].cout, TRUE, &win);
+    relu (g, "c", "y");
+    graph_output (g, "y");
+    expect_winograd = winograd_expected (hw * hw * sizes[i].cout
+        * sizes[i].c * 9, TRUE);
+    graph_check (g, "Conv+Relu");
+    expect_winograd = -1;
+  }
 }
 
 typedef struct
@@ -1674,6 +1759,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   ADD_CASES (conv_cases, test_conv);
+  g_test_add_func ("/ops/conv/winograd-auto", test_conv_winograd_auto);
   ADD_CASES (pool_cases, test_pool);
   ADD_CASES (gap_cases, test_gap);
   ADD_CASES (lrn_cases, test_lrn);

@@ -24,6 +24,7 @@
 #include "frame.h"
 #include "half.h"
 #include "ops.h"
+#include "winograd.h"
 
 #include <math.h>
 #include <string.h>
@@ -54,6 +55,10 @@ typedef struct
   gint level;
   guint order;                  /* graph order, kept within a level */
   guint layer;
+  VkiWinogradStep step;         /* one of a Winograd convolution's three
+                                 * dispatches, or 0 */
+  gint scratch;                 /* Winograd: its transformed input; the
+                                 * product is the next tensor */
   VkiOpDesc desc;
   struct _Pipe *pipe;           /* shared with dispatches that match */
   guint32 groups[3];
@@ -79,10 +84,19 @@ typedef struct
   gsize staging_off;            /* bytes into the upload/readback buffer */
 } Io;
 
+/* Which 3x3 convolutions run as Winograd F(4x4, 3x3) (winograd.h). */
+typedef enum
+{
+  WINOGRAD_NONE,
+  WINOGRAD_AUTO,                /* where it pays: see use_winograd() */
+  WINOGRAD_ALL,                 /* every one that fits (tests) */
+} WinogradMode;
+
 struct _GstVkInceptionNet
 {
   GstVkInceptionDevice *dev;
-  guint n_tensors;
+  guint n_tensors;              /* the model's, then the nets' own scratch
+                                 * tensors (Winograd) */
   GstVkInceptionShape *shapes;
   Storage *store;
   GArray *dispatches;           /* Dispatch, in level order */
@@ -97,6 +111,7 @@ struct _GstVkInceptionNet
   gint64 arena_floats;          /* elements */
   VkiBuffer arena, weights, upload, readback;
   VkiShaderPolicy policy;       /* how each layer's shader is chosen */
+  WinogradMode winograd;
   gboolean tiled;               /* texel views exist: pools read through
                                  * them, and conv_tiled where chosen */
   VkBufferView views[3];        /* those views: the arena as R32F and
@@ -294,6 +309,55 @@ add_dispatch (GstVkInceptionNet * net, const Dispatch * d)
   g_array_append_vals (net->dispatches, d, 1);
 }
 
+/* A tensor of the net's own, of @floats, after the model's; returns it. */
+static gint
+add_scratch (GstVkInceptionNet * net, gint64 floats)
+{
+  gint t = (gint) net->n_tensors++;
+  net->shapes[t].rank = 1;
+  net->shapes[t].dims[0] = floats;
+  net->store[t].root = t;
+  net->store[t].avail = LEVEL_NONE;
+  net->store[t].first_write = LEVEL_NONE;
+  net->store[t].last_read = -1;
+  return t;
+}
+
+/* Winograd F(4x4, 3x3) cuts a 3x3 convolution's multiply-adds 4x, for two
+ * more dispatches over transformed copies of its input and output, and
+ * filters 4x larger (winograd.h). On lavapipe it pays from about
+ * WINOGRAD_MIN_MACS direct multiply-adds (below, the two extra dispatches'
+ * fixed cost wins: docs/performance.md); on GPUs it is not measured yet.
+ * Float32 only: with float16 transformed values an op test's error reached
+ * 1.0e-2, the bound. VKINCEPTION_WINOGRAD=0 turns it off, =1 on for every
+ * 3x3 stride-1 convolution on any device (the tests). */
+#define WINOGRAD_MIN_MACS (G_GINT64_CONSTANT (8) << 20)
+
+static WinogradMode
+winograd_mode (GstVkInceptionNet * net)
+{
+  const gchar *env = g_getenv ("VKINCEPTION_WINOGRAD");
+
+  if (net->precision != GST_VK_INCEPTION_PRECISION_FP32
+      || g_strcmp0 (env, "0") == 0)
+    return WINOGRAD_NONE;
+  if (g_strcmp0 (env, "1") == 0)
+    return WINOGRAD_ALL;
+  return net->policy == VKI_SHADER_POLICY_CPU ? WINOGRAD_AUTO : WINOGRAD_NONE;
+}
+
+static gboolean
+use_winograd (GstVkInceptionNet * net, GstVkInceptionModel * m,
+    VkiNode * node)
+{
+  guint64 params, macs;
+
+  if (net->winograd == WINOGRAD_NONE || !vki_winograd_fits (node))
+    return FALSE;
+  vki_op_count (m, node, net->shapes, &params, &macs);
+  return net->winograd == WINOGRAD_ALL || macs >= WINOGRAD_MIN_MACS;
+}
+
 /* Steps 2 and 3: storage sharing, then levels and lifetimes. */
 static void
 plan_storage (GstVkInceptionNet * net, GstVkInceptionModel * m)
@@ -341,6 +405,15 @@ plan_storage (GstVkInceptionNet * net, GstVkInceptionModel * m)
         }
         cum += len;
       }
+    } else if (use_winograd (net, m, node)) {
+      gint64 u, prod;
+      vki_winograd_scratch (node, net->shapes, &u, &prod);
+      d.node = node;
+      d.scratch = add_scratch (net, u);
+      add_scratch (net, prod);
+      for (d.step = VKI_WINOGRAD_INPUT; d.step <= VKI_WINOGRAD_OUTPUT;
+          d.step++)
+        add_dispatch (net, &d);
     } else {
       d.node = node;
       add_dispatch (net, &d);
@@ -357,6 +430,7 @@ plan_storage (GstVkInceptionNet * net, GstVkInceptionModel * m)
     guint di = 0;
     for (guint i = 0; i < m->nodes->len; i++) {
       VkiNode *node = vki_model_node (m, i);
+      Dispatch *d;
       gint level = 0;
       if (node->dead)
         continue;
@@ -384,9 +458,20 @@ plan_storage (GstVkInceptionNet * net, GstVkInceptionModel * m)
       for (guint j = 0; j < node->n_inputs; j++)
         level = MAX (level, net->store[node->inputs[j]].avail);
       level++;
-      g_array_index (net->dispatches, Dispatch, di++).level = level;
+      d = &g_array_index (net->dispatches, Dispatch, di++);
+      d->level = level;
       for (guint j = 0; j < node->n_inputs; j++)
         mark_read (net, node->inputs[j], level);
+      if (d->step) {
+        /* input -> U -> M -> output, one level each. */
+        mark_write (net, d->scratch, level);
+        for (guint k = 0; k < 2; k++) {
+          g_array_index (net->dispatches, Dispatch, di++).level = ++level;
+          mark_read (net, d->scratch + k, level);
+          if (k == 0)
+            mark_write (net, d->scratch + 1, level);
+        }
+      }
       mark_write (net, node->output, level);
       net->store[node->output].avail = level;
       net->n_levels = MAX (net->n_levels, level);
@@ -555,13 +640,25 @@ pack_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
     if (d->node) {
       VkiOpPlace place = { 0 };
       place.tiled = tiled;
-      vki_op_choose_shader (d->node, net->shapes, net->policy, tiled,
-          &place);
+      if (d->step) {
+        /* The product: a batched 1x1 convolution. */
+        place.conv = tiled ? VKI_CONV_TILED : VKI_CONV_DIRECT;
+        place.split = 1;
+        place.u_off = arena_offset (net, d->scratch);
+        place.m_off = arena_offset (net, d->scratch + 1);
+      } else {
+        vki_op_choose_shader (d->node, net->shapes, net->policy, tiled,
+            &place);
+      }
       place.in_off = arena_offset (net, d->node->inputs[0]);
       place.out_off = arena_offset (net, d->node->output);
       place.out_bstride = batch_stride (net, d->node->output);
       g_array_set_size (op, 0);
-      vki_op_pack (m, d->node, net->shapes, op, &place);
+      if (d->step)
+        vki_winograd_pack (m, d->node, net->shapes, d->step, upload, op,
+            &place);
+      else
+        vki_op_pack (m, d->node, net->shapes, op, &place);
       /* Offsets beyond 32 bits fail the size check before any upload. */
       place.w_off += (guint32) base;
       place.b_off += (guint32) base;
@@ -569,7 +666,11 @@ pack_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
         ok = vki_buffer_upload (&net->weights, net->dev, base * sizeof (float),
             op->data, op->len * sizeof (float), error);
       base += (op->len + 3) & ~(guint64) 3;
-      vki_op_describe (d->node, net->shapes, &place, &d->desc);
+      if (d->step)
+        vki_winograd_describe (d->node, net->shapes, &place, d->step,
+            &d->desc);
+      else
+        vki_op_describe (d->node, net->shapes, &place, &d->desc);
     } else {
       vki_op_describe_copy (d->copy_outer, d->copy_block,
           arena_offset (net, d->copy_in),
@@ -614,7 +715,6 @@ create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
 
   /* Sizes first (packing without uploading), then the buffer, then the
    * upload. */
-  net->policy = shader_policy (net);
   net->tiled = use_tiled_conv (net, 0);
   pack_dispatches (net, m, net->tiled, FALSE, &floats, NULL);
   if (net->tiled && !use_tiled_conv (net, floats)) {
@@ -625,7 +725,13 @@ create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
     Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
     GstVkInceptionLayer *l = &g_array_index (net->layers, GstVkInceptionLayer,
         d->layer);
-    if (d->node || !l->kernel)
+    if (d->step == VKI_WINOGRAD_PRODUCT) {
+      gchar *k = g_strconcat ("winograd+", d->desc.shader->name, NULL);
+      l->kernel = g_string_chunk_insert_const (net->strings, k);
+      g_free (k);
+    } else if (d->step) {
+      continue;
+    } else if (d->node || !l->kernel)
       l->kernel = d->desc.shader->name;
   }
 
@@ -909,8 +1015,10 @@ gst_vk_inception_net_new_full (GstVkInceptionModel * m,
   net->elem_size = precision == GST_VK_INCEPTION_PRECISION_FP16 ? 2 : 4;
   net->dev = gst_vk_inception_device_ref (dev);
   net->n_tensors = m->tensors->len;
-  net->shapes = g_new0 (GstVkInceptionShape, net->n_tensors);
-  net->store = g_new0 (Storage, net->n_tensors);
+  /* Room for two scratch tensors per node (plan_storage()). */
+  net->shapes = g_new0 (GstVkInceptionShape, net->n_tensors +
+      2 * m->nodes->len);
+  net->store = g_new0 (Storage, net->n_tensors + 2 * m->nodes->len);
   net->dispatches = g_array_new (FALSE, TRUE, sizeof (Dispatch));
   net->pipes = g_ptr_array_new_with_free_func (g_free);
   net->layers = g_array_new (FALSE, TRUE, sizeof (GstVkInceptionLayer));
@@ -920,6 +1028,8 @@ gst_vk_inception_net_new_full (GstVkInceptionModel * m,
 
   if (!infer_shapes (net, m, input_shapes, error))
     goto fail;
+  net->policy = shader_policy (net);
+  net->winograd = winograd_mode (net);
   plan_storage (net, m);
   if (!plan_arena (net, m, error))
     goto fail;

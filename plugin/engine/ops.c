@@ -485,8 +485,8 @@ vki_op_choose_shader (const VkiNode * node, const GstVkInceptionShape * shapes,
   }
 }
 
-static guint32
-append (GArray * weights, const float *data, gsize n)
+guint32
+vki_op_append (GArray * weights, const float *data, gsize n)
 {
   guint32 off;
   while (weights->len % WEIGHT_ALIGN)
@@ -497,6 +497,35 @@ append (GArray * weights, const float *data, gsize n)
     g_array_append_vals (weights, data, n);
   else
     g_array_set_size (weights, weights->len + n);
+  return off;
+}
+
+guint32
+vki_op_pack_filters (const float *w, gint64 cout, gint64 filter,
+    VkiConvKind kind, GArray * weights)
+{
+  guint32 off;
+
+  if (kind == VKI_CONV_TILED) {
+    /* [co_block][filter][block]: a tap's weights for the block's output
+     * channels are consecutive. */
+    gint64 block = 4 * tiled_cov (cout);
+    gint64 padded = ceil_div (cout, block) * block;
+    float *dst;
+    off = vki_op_append (weights, NULL, padded * filter);
+    dst = &g_array_index (weights, float, off);
+    for (gint64 co = 0; co < cout; co++)
+      for (gint64 f = 0; f < filter; f++)
+        dst[((co / block) * filter + f) * block + co % block] =
+            w[co * filter + f];
+  } else {
+    gint64 padded = ceil_div (cout, CONV_CO_PER) * CONV_CO_PER;
+    /* g_array_set_size() zero-fills (the array is created cleared), so the
+     * padding channels read zeros. */
+    off = vki_op_append (weights, NULL, padded * filter);
+    memcpy (&g_array_index (weights, float, off), w,
+        cout * filter * sizeof (float));
+  }
   return off;
 }
 
@@ -511,29 +540,10 @@ vki_op_pack (GstVkInceptionModel * m, VkiNode * node,
   switch (node->type) {
     case VKI_OP_CONV:{
       gint64 cout = w->shape.dims[0];
-      gint64 filter = prod (&w->shape, 1, 4);
-      if (place->conv == VKI_CONV_TILED) {
-        /* [co_block][filter][block]: a tap's weights for the block's
-         * output channels are consecutive. */
-        gint64 block = 4 * tiled_cov (cout);
-        gint64 padded = ceil_div (cout, block) * block;
-        float *dst;
-        place->w_off = append (weights, NULL, padded * filter);
-        dst = &g_array_index (weights, float, place->w_off);
-        for (gint64 co = 0; co < cout; co++)
-          for (gint64 f = 0; f < filter; f++)
-            dst[((co / block) * filter + f) * block + co % block] =
-                w->data[co * filter + f];
-      } else {
-        gint64 padded = ceil_div (cout, CONV_CO_PER) * CONV_CO_PER;
-        /* g_array_set_size() zero-fills (the array is created cleared), so
-         * the padding channels read zeros. */
-        place->w_off = append (weights, NULL, padded * filter);
-        memcpy (&g_array_index (weights, float, place->w_off), w->data,
-            cout * filter * sizeof (float));
-      }
+      place->w_off = vki_op_pack_filters (w->data, cout,
+          prod (&w->shape, 1, 4), place->conv, weights);
       if (b)
-        place->b_off = append (weights, b->data, cout);
+        place->b_off = vki_op_append (weights, b->data, cout);
       break;
     }
     case VKI_OP_GEMM:{
@@ -541,16 +551,16 @@ vki_op_pack (GstVkInceptionModel * m, VkiNode * node,
       gint64 rows = node->gemm.trans_a ? x->dims[1] : x->dims[0];
       gint64 n = node->gemm.n;
       gint mode = gemm_bias_mode (node, rows);
-      place->w_off = append (weights, w->data, n * node->gemm.k);
+      place->w_off = vki_op_append (weights, w->data, n * node->gemm.k);
       if (mode == 1) {
         gint64 numel = prod (&node->gemm.c_shape, 0, node->gemm.c_shape.rank);
-        place->b_off = append (weights, NULL, n);
+        place->b_off = vki_op_append (weights, NULL, n);
         for (gint64 j = 0; j < n; j++)
           g_array_index (weights, float, place->b_off + j) =
               b->data[numel == 1 ? 0 : j];
       } else if (mode == 2) {
         gboolean column = node->gemm.c_shape.dims[1] == 1;
-        place->b_off = append (weights, NULL, rows * n);
+        place->b_off = vki_op_append (weights, NULL, rows * n);
         for (gint64 i = 0; i < rows; i++)
           for (gint64 j = 0; j < n; j++)
             g_array_index (weights, float, place->b_off + i * n + j) =
@@ -559,12 +569,21 @@ vki_op_pack (GstVkInceptionModel * m, VkiNode * node,
       break;
     }
     case VKI_OP_AFFINE:
-      place->w_off = append (weights, w->data, w->shape.dims[0]);
-      place->b_off = append (weights, b->data, b->shape.dims[0]);
+      place->w_off = vki_op_append (weights, w->data, w->shape.dims[0]);
+      place->b_off = vki_op_append (weights, b->data, b->shape.dims[0]);
       break;
     default:
       break;
   }
+}
+
+void
+vki_op_resolve_pads (const VkiNode * node, const GstVkInceptionShape * shapes,
+    gint64 pads[4])
+{
+  const GstVkInceptionShape *x = &shapes[node->inputs[0]];
+  gint64 in[2] = { x->dims[2], x->dims[3] }, o[2];
+  resolve_window (&node->win, in, o, pads);
 }
 
 void
@@ -644,7 +663,7 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
       node->bias >= 0, relu, cov, vec_in, vec_span
     };
     guint32 push[] = { x->dims[0], x->dims[1], h, w, y->dims[1], oh, ow,
-      p->in_off, p->out_off, p->out_bstride, p->w_off, p->b_off
+      p->in_off, p->out_off, p->out_bstride, p->w_off, p->b_off, p->w_nstride
     };
     set_spec (desc, spec, G_N_ELEMENTS (spec));
     memcpy (desc->push, push, sizeof (push));
@@ -714,7 +733,7 @@ vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
           node->win.kernel[1], node->win.stride[0], node->win.stride[1],
           pads[0], pads[1], node->win.dilation[0], node->win.dilation[1],
           p->in_off, p->out_off, p->out_bstride, p->w_off, p->b_off,
-          node->bias >= 0, relu, p->split
+          node->bias >= 0, relu, p->w_nstride, p->split
         };
         set_spec (desc, spec, G_N_ELEMENTS (spec) -
             (p->conv == VKI_CONV_SPLIT ? 0 : 1));

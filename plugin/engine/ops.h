@@ -50,6 +50,11 @@ typedef struct
                                  * vki_op_choose_shader() */
   guint32 split;                /* VKI_CONV_SPLIT and Gemm: invocations per
                                  * output, 1 to 64 */
+  guint32 w_nstride;            /* convolutions: floats between the filters
+                                 * of consecutive images; 0, they share one
+                                 * (all but Winograd's batched product) */
+  guint32 u_off, m_off;         /* Winograd convolutions: the transformed
+                                 * input and product (winograd.h) */
 } VkiOpPlace;
 
 typedef struct
@@ -104,6 +109,21 @@ void vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
  * @out_ostride apart (a Concat input that could not be written in place). */
 void vki_op_describe_copy (guint32 outer, guint32 block, guint32 in_off,
     guint32 out_off, guint32 out_ostride, VkiOpDesc * desc);
+
+/* The pads of a convolution or pool as it runs (auto_pad resolved): top,
+ * left, bottom, right. */
+void vki_op_resolve_pads (const VkiNode * node,
+    const GstVkInceptionShape * shapes, gint64 pads[4]);
+
+/* Appends @n floats (zeros if @data is NULL) to @weights at the next
+ * 16-byte boundary; returns their offset in floats. */
+guint32 vki_op_append (GArray * weights, const float *data, gsize n);
+
+/* Appends @cout filters of @filter floats each ([cout][filter], as ONNX
+ * holds them), laid out for the convolution shader @kind; returns their
+ * offset in floats. */
+guint32 vki_op_pack_filters (const float *w, gint64 cout, gint64 filter,
+    VkiConvKind kind, GArray * weights);
 
 /* Weights and biases, and multiply-adds per inference (convolutions and
  * fully connected layers; other ops count 0 multiply-adds). */
