@@ -968,9 +968,10 @@ conv_out (const Window * w, guint axis, gint64 in)
  * (1) or not (0), given whether it @fits (3x3, stride 1, dilation 1)?
  * Never in float16. VKINCEPTION_WINOGRAD=1 (the ops-winograd tests): every
  * one that fits; =0: none; else the engine's choice (net.c): on CPU
- * devices, from 8 Mi multiply-adds, under the CPU shader policy. */
+ * devices under the CPU shader policy, from 8 Mi multiply-adds and output
+ * planes of 14x14. */
 static gint
-winograd_expected (gint64 macs, gboolean fits)
+winograd_expected (gint64 macs, gint64 plane, gboolean fits)
 {
   const gchar *env = g_getenv ("VKINCEPTION_WINOGRAD");
   const gchar *conv = g_getenv ("VKINCEPTION_CONV");
@@ -980,7 +981,8 @@ winograd_expected (gint64 macs, gboolean fits)
   if (g_strcmp0 (env, "1") == 0)
     return 1;
   return vki_test_device ()->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU
-      && (conv == NULL || g_strcmp0 (conv, "cpu") == 0) && macs >= (8 << 20);
+      && (conv == NULL || g_strcmp0 (conv, "cpu") == 0) && macs >= (8 << 20)
+      && plane >= 14 * 14;
 }
 
 static void
@@ -993,9 +995,11 @@ test_conv (gconstpointer data)
   if (c->relu)
     relu (g, "c", "y");
   graph_output (g, "y");
-  expect_winograd = winograd_expected (c->in.dims[0] * c->cout
-      * conv_out (&c->win, 0, c->in.dims[2]) * conv_out (&c->win, 1,
-          c->in.dims[3]) * c->in.dims[1] * c->win.kernel[0] * c->win.kernel[1],
+  gint64 plane = conv_out (&c->win, 0, c->in.dims[2])
+      * conv_out (&c->win, 1, c->in.dims[3]);
+
+  expect_winograd = winograd_expected (c->in.dims[0] * c->cout * plane
+      * c->in.dims[1] * c->win.kernel[0] * c->win.kernel[1], plane,
       c->win.kernel[0] == 3 && c->win.kernel[1] == 3
       && (c->win.strides[0] | c->win.strides[1]) <= 1
       && (c->win.dilations[0] | c->win.dilations[1]) <= 1);
@@ -1004,7 +1008,7 @@ test_conv (gconstpointer data)
 }
 
 /* The engine's own choice (net.c): Winograd on CPU devices in float32 from
- * 8 Mi multiply-adds, not below. A convolution on each side. */
+ * 8 Mi multiply-adds and 14x14 output planes, not below either. */
 static void
 test_conv_winograd_auto (void)
 {
@@ -1014,6 +1018,7 @@ test_conv_winograd_auto (void)
   } sizes[] = {
     {32, 32, 64},               /* 18.9 M multiply-adds */
     {16, 24, 32},               /* 2.7 M */
+    {256, 7, 256},              /* 28.9 M, but a 7x7 plane */
   };
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++) {
     Window win = {.kernel = {3, 3},.pads = {1, 1, 1, 1} };
@@ -1024,7 +1029,7 @@ test_conv_winograd_auto (void)
     relu (g, "c", "y");
     graph_output (g, "y");
     expect_winograd = winograd_expected (hw * hw * sizes[i].cout
-        * sizes[i].c * 9, TRUE);
+        * sizes[i].c * 9, hw * hw, TRUE);
     graph_check (g, "Conv+Relu");
     expect_winograd = -1;
   }

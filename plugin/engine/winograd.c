@@ -77,24 +77,19 @@ vki_winograd_scratch (const VkiNode * node, const GstVkInceptionShape * shapes,
   *m = POSITIONS * g.cout * g.tp;
 }
 
-/* G g G^T for every filter: [position][cout][cin], in double. */
-static float *
-transform_filters (const float *w, gint64 cout, gint64 cin)
+/* Position (i, k) of G g G^T for every filter: [cout][cin] into @out, in
+ * double. One position at a time keeps set-up's peak memory down. */
+static void
+transform_filters (const float *w, gint64 filters, guint i, guint k,
+    float *out)
 {
-  float *out = g_new (float, POSITIONS * cout * cin);
-
-  for (gint64 f = 0; f < cout * cin; f++) {
+  for (gint64 f = 0; f < filters; f++) {
     const float *g = w + f * 9;
-    double gg[ALPHA][3];        /* G g */
-    for (guint i = 0; i < ALPHA; i++)
-      for (guint b = 0; b < 3; b++)
-        gg[i][b] = G[i][0] * g[b] + G[i][1] * g[3 + b] + G[i][2] * g[6 + b];
-    for (guint i = 0; i < ALPHA; i++)
-      for (guint k = 0; k < ALPHA; k++)
-        out[(i * ALPHA + k) * cout * cin + f] = (float) (gg[i][0] * G[k][0]
-            + gg[i][1] * G[k][1] + gg[i][2] * G[k][2]);
+    double gi[3];               /* row i of G g */
+    for (guint b = 0; b < 3; b++)
+      gi[b] = G[i][0] * g[b] + G[i][1] * g[3 + b] + G[i][2] * g[6 + b];
+    out[f] = (float) (gi[0] * G[k][0] + gi[1] * G[k][1] + gi[2] * G[k][2]);
   }
-  return out;
 }
 
 void
@@ -107,12 +102,12 @@ vki_winograd_pack (GstVkInceptionModel * m, const VkiNode * node,
 
   place->w_off = place->b_off = place->w_nstride = 0;
   if (step == VKI_WINOGRAD_PRODUCT) {
-    /* Without values, one zero filter set stands for each position. */
-    float *t = values ? transform_filters (w->data, cout, cin)
-        : g_new0 (float, cout * cin);
+    float *t = g_new0 (float, cout * cin);
     for (guint xi = 0; xi < POSITIONS; xi++) {
-      guint32 off = vki_op_pack_filters (t + (values ? xi * cout * cin : 0),
-          cout, cin, place->conv, weights);
+      guint32 off;
+      if (values)
+        transform_filters (w->data, cout * cin, xi / ALPHA, xi % ALPHA, t);
+      off = vki_op_pack_filters (t, cout, cin, place->conv, weights);
       if (xi == 0)
         place->w_off = off;
       else if (xi == 1)

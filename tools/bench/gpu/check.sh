@@ -107,6 +107,10 @@ else tail -3 "$LOGS/make-bvlc.txt"; fi
 VKINCEPTION_CONV=cpu bench tv-b1-cpu $RUNS "$TV/model.onnx"
 VKINCEPTION_CONV=cpu bench tv-b$BATCH-cpu $RUNS32 "$TV/model.onnx" --shape $BATCH,3,224,224
 VKINCEPTION_CONV=direct bench tv-b1-direct $RUNS "$TV/model.onnx"
+# Winograd F(4x4, 3x3) for every 3x3 convolution (the default on CPU
+# devices for the large ones; on GPUs not measured before).
+VKINCEPTION_WINOGRAD=1 bench tv-b1-winograd $RUNS "$TV/model.onnx"
+VKINCEPTION_WINOGRAD=1 bench tv-b$BATCH-winograd $RUNS32 "$TV/model.onnx" --shape $BATCH,3,224,224
 
 gst() {  # gst NAME FRAMES ELEMENTS...: wall seconds of one gst-launch run
   local name=$1 n=$2; shift 2
@@ -129,6 +133,7 @@ done
   && cat "$LOGS/torch-ref.txt"
 ops ops-fp16 VKINCEPTION_TEST_PRECISION=fp16
 ops ops-direct VKINCEPTION_CONV=direct
+ops ops-winograd VKINCEPTION_WINOGRAD=1
 VKINCEPTION_VALIDATION=1 step test-frame 60 $B/bin/test-frame --tap
 VKINCEPTION_VALIDATION=1 step test-device 60 $B/bin/test-device --tap
 echo "total $(( $(date +%s) - T0 )) s"
