@@ -16,18 +16,34 @@
 #define TILE WINOGRAD_TILE
 #define ALPHA WINOGRAD_ALPHA
 
-// B^T applied to six values (a column or row of the 6x6 input tile).
-#define BT6(d, o) \
-  o[0] = 4.0 * d[0] - 5.0 * d[2] + d[4]; \
-  o[1] = -4.0 * (d[1] + d[2]) + d[3] + d[4]; \
-  o[2] = 4.0 * (d[1] - d[2]) - d[3] + d[4]; \
-  o[3] = 2.0 * (d[3] - d[1]) - d[2] + d[4]; \
-  o[4] = 2.0 * (d[1] - d[3]) - d[2] + d[4]; \
-  o[5] = 4.0 * d[1] - 5.0 * d[3] + d[5];
+// The _texel builds (TEXEL_READS) read the arena through its R32F texel
+// view (binding 2, as conv_tiled.comp): on llvmpipe a vector gather instead
+// of a per-lane loop.
+#ifdef TEXEL_READS
+layout(binding = 2) uniform samplerBuffer act_s;
+#define LDX(i) texelFetch(act_s, int(i)).r
+#else
+#define LDX(i) LD(i)
+#endif
 
-// A^T applied to six values (a column or row of the 6x6 product tile).
-#define AT6(m, o) \
-  o[0] = m[0] + m[1] + m[2] + m[3] + m[4]; \
-  o[1] = m[1] - m[2] + 2.0 * (m[3] - m[4]); \
-  o[2] = m[1] + m[2] + 4.0 * (m[3] + m[4]); \
-  o[3] = m[1] - m[2] + 8.0 * (m[3] - m[4]) + m[5];
+// Every array index below is a literal (the macros unroll the loops), so
+// that the compiler keeps the tiles in registers: on llvmpipe an array
+// indexed by a loop variable lives in memory, each access a per-lane loop.
+
+// B^T applied to d0..d5 (a column or row of the 6x6 input tile), into the
+// array elements o(0)..o(5).
+#define BT6(d0, d1, d2, d3, d4, d5, o) \
+  o(0) = 4.0 * d0 - 5.0 * d2 + d4; \
+  o(1) = -4.0 * (d1 + d2) + d3 + d4; \
+  o(2) = 4.0 * (d1 - d2) - d3 + d4; \
+  o(3) = 2.0 * (d3 - d1) - d2 + d4; \
+  o(4) = 2.0 * (d1 - d3) - d2 + d4; \
+  o(5) = 4.0 * d1 - 5.0 * d3 + d5;
+
+// A^T applied to m0..m5 (a column or row of the 6x6 product tile), into
+// o(0)..o(3).
+#define AT6(m0, m1, m2, m3, m4, m5, o) \
+  o(0) = m0 + m1 + m2 + m3 + m4; \
+  o(1) = m1 - m2 + 2.0 * (m3 - m4); \
+  o(2) = m1 + m2 + 4.0 * (m3 + m4); \
+  o(3) = m1 - m2 + 8.0 * (m3 - m4) + m5;

@@ -17,6 +17,35 @@ layout(push_constant) uniform Params {
   uint in_off, u_off;
 } pc;
 
+// Input (iy0 + i, ix0 + j) of the tile, 0 outside the image or past the
+// last tile; the index is clamped into the image so it never leaves it.
+#define LOAD(i, j) \
+  { int iy = iy0 + i, ix = ix0 + j; \
+    float v = LDX(base + uint(clamp(iy, 0, h1)) * pc.w \
+        + uint(clamp(ix, 0, w1))); \
+    d[i][j] = (tile_ok && iy >= 0 && iy <= h1 && ix >= 0 && ix <= w1) ? \
+        v : 0.0; }
+#define LOAD_ROW(i) \
+  LOAD(i, 0) LOAD(i, 1) LOAD(i, 2) LOAD(i, 3) LOAD(i, 4) LOAD(i, 5)
+
+// Column j of B^T d into t[][j].
+#define T_COL(i) t[i][j]
+#define COLUMN(jj) \
+  { const int j = jj; \
+    BT6(d[0][j], d[1][j], d[2][j], d[3][j], d[4][j], d[5][j], T_COL) }
+
+// Row i of (B^T d) B, stored into U[i * 6 + k].
+#define V_ROW(k) o[k]
+#define ROW(i) \
+  { float o[ALPHA]; \
+    BT6(t[i][0], t[i][1], t[i][2], t[i][3], t[i][4], t[i][5], V_ROW) \
+    ST(at + (i * ALPHA + 0) * stride, o[0]); \
+    ST(at + (i * ALPHA + 1) * stride, o[1]); \
+    ST(at + (i * ALPHA + 2) * stride, o[2]); \
+    ST(at + (i * ALPHA + 3) * stride, o[3]); \
+    ST(at + (i * ALPHA + 4) * stride, o[4]); \
+    ST(at + (i * ALPHA + 5) * stride, o[5]); }
+
 void main()
 {
   uint g = gl_GlobalInvocationID.y * gl_NumWorkGroups.x * gl_WorkGroupSize.x
@@ -26,44 +55,22 @@ void main()
   uint col = g % pc.tp;
   uint ci = g / pc.tp;
   uint tiles = pc.tiles_h * pc.tiles_w;
+  // Padding columns read image n - 1's last tile, as zeros.
+  bool tile_ok = col < pc.n * tiles;
+  uint c = min(col, pc.n * tiles - 1);
+  uint n = c / tiles, t0 = c % tiles;
+  int iy0 = int((t0 / pc.tiles_w) * TILE) - int(PAD_T);
+  int ix0 = int((t0 % pc.tiles_w) * TILE) - int(PAD_L);
+  int h1 = int(pc.h) - 1, w1 = int(pc.w) - 1;
+  uint base = pc.in_off + (n * pc.cin + ci) * pc.h * pc.w;
 
   float d[ALPHA][ALPHA];
-  for (uint i = 0; i < ALPHA; i++)
-    for (uint j = 0; j < ALPHA; j++)
-      d[i][j] = 0.0;
-  if (col < pc.n * tiles) {
-    uint n = col / tiles, t = col % tiles;
-    int iy0 = int((t / pc.tiles_w) * TILE) - int(PAD_T);
-    int ix0 = int((t % pc.tiles_w) * TILE) - int(PAD_L);
-    uint base = pc.in_off + (n * pc.cin + ci) * pc.h * pc.w;
-    for (uint i = 0; i < ALPHA; i++) {
-      int iy = iy0 + int(i);
-      if (iy < 0 || iy >= int(pc.h))
-        continue;
-      for (uint j = 0; j < ALPHA; j++) {
-        int ix = ix0 + int(j);
-        if (ix >= 0 && ix < int(pc.w))
-          d[i][j] = LD(base + uint(iy) * pc.w + uint(ix));
-      }
-    }
-  }
+  LOAD_ROW(0) LOAD_ROW(1) LOAD_ROW(2) LOAD_ROW(3) LOAD_ROW(4) LOAD_ROW(5)
 
-  // B^T d, column by column, then (B^T d) B, row by row.
   float t[ALPHA][ALPHA];
-  for (uint j = 0; j < ALPHA; j++) {
-    float c[ALPHA], o[ALPHA];
-    for (uint i = 0; i < ALPHA; i++)
-      c[i] = d[i][j];
-    BT6(c, o)
-    for (uint i = 0; i < ALPHA; i++)
-      t[i][j] = o[i];
-  }
+  COLUMN(0) COLUMN(1) COLUMN(2) COLUMN(3) COLUMN(4) COLUMN(5)
+
   uint stride = pc.cin * pc.tp;
   uint at = pc.u_off + ci * pc.tp + col;
-  for (uint i = 0; i < ALPHA; i++) {
-    float o[ALPHA];
-    BT6(t[i], o)
-    for (uint k = 0; k < ALPHA; k++)
-      ST(at + (i * ALPHA + k) * stride, o[k]);
-  }
+  ROW(0) ROW(1) ROW(2) ROW(3) ROW(4) ROW(5)
 }

@@ -18,6 +18,30 @@ layout(push_constant) uniform Params {
   uint m_off, out_off, out_bstride, b_off;
 } pc;
 
+// Column k of A^T m into t[][k], from M[i * 6 + k].
+#define M_AT(i, k) LDX(at + (i * ALPHA + k) * stride)
+#define T_COL(r) t[r][k]
+#define COLUMN(kk) \
+  { const uint k = kk; \
+    float m0 = M_AT(0, k), m1 = M_AT(1, k), m2 = M_AT(2, k); \
+    float m3 = M_AT(3, k), m4 = M_AT(4, k), m5 = M_AT(5, k); \
+    AT6(m0, m1, m2, m3, m4, m5, T_COL) }
+
+// Output (oy0 + r, ox0 + c), if inside the image.
+#define STORE(r, c) \
+  if (oy0 + r < pc.oh && ox0 + c < pc.ow) { \
+    float v = y[c] + b; \
+    ST(row + c, RELU != 0 ? max(v, 0.0) : v); \
+  }
+
+// Row r of (A^T m) A.
+#define Y_ROW(c) y[c]
+#define ROW(r) \
+  { float y[TILE]; \
+    uint row = base + (oy0 + r) * pc.ow + ox0; \
+    AT6(t[r][0], t[r][1], t[r][2], t[r][3], t[r][4], t[r][5], Y_ROW) \
+    STORE(r, 0) STORE(r, 1) STORE(r, 2) STORE(r, 3) }
+
 void main()
 {
   uint g = gl_GlobalInvocationID.y * gl_NumWorkGroups.x * gl_WorkGroupSize.x
@@ -32,29 +56,11 @@ void main()
   uint stride = pc.cout * pc.tp;
   uint at = pc.m_off + co * pc.tp + col;
   float t[TILE][ALPHA];
-  for (uint k = 0; k < ALPHA; k++) {
-    float c[ALPHA], o[TILE];
-    for (uint i = 0; i < ALPHA; i++)
-      c[i] = LD(at + (i * ALPHA + k) * stride);
-    AT6(c, o)
-    for (uint r = 0; r < TILE; r++)
-      t[r][k] = o[r];
-  }
+  COLUMN(0) COLUMN(1) COLUMN(2) COLUMN(3) COLUMN(4) COLUMN(5)
 
   uint n = col / tiles, tile = col % tiles;
   uint oy0 = (tile / pc.tiles_w) * TILE, ox0 = (tile % pc.tiles_w) * TILE;
   float b = HAS_BIAS != 0 ? wt[pc.b_off + co] : 0.0;
   uint base = pc.out_off + n * pc.out_bstride + co * pc.oh * pc.ow;
-  for (uint r = 0; r < TILE; r++) {
-    float y[TILE];
-    AT6(t[r], y)
-    if (oy0 + r >= pc.oh)
-      break;
-    for (uint c = 0; c < TILE; c++) {
-      if (ox0 + c >= pc.ow)
-        break;
-      float v = y[c] + b;
-      ST(base + (oy0 + r) * pc.ow + ox0 + c, RELU != 0 ? max(v, 0.0) : v);
-    }
-  }
+  ROW(0) ROW(1) ROW(2) ROW(3)
 }

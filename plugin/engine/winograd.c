@@ -143,7 +143,9 @@ vki_winograd_describe (const VkiNode * node,
       guint32 push[] = { g.n, g.cin, g.h, g.w, g.tiles_h, g.tiles_w, g.tp,
         p->in_off, p->u_off
       };
-      desc->shader = &vki_shader_winograd_in;
+      desc->shader = p->tiled ? &vki_shader_winograd_in_texel
+          : &vki_shader_winograd_in;
+      desc->n_texels = p->tiled ? 3 : 0;
       desc->spec[0] = g.pads[0];
       desc->spec[1] = g.pads[1];
       desc->n_spec = 2;
@@ -179,7 +181,9 @@ vki_winograd_describe (const VkiNode * node,
       guint32 push[] = { g.n, g.cout, g.oh, g.ow, g.tiles_h, g.tiles_w, g.tp,
         p->m_off, p->out_off, p->out_bstride, p->b_off
       };
-      desc->shader = &vki_shader_winograd_out;
+      desc->shader = p->tiled ? &vki_shader_winograd_out_texel
+          : &vki_shader_winograd_out;
+      desc->n_texels = p->tiled ? 3 : 0;
       desc->spec[0] = node->bias >= 0;
       desc->spec[1] = node->relu ? 1 : 0;
       desc->n_spec = 2;
