@@ -121,7 +121,7 @@ const uint TAPS = KH * KW;
       uint co = co0 + j * 4 + c; \
       if (co >= COUT) \
         break; \
-      float r = a[p][j][c] + (HAS_BIAS != 0 ? wt[B_OFF + co] : 0.0); \
+      float r = a[p][j][c] + bias[j][c]; \
       ST(out_base + co * OH * OW + p, RELU != 0 ? max(r, 0.0) : r); \
     }
 
@@ -194,5 +194,12 @@ void main()
 
   uint out_base = OUT_OFF + n * OUT_BSTRIDE + oy * OW + ox0;
   uint co0 = cob * CO_BLOCK;
+  // The block's biases, one RGBA32F fetch per 4 channels (B_OFF and co0 are
+  // multiples of 4; the weight buffer ends on a whole vec4), instead of a
+  // storage-buffer load per output.
+  vec4 bias[4];
+  for (uint j = 0; j < 4; j++)
+    bias[j] = HAS_BIAS != 0 && j < COV && co0 + j * 4 < COUT ?
+        texelFetch(wt_v, int((B_OFF + co0) / 4 + j)) : vec4(0.0);
   STORE(0) STORE(1) STORE(2) STORE(3) STORE(4) STORE(5) STORE(6) STORE(7)
 }
