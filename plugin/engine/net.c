@@ -95,7 +95,7 @@ typedef enum
 struct _GstVkInceptionNet
 {
   GstVkInceptionDevice *dev;
-  guint n_tensors;              /* the model's, then the nets' own scratch
+  guint n_tensors;              /* the model's, then the net's own scratch
                                  * tensors (Winograd) */
   GstVkInceptionShape *shapes;
   Storage *store;

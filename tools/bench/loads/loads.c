@@ -10,7 +10,8 @@
  * shader sees: binding 0 a storage buffer (4M floats, read), 1 a storage
  * buffer (written), 2 a uniform texel buffer over binding 0 as R32F,
  * 3 a uniform buffer (64 KiB of binding 4's memory), 4 a uniform texel
- * buffer over another 4M floats as RGBA32F. */
+ * buffer over another 4M floats as RGBA32F, 5 a storage texel buffer over
+ * binding 1 as RGBA32F (stores.comp's imageStore path). */
 #include <vulkan/vulkan.h>
 
 #include <stdio.h>
@@ -79,9 +80,10 @@ make_view (VkBuffer buf, VkFormat format)
 int
 main (int argc, char **argv)
 {
-  const VkDescriptorType types[5] = { VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+  const VkDescriptorType types[6] = { VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
     VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER,
-    VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER
+    VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER,
+    VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER
   };
   VkApplicationInfo app = { VK_STRUCTURE_TYPE_APPLICATION_INFO, NULL, "loads",
     0, NULL, 0, VK_API_VERSION_1_1
@@ -96,14 +98,15 @@ main (int argc, char **argv)
   VkDeviceCreateInfo di = { VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO, NULL, 0, 1,
     &qi
   };
-  VkDescriptorSetLayoutBinding lb[5];
-  VkDescriptorPoolSize ps[3] = { {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2},
+  VkDescriptorSetLayoutBinding lb[6];
+  VkDescriptorPoolSize ps[4] = { {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2},
   {VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, 2},
-  {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 1}
+  {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 1},
+  {VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER, 1}
   };
-  VkWriteDescriptorSet wr[5];
-  VkDescriptorBufferInfo bi[5];
-  VkBufferView views[5];
+  VkWriteDescriptorSet wr[6];
+  VkDescriptorBufferInfo bi[6];
+  VkBufferView views[6];
   VkInstance inst;
   VkQueue queue;
   VkDescriptorSetLayout sl;
@@ -149,8 +152,8 @@ main (int argc, char **argv)
 
   in = make_buffer (FLOATS * 4, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT |
       VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT, (void **) &pin);
-  out = make_buffer (FLOATS * 4, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
-      (void **) &pout);
+  out = make_buffer (FLOATS * 4, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT |
+      VK_BUFFER_USAGE_STORAGE_TEXEL_BUFFER_BIT, (void **) &pout);
   w = make_buffer (FLOATS * 4, VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT |
       VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, (void **) &pw);
   for (uint32_t i = 0; i < FLOATS; i++) {
@@ -159,17 +162,18 @@ main (int argc, char **argv)
   }
   views[2] = make_view (in, VK_FORMAT_R32_SFLOAT);
   views[4] = make_view (w, VK_FORMAT_R32G32B32A32_SFLOAT);
+  views[5] = make_view (out, VK_FORMAT_R32G32B32A32_SFLOAT);
 
-  for (uint32_t i = 0; i < 5; i++)
+  for (uint32_t i = 0; i < 6; i++)
     lb[i] = (VkDescriptorSetLayoutBinding) {
     i, types[i], 1, VK_SHADER_STAGE_COMPUTE_BIT, NULL};
   {
     VkDescriptorSetLayoutCreateInfo li = {
-    VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO, NULL, 0, 5, lb};
+    VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO, NULL, 0, 6, lb};
     VkPipelineLayoutCreateInfo pli = {
     VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO, NULL, 0, 1, &sl};
     VkDescriptorPoolCreateInfo dpi = {
-    VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO, NULL, 0, 1, 3, ps};
+    VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO, NULL, 0, 1, 4, ps};
     VkDescriptorSetAllocateInfo dai = {
     VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO, NULL, 0, 1, &sl};
     CHECK (vkCreateDescriptorSetLayout (dev, &li, NULL, &sl));
@@ -186,15 +190,16 @@ main (int argc, char **argv)
   out, 0, VK_WHOLE_SIZE};
   bi[3] = (VkDescriptorBufferInfo) {
   w, 0, 65536};
-  for (uint32_t i = 0; i < 5; i++) {
+  for (uint32_t i = 0; i < 6; i++) {
     wr[i] = (VkWriteDescriptorSet) {
     VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, NULL, set, i, 0, 1, types[i]};
-    if (types[i] == VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER)
+    if (types[i] == VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER
+        || types[i] == VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER)
       wr[i].pTexelBufferView = &views[i];
     else
       wr[i].pBufferInfo = &bi[i];
   }
-  vkUpdateDescriptorSets (dev, 5, wr, 0, NULL);
+  vkUpdateDescriptorSets (dev, 6, wr, 0, NULL);
 
   {
     VkShaderModuleCreateInfo smi = {
