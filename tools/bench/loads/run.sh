@@ -1,9 +1,10 @@
 #!/bin/sh
-# The load-path microbenchmarks behind conv_tiled.comp (docs/performance.md,
-# "Why texel buffers"). Builds into ${BUILD:-build}/bench/loads and prints,
-# per path, G/s: scalar loads for scalar.comp, floats for vec4.comp, flops
-# for the blocking variants (NW weight vec4s x NX pixels per invocation,
-# XV=1: the pixels as RGBA32F fetches).
+# The load- and store-path microbenchmarks behind conv_tiled.comp
+# (docs/performance.md, "Why these shaders"). Builds into
+# ${BUILD:-build}/bench/loads and prints, per path, G/s: scalar loads for
+# scalar.comp, floats for vec4.comp and stores.comp, flops for the blocking
+# variants (NW weight vec4s x NX pixels per invocation, XV=1: the pixels as
+# RGBA32F fetches).
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=$(cd "$HERE/../../.." && pwd)/${BUILD:-build}/bench/loads
