@@ -9,6 +9,7 @@
  * list (which ops were fused, folded, removed or written in place). */
 #include "test-common.h"
 #include "device.h"
+#include "winograd.h"
 
 #include <math.h>
 #include <string.h>
@@ -968,8 +969,8 @@ conv_out (const Window * w, guint axis, gint64 in)
  * (1) or not (0), given whether it @fits (3x3, stride 1, dilation 1)?
  * Never in float16. VKINCEPTION_WINOGRAD=1 (the ops-winograd tests): every
  * one that fits; =0: none; else the engine's choice (net.c): on CPU
- * devices under the CPU shader policy, from 8 Mi multiply-adds and output
- * planes of 14x14. */
+ * devices under the CPU shader policy, from VKI_WINOGRAD_MIN_MACS
+ * multiply-adds and VKI_WINOGRAD_MIN_PLANE output pixels (winograd.h). */
 static gint
 winograd_expected (gint64 macs, gint64 plane, gboolean fits)
 {
@@ -981,8 +982,8 @@ winograd_expected (gint64 macs, gint64 plane, gboolean fits)
   if (g_strcmp0 (env, "1") == 0)
     return 1;
   return vki_test_device ()->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU
-      && (conv == NULL || g_strcmp0 (conv, "cpu") == 0) && macs >= (8 << 20)
-      && plane >= 14 * 14;
+      && (conv == NULL || g_strcmp0 (conv, "cpu") == 0)
+      && macs >= VKI_WINOGRAD_MIN_MACS && plane >= VKI_WINOGRAD_MIN_PLANE;
 }
 
 static void

@@ -326,7 +326,7 @@ add_scratch (GstVkInceptionNet * net, gint64 floats)
 /* Winograd F(4x4, 3x3) cuts a 3x3 convolution's multiply-adds 4x, for two
  * more dispatches over transformed copies of its input and output, and
  * filters 4x larger (winograd.h). On lavapipe it pays from about
- * WINOGRAD_MIN_MACS direct multiply-adds (below, the two extra dispatches'
+ * VKI_WINOGRAD_MIN_MACS direct multiply-adds (below, the two extra dispatches'
  * fixed cost wins), and on planes of 14x14 and more: on 7x7 planes (2x2
  * tiles, a third of them past the edge) it saved a fifth of the time for 4x
  * the filters, which BVLC GoogLeNet's peak memory cannot spare
@@ -334,8 +334,6 @@ add_scratch (GstVkInceptionNet * net, gint64 floats)
  * float16 transformed values an op test's error reached 1.0e-2, the bound.
  * VKINCEPTION_WINOGRAD=0 turns it off, =1 on for every 3x3 stride-1
  * convolution on any device (the tests). */
-#define WINOGRAD_MIN_MACS (G_GINT64_CONSTANT (8) << 20)
-#define WINOGRAD_MIN_PLANE (14 * 14)
 
 static WinogradMode
 winograd_mode (GstVkInceptionNet * net)
@@ -360,8 +358,8 @@ use_winograd (GstVkInceptionNet * net, GstVkInceptionModel * m,
   if (net->winograd == WINOGRAD_NONE || !vki_winograd_fits (node))
     return FALSE;
   vki_op_count (m, node, net->shapes, &params, &macs);
-  return net->winograd == WINOGRAD_ALL || (macs >= WINOGRAD_MIN_MACS
-      && y->dims[2] * y->dims[3] >= WINOGRAD_MIN_PLANE);
+  return net->winograd == WINOGRAD_ALL || (macs >= VKI_WINOGRAD_MIN_MACS
+      && y->dims[2] * y->dims[3] >= VKI_WINOGRAD_MIN_PLANE);
 }
 
 /* Steps 2 and 3: storage sharing, then levels and lifetimes. */
@@ -661,8 +659,7 @@ pack_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
       place.out_bstride = batch_stride (net, d->node->output);
       g_array_set_size (op, 0);
       if (d->step)
-        vki_winograd_pack (m, d->node, net->shapes, d->step, upload, op,
-            &place);
+        vki_winograd_pack (m, d->node, d->step, upload, op, &place);
       else
         vki_op_pack (m, d->node, net->shapes, op, &place);
       /* Offsets beyond 32 bits fail the size check before any upload. */

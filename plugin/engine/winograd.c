@@ -94,8 +94,8 @@ transform_filters (const float *w, gint64 filters, guint i, guint k,
 
 void
 vki_winograd_pack (GstVkInceptionModel * m, const VkiNode * node,
-    const GstVkInceptionShape * shapes, VkiWinogradStep step, gboolean values,
-    GArray * weights, VkiOpPlace * place)
+    VkiWinogradStep step, gboolean values, GArray * weights,
+    VkiOpPlace * place)
 {
   VkiTensor *w = vki_model_tensor (m, node->weight);
   gint64 cout = w->shape.dims[0], cin = w->shape.dims[1];

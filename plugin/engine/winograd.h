@@ -20,6 +20,12 @@ typedef enum
   VKI_WINOGRAD_OUTPUT,
 } VkiWinogradStep;
 
+/* Where the net runs a fitting convolution as Winograd by default (CPU
+ * devices, float32): from this many direct multiply-adds, on output planes
+ * of at least this many pixels (why: plugin/engine/net.c). */
+#define VKI_WINOGRAD_MIN_MACS (G_GINT64_CONSTANT (8) << 20)
+#define VKI_WINOGRAD_MIN_PLANE (14 * 14)
+
 /* Can @node run as a Winograd convolution (3x3, stride 1, dilation 1)? */
 gboolean vki_winograd_fits (const VkiNode * node);
 
@@ -32,8 +38,8 @@ void vki_winograd_scratch (const VkiNode * node,
  * product, laid out for place->conv), the bias (the output transform).
  * Without @values only their room (zeros): the net's sizing pass. */
 void vki_winograd_pack (GstVkInceptionModel * m, const VkiNode * node,
-    const GstVkInceptionShape * shapes, VkiWinogradStep step, gboolean values,
-    GArray * weights, VkiOpPlace * place);
+    VkiWinogradStep step, gboolean values, GArray * weights,
+    VkiOpPlace * place);
 
 /* Describes the dispatch of @step; @place holds the offsets of the input,
  * output, scratch tensors and of what vki_winograd_pack() placed. */

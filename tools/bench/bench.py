@@ -574,6 +574,8 @@ def main():
     args.batch = args.batch or (2 if args.quick else 8)
     args.frames = args.frames or (6 if args.quick else 30)
     args.frames_base = max(2, args.frames // 6)
+    if args.element_rounds < 1:
+        p.error("--element-rounds must be 1 or more")
     os.makedirs(args.work, exist_ok=True)
 
     # (name, kind, batch, model directory name, float16 activations)
