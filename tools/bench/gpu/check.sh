@@ -104,8 +104,10 @@ if step make-bvlc 120 python3 tools/models/make_model.py --kind bvlc --out-dir /
   e2e bvlc /tmp/bvlc
   bench bvlc-b1 $RUNS /tmp/bvlc/model.onnx --bench-frame 1280x720
 else tail -3 "$LOGS/make-bvlc.txt"; fi
-VKINCEPTION_CONV=cpu bench tv-b1-cpu $RUNS "$TV/model.onnx"
-VKINCEPTION_CONV=cpu bench tv-b$BATCH-cpu $RUNS32 "$TV/model.onnx" --shape $BATCH,3,224,224
+# The CPU policy without Winograd (as measured on 2026-11-28: conv_tiled
+# everywhere); Winograd's own runs follow.
+VKINCEPTION_CONV=cpu VKINCEPTION_WINOGRAD=0 bench tv-b1-cpu $RUNS "$TV/model.onnx"
+VKINCEPTION_CONV=cpu VKINCEPTION_WINOGRAD=0 bench tv-b$BATCH-cpu $RUNS32 "$TV/model.onnx" --shape $BATCH,3,224,224
 VKINCEPTION_CONV=direct bench tv-b1-direct $RUNS "$TV/model.onnx"
 # Winograd F(4x4, 3x3) for every 3x3 convolution (the default on CPU
 # devices for the large ones; on GPUs not measured before).
