@@ -6,7 +6,19 @@
 // invocations of one output take every SPLIT-th k, and their partial sums
 // meet in shared memory (on GPUs, where 1000 outputs each summing 1024
 // products in a row would leave the device waiting on loads).
+//
+// gemm_texel.spv is this shader built with TEXEL_READS: A's rows and B's
+// rows come through the RGBA32F texel views of the arena and the weights
+// (bindings 3 and 4), four k per fetch, where a storage-buffer load fetches
+// one (on llvmpipe a per-lane loop; see conv_tiled.comp). The CPU shader
+// policy uses it when A is not transposed, K is a multiple of 4 and A
+// starts on a whole texel (ops.c).
 #include "common.glsl"
+
+#ifdef TEXEL_READS
+layout(binding = 3) uniform samplerBuffer act_v;  // activations, RGBA32F
+layout(binding = 4) uniform samplerBuffer wt_v;   // weights, RGBA32F
+#endif
 
 layout(constant_id = 0) const uint M = 1;
 layout(constant_id = 1) const uint NCOLS = 1;
@@ -40,11 +52,20 @@ void main()
 
   float sum = 0.0;
   if (live) {
+#ifdef TEXEL_READS
+    int a4 = int((IN_OFF + row * K) / 4);
+    int w4 = int((W_OFF + col * K) / 4);
+    vec4 acc = vec4(0.0);
+    for (uint k = s; k < K / 4; k += SPLIT)
+      acc += texelFetch(act_v, a4 + int(k)) * texelFetch(wt_v, w4 + int(k));
+    sum = (acc.x + acc.y) + (acc.z + acc.w);
+#else
     uint w = W_OFF + col * K;
     for (uint k = s; k < K; k += SPLIT) {
       float a = TRANS_A != 0 ? LD(IN_OFF + k * M + row) : LD(IN_OFF + row * K + k);
       sum += a * wt[w + k];
     }
+#endif
   }
   // SPLIT is a constant: every invocation reaches every barrier.
   if (SPLIT > 1) {

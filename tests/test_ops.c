@@ -813,6 +813,9 @@ conv_kernel (void)
  * convolutions (1) or must not (0); -1: either. */
 static gint expect_winograd = -1;
 
+/* The shader its Gemm layers must run, or NULL: either. */
+static const gchar *expect_gemm = NULL;
+
 static void
 graph_check_layers (Graph * g, GstVkInceptionNet * net, const gchar * ops)
 {
@@ -843,6 +846,8 @@ graph_check_layers (Graph * g, GstVkInceptionNet * net, const gchar * ops)
       g_assert_true (conv_kernel ()? g_str_equal (kernel, conv_kernel ())
           : g_str_has_prefix (kernel, "conv"));
     }
+    if (expect_gemm && g_str_has_prefix (l->op, "Gemm"))
+      g_assert_cmpstr (l->kernel, ==, expect_gemm);
     /* Max pools read through texel views (pool_tiled.comp, or pool_texel
      * where the window row is too wide for it) unless VKINCEPTION_CONV=direct
      * turns them off. */
@@ -1210,7 +1215,35 @@ static const GemmCase gemm_cases[] = {
   {"/ops/gemm/1x1x1", S2 (1, 1), FALSE, {1,.bias = BIAS_VECTOR}},
   {"/ops/gemm/relu-fused", S2 (2, 13), TRUE, {7,.trans_b = TRUE,
           .bias = BIAS_VECTOR}},
+  /* K a multiple of 4: gemm_texel under the CPU policy. */
+  {"/ops/gemm/texel-vector-bias", S2 (3, 64), FALSE, {37,.trans_b = TRUE,
+          .bias = BIAS_VECTOR}},
+  {"/ops/gemm/texel-matrix-bias", S2 (2, 1024), TRUE, {13,.alpha = 0.5f,
+          .beta = -2.0f,.bias = BIAS_MATRIX}},
+  {"/ops/gemm/texel-k4", S2 (5, 4), FALSE, {1,.bias = BIAS_SCALAR}},
+  {"/ops/gemm/texel-transA", S2 (8, 3), FALSE, {5,.trans_a = TRUE,
+          .bias = BIAS_VECTOR}},
 };
+
+/* The Gemm shader: gemm_texel under the CPU shader policy (lavapipe's, or
+ * VKINCEPTION_CONV=cpu) on a device with texel reads, where A is not
+ * transposed and K is a multiple of 4; gemm otherwise (ops.c). */
+static const gchar *
+gemm_kernel (const GemmCase * c)
+{
+  const gchar *conv = g_getenv ("VKINCEPTION_CONV");
+  GstVkInceptionDevice *dev = vki_test_device ();
+  gboolean fp16 = vki_test_precision () == GST_VK_INCEPTION_PRECISION_FP16;
+  gint64 k = c->in.dims[c->gemm.trans_a ? 0 : 1];
+  gboolean cpu = g_strcmp0 (conv, "cpu") == 0 || (conv == NULL
+      && dev->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU);
+  gboolean texel = cpu && (fp16 ? dev->has_texel_reads_fp16 :
+      dev->has_texel_reads) && !c->gemm.trans_a && k % 4 == 0;
+
+  if (texel)
+    return fp16 ? "gemm_texel_fp16" : "gemm_texel";
+  return fp16 ? "gemm_fp16" : "gemm";
+}
 
 static void
 test_gemm (gconstpointer data)
@@ -1222,7 +1255,9 @@ test_gemm (gconstpointer data)
   if (c->relu)
     relu (g, "f", "y");
   graph_output (g, "y");
+  expect_gemm = gemm_kernel (c);
   graph_check (g, c->relu ? "Gemm+Relu" : "Gemm");
+  expect_gemm = NULL;
 }
 
 typedef struct

@@ -444,6 +444,9 @@ vki_op_choose_shader (const VkiNode * node, const GstVkInceptionShape * shapes,
   place->split = 1;
   if (node->type == VKI_OP_GEMM) {
     items = y->dims[0] * y->dims[1];
+    /* gemm_texel where it can: measured on lavapipe only. */
+    if (policy == VKI_SHADER_POLICY_CPU && texels)
+      place->conv = VKI_CONV_TILED;
     if (policy == VKI_SHADER_POLICY_SPLIT)
       place->split = widest_split (node->gemm.k, items, G_MAXUINT32);
     else if (policy == VKI_SHADER_POLICY_GPU)
@@ -815,7 +818,14 @@ vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
         p->out_off, p->out_bstride, p->w_off, p->b_off, relu, p->split
       };
       set_spec (desc, spec, G_N_ELEMENTS (spec));
-      desc->shader = &vki_shader_gemm;
+      /* Rows of A and B as whole texels (B's offset is WEIGHT_ALIGN'd). */
+      if (p->conv == VKI_CONV_TILED && !node->gemm.trans_a
+          && node->gemm.k % 4 == 0 && p->in_off % 4 == 0) {
+        desc->shader = &vki_shader_gemm_texel;
+        desc->n_texels = 3;
+      } else {
+        desc->shader = &vki_shader_gemm;
+      }
       set_split_dispatch (desc, (gint64) y->dims[0] * y->dims[1], p->split);
       break;
     }

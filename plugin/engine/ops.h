@@ -47,7 +47,10 @@ typedef struct
                                  * and weights exist (within the device's
                                  * limits), so pools read through them */
   VkiConvKind conv;             /* convolutions: set by
-                                 * vki_op_choose_shader() */
+                                 * vki_op_choose_shader(); Gemm:
+                                 * VKI_CONV_TILED reads through the texel
+                                 * views (gemm_texel) where the shapes let
+                                 * it */
   guint32 split;                /* VKI_CONV_SPLIT and Gemm: invocations per
                                  * output, 1 to 64 */
   guint32 w_nstride;            /* convolutions: floats between the filters
