@@ -1041,6 +1041,70 @@ test_conv_winograd_auto (void)
   }
 }
 
+/* Winograd's transformed input and product (36 planes per 4x4 tile each)
+ * where only the direct convolution fits the device: once past the storage
+ * buffer range, once past the texel buffer limit, both lowered for the
+ * test. The net chooses Winograd by itself (lavapipe) but builds without
+ * it, keeping its texel reads; forced (VKINCEPTION_WINOGRAD=1) it fails
+ * with TOO_LARGE past the range, and runs conv.comp past the texel limit. */
+static void
+test_conv_winograd_too_large (void)
+{
+  GstVkInceptionDevice *dev = vki_test_device ();
+  const VkPhysicalDeviceLimits saved = dev->props.limits;
+  gboolean forced = winograd_expected (1, 1, TRUE) && g_strcmp0 (g_getenv
+      ("VKINCEPTION_WINOGRAD"), "1") == 0;
+
+  for (guint past_texels = 0; past_texels < 2; past_texels++) {
+    Window win = {.kernel = {3, 3},.pads = {1, 1, 1, 1} };
+    Graph *g = graph_new (13);
+    GstVkInceptionShape shape = SHAPE (1, 32, 32, 32);
+    GstVkInceptionNet *net;
+    GError *error = NULL;
+
+    graph_input (g, "x", shape);
+    conv (g, "x", "c", 32, TRUE, &win);
+    relu (g, "c", "y");
+    graph_output (g, "y");
+    /* Direct: input and output, 2 x 32768 floats. Winograd: 2 x 36 x 32 x
+     * 64 more, live together. */
+    if (past_texels)
+      dev->props.limits.maxTexelBufferElements = 100000;
+    else
+      dev->props.limits.maxStorageBufferRange = 100000 * sizeof (float);
+
+    if (forced && !past_texels) {
+      net = vki_test_net (g->tm, &shape, &error);
+      dev->props.limits = saved;
+      g_assert_null (net);
+      g_assert_error (error, GST_VK_INCEPTION_ERROR,
+          GST_VK_INCEPTION_ERROR_TOO_LARGE);
+      g_test_message ("%s", error->message);
+      g_error_free (error);
+      graph_free (g);
+      continue;
+    }
+    net = graph_net (g);
+    dev->props.limits = saved;
+    graph_run (g, net);
+    graph_check_layers (g, net, "Conv+Relu");
+    {
+      guint n;
+      const gchar *kernel = gst_vk_inception_net_get_layers (net,
+          &n)[0].kernel;
+      g_test_message ("kernel: %s", kernel);
+      if (forced)
+        g_assert_cmpstr (kernel, ==, "winograd+conv");
+      else if (winograd_expected (18874368, 1024, TRUE))
+        g_assert_cmpstr (kernel, ==, "conv_tiled");
+      else
+        g_assert_false (g_str_has_prefix (kernel, "winograd"));
+    }
+    gst_vk_inception_net_free (net);
+    graph_free (g);
+  }
+}
+
 typedef struct
 {
   const gchar *path;
@@ -1801,6 +1865,8 @@ main (int argc, char **argv)
 
   ADD_CASES (conv_cases, test_conv);
   g_test_add_func ("/ops/conv/winograd-auto", test_conv_winograd_auto);
+  g_test_add_func ("/ops/conv/winograd-too-large",
+      test_conv_winograd_too_large);
   ADD_CASES (pool_cases, test_pool);
   ADD_CASES (gap_cases, test_gap);
   ADD_CASES (lrn_cases, test_lrn);

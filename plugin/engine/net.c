@@ -112,6 +112,7 @@ struct _GstVkInceptionNet
   VkiBuffer arena, weights, upload, readback;
   VkiShaderPolicy policy;       /* how each layer's shader is chosen */
   WinogradMode winograd;
+  gboolean has_winograd;        /* some convolution runs as Winograd */
   gboolean tiled;               /* texel views exist: pools read through
                                  * them, and conv_tiled where chosen */
   VkBufferView views[3];        /* those views: the arena as R32F and
@@ -413,6 +414,7 @@ plan_storage (GstVkInceptionNet * net, GstVkInceptionModel * m)
       gint64 u, prod;
       vki_winograd_scratch (node, net->shapes, &u, &prod);
       d.node = node;
+      net->has_winograd = TRUE;
       d.scratch = add_scratch (net, u);
       add_scratch (net, prod);
       for (d.step = VKI_WINOGRAD_INPUT; d.step <= VKI_WINOGRAD_OUTPUT;
@@ -724,6 +726,17 @@ create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
     net->tiled = FALSE;
     pack_dispatches (net, m, FALSE, FALSE, &floats, NULL);
   }
+  /* Where Winograd's larger tensors and filters cost the texel reads, the
+   * net is built again without it (gst_vk_inception_net_new_full()). */
+  if (!net->tiled && net->winograd == WINOGRAD_AUTO && net->has_winograd
+      && net->dev->has_texel_reads) {
+    g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_TOO_LARGE,
+        "%s: with Winograd, the activations or weights exceed the %u-element "
+        "texel buffers of '%s'", m->name,
+        net->dev->props.limits.maxTexelBufferElements,
+        net->dev->props.deviceName);
+    return FALSE;
+  }
   for (guint i = 0; i < n; i++) {
     Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
     GstVkInceptionLayer *l = &g_array_index (net->layers, GstVkInceptionLayer,
@@ -997,22 +1010,20 @@ gst_vk_inception_net_new (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
       GST_VK_INCEPTION_PRECISION_FP32, error);
 }
 
-GstVkInceptionNet *
-gst_vk_inception_net_new_full (GstVkInceptionModel * m,
-    GstVkInceptionDevice * dev, const GstVkInceptionShape * input_shapes,
-    GstVkInceptionPrecision precision, GError ** error)
+/* Steps 1 to 7; with @winograd FALSE, no Winograd convolutions whatever
+ * winograd_mode() says. On failure sets @retry when a net without the
+ * Winograd convolutions it chose by itself might fit. */
+static GstVkInceptionNet *
+net_build (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
+    const GstVkInceptionShape * input_shapes,
+    GstVkInceptionPrecision precision, gboolean winograd, gboolean * retry,
+    GError ** error)
 {
   GstVkInceptionNet *net;
   gsize in_bytes = 0, out_bytes = 0;
+  GError *err = NULL;
 
-  if (!gst_vk_inception_device_supports_precision (dev, precision)) {
-    g_set_error (error, GST_VK_INCEPTION_ERROR,
-        GST_VK_INCEPTION_ERROR_UNSUPPORTED,
-        "Vulkan device '%s' cannot hold float16 activations (no "
-        "storageBuffer16BitAccess%s); use fp32", dev->props.deviceName,
-        dev->owned ? "" : ", or a device not created by gst-vkinception");
-    return NULL;
-  }
+  *retry = FALSE;
   net = g_new0 (GstVkInceptionNet, 1);
   net->precision = precision;
   net->elem_size = precision == GST_VK_INCEPTION_PRECISION_FP16 ? 2 : 4;
@@ -1029,12 +1040,12 @@ gst_vk_inception_net_new_full (GstVkInceptionModel * m,
   net->inputs = g_array_new (FALSE, TRUE, sizeof (Io));
   net->outputs = g_array_new (FALSE, TRUE, sizeof (Io));
 
-  if (!infer_shapes (net, m, input_shapes, error))
+  if (!infer_shapes (net, m, input_shapes, &err))
     goto fail;
   net->policy = shader_policy (net);
-  net->winograd = winograd_mode (net);
+  net->winograd = winograd ? winograd_mode (net) : WINOGRAD_NONE;
   plan_storage (net, m);
-  if (!plan_arena (net, m, error))
+  if (!plan_arena (net, m, &err))
     goto fail;
   build_layers (net, m);
 
@@ -1048,13 +1059,13 @@ gst_vk_inception_net_new_full (GstVkInceptionModel * m,
   }
 
   if (!vki_buffer_init (&net->arena, dev, net->arena_floats * net->elem_size,
-          VKI_BUFFER_DEVICE, error)
+          VKI_BUFFER_DEVICE, &err)
       || !vki_buffer_init (&net->upload, dev, in_bytes, VKI_BUFFER_UPLOAD,
-          error)
+          &err)
       || !vki_buffer_init (&net->readback, dev, out_bytes, VKI_BUFFER_READBACK,
-          error))
+          &err))
     goto fail;
-  if (!create_dispatches (net, m, error))
+  if (!create_dispatches (net, m, &err))
     goto fail;
 
   {
@@ -1064,11 +1075,11 @@ gst_vk_inception_net_new_full (GstVkInceptionModel * m,
     };
     VkFenceCreateInfo finfo = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO };
     if (!vki_result_to_error (vkCreateCommandPool (dev->device, &pinfo, NULL,
-                &net->cmd_pool), error, "vkCreateCommandPool")
+                &net->cmd_pool), &err, "vkCreateCommandPool")
         || !vki_result_to_error (vkCreateFence (dev->device, &finfo, NULL,
-                &net->fence), error, "vkCreateFence")
-        || !alloc_cmd (net, &net->cmd, error)
-        || !record (net, net->cmd, VK_NULL_HANDLE, error))
+                &net->fence), &err, "vkCreateFence")
+        || !alloc_cmd (net, &net->cmd, &err)
+        || !record (net, net->cmd, VK_NULL_HANDLE, &err))
       goto fail;
   }
 
@@ -1079,8 +1090,42 @@ gst_vk_inception_net_new_full (GstVkInceptionModel * m,
   return net;
 
 fail:
+  *retry = net->winograd == WINOGRAD_AUTO && net->has_winograd
+      && g_error_matches (err, GST_VK_INCEPTION_ERROR,
+      GST_VK_INCEPTION_ERROR_TOO_LARGE);
+  g_propagate_error (error, err);
   gst_vk_inception_net_free (net);
   return NULL;
+}
+
+GstVkInceptionNet *
+gst_vk_inception_net_new_full (GstVkInceptionModel * m,
+    GstVkInceptionDevice * dev, const GstVkInceptionShape * input_shapes,
+    GstVkInceptionPrecision precision, GError ** error)
+{
+  GstVkInceptionNet *net;
+  GError *err = NULL;
+  gboolean retry;
+
+  if (!gst_vk_inception_device_supports_precision (dev, precision)) {
+    g_set_error (error, GST_VK_INCEPTION_ERROR,
+        GST_VK_INCEPTION_ERROR_UNSUPPORTED,
+        "Vulkan device '%s' cannot hold float16 activations (no "
+        "storageBuffer16BitAccess%s); use fp32", dev->props.deviceName,
+        dev->owned ? "" : ", or a device not created by gst-vkinception");
+    return NULL;
+  }
+  net = net_build (m, dev, input_shapes, precision, TRUE, &retry, &err);
+  if (!net && retry) {
+    /* Winograd is a speed-up: where its tensors do not fit, the direct
+     * convolutions may. */
+    g_debug ("%s; building the net without Winograd", err->message);
+    g_clear_error (&err);
+    net = net_build (m, dev, input_shapes, precision, FALSE, &retry, &err);
+  }
+  if (!net)
+    g_propagate_error (error, err);
+  return net;
 }
 
 GstVkInceptionPrecision
