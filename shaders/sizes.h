@@ -17,6 +17,11 @@
  * most invocations one output's sum is split across. */
 #define SPLIT_WG 64
 
+/* lrn_tiled.comp: channels per invocation, and the widest window it
+ * holds in registers. */
+#define LRN_CHUNK 32
+#define LRN_SIZE_MAX 9
+
 /* Winograd F(4x4, 3x3) (winograd.glsl, plugin/engine/winograd.c): outputs
  * per tile side, the side of the transformed tile, and the multiple the
  * columns of the transformed tensors are padded to (whole 8-pixel blocks of

@@ -10,6 +10,7 @@
 #include "test-common.h"
 #include "device.h"
 #include "winograd.h"
+#include "sizes.h"
 
 #include <math.h>
 #include <string.h>
@@ -813,8 +814,9 @@ conv_kernel (void)
  * convolutions (1) or must not (0); -1: either. */
 static gint expect_winograd = -1;
 
-/* The shader its Gemm layers must run, or NULL: either. */
-static const gchar *expect_gemm = NULL;
+/* The shader the graph's Gemm, LRN or AveragePool layers must run, or
+ * NULL: any. */
+static const gchar *expect_kernel = NULL;
 
 static void
 graph_check_layers (Graph * g, GstVkInceptionNet * net, const gchar * ops)
@@ -846,8 +848,10 @@ graph_check_layers (Graph * g, GstVkInceptionNet * net, const gchar * ops)
       g_assert_true (conv_kernel ()? g_str_equal (kernel, conv_kernel ())
           : g_str_has_prefix (kernel, "conv"));
     }
-    if (expect_gemm && g_str_has_prefix (l->op, "Gemm"))
-      g_assert_cmpstr (l->kernel, ==, expect_gemm);
+    if (expect_kernel && (g_str_has_prefix (l->op, "Gemm")
+            || g_str_equal (l->op, "LRN")
+            || g_str_has_prefix (l->op, "AveragePool")))
+      g_assert_cmpstr (l->kernel, ==, expect_kernel);
     /* Max pools read through texel views (pool_tiled.comp, or pool_texel
      * where the window row is too wide for it) unless VKINCEPTION_CONV=direct
      * turns them off. */
@@ -1174,6 +1178,12 @@ static const PoolCase pool_cases[] = {
       {.kernel = {1, 1}}},
   {"/ops/avgpool/relu-fused", "AveragePool", S4 (2, 3, 9, 7), TRUE,
       {.kernel = {3, 3},.strides = {2, 2}}},
+  {"/ops/avgpool/whole-plane-relu", "AveragePool", S4 (2, 6, 4, 9), TRUE,
+      {.kernel = {4, 9},.strides = {2, 3},.ceil_mode = TRUE}},
+  /* Pads: the window covers the plane but is not a global average. */
+  {"/ops/avgpool/whole-plane-padded", "AveragePool", S4 (1, 3, 5, 5), FALSE,
+      {.kernel = {5, 5},.pads = {1, 1, 1, 1},.strides = {2, 2},
+          .count_include_pad = TRUE}},
 };
 
 static void
@@ -1187,7 +1197,20 @@ test_pool (gconstpointer data)
   if (c->relu)
     relu (g, "p", "y");
   graph_output (g, "y");
+  /* An average over the whole unpadded plane runs global_avgpool. */
+  if (g_str_equal (c->op, "AveragePool")) {
+    gboolean fp16 = vki_test_precision () == GST_VK_INCEPTION_PRECISION_FP16;
+    gboolean whole = c->win.kernel[0] == c->in.dims[2]
+        && c->win.kernel[1] == c->in.dims[3] && !c->win.auto_pad
+        && (c->win.pads[0] | c->win.pads[1] | c->win.pads[2]
+        | c->win.pads[3]) == 0;
+    expect_kernel = whole ? (fp16 ? "global_avgpool_fp16" : "global_avgpool")
+        : (fp16 ? "pool_texel_fp16" : "pool_texel");
+    if (!whole && g_strcmp0 (g_getenv ("VKINCEPTION_CONV"), "direct") == 0)
+      expect_kernel = fp16 ? "pool_fp16" : "pool";
+  }
   graph_check (g, ops);
+  expect_kernel = NULL;
   g_free (ops);
 }
 
@@ -1237,7 +1260,35 @@ static const LrnCase lrn_cases[] = {
   {"/ops/lrn/size3-3-channels", S4 (1, 3, 13, 11), 2, {3, 1.0f, 0.5f, 2.0f}},
   {"/ops/lrn/size1", S4 (1, 5, 3, 3), 2, {1, 0.3f, 1.0f, 1.0f}},
   {"/ops/lrn/size-over-channels", S4 (2, 5, 1, 1), 2, {7, 2.0f, 0.75f, 1.0f}},
+  /* Planes of whole texels: lrn_tiled under the CPU policy, over runs of
+   * LRN_CHUNK channels (a partial last run, windows across run ends). */
+  {"/ops/lrn/tiled-size5-defaults", S4 (2, 70, 8, 14), 100, {5}},
+  {"/ops/lrn/tiled-size4-batch2", S4 (2, 33, 2, 2), 2, {4, 0.5f, 0.6f, 1.0f}},
+  {"/ops/lrn/tiled-size9", S4 (1, 40, 3, 4), 2, {9, 1.5f, 0.75f, 2.0f}},
+  {"/ops/lrn/tiled-size-over-channels", S4 (1, 3, 4, 4), 2, {7, 2.0f, 0.5f,
+          1.0f}},
+  {"/ops/lrn/wide-window", S4 (1, 20, 4, 4), 2, {11, 1.0f, 0.75f, 1.0f}},
 };
+
+/* The LRN shader: lrn_tiled under the CPU shader policy (lavapipe's, or
+ * VKINCEPTION_CONV=cpu) on a device with texel reads, where the plane is a
+ * multiple of 4 and the window at most LRN_SIZE_MAX; lrn otherwise. */
+static const gchar *
+lrn_kernel (const LrnCase * c)
+{
+  const gchar *conv = g_getenv ("VKINCEPTION_CONV");
+  GstVkInceptionDevice *dev = vki_test_device ();
+  gboolean fp16 = vki_test_precision () == GST_VK_INCEPTION_PRECISION_FP16;
+  gboolean cpu = g_strcmp0 (conv, "cpu") == 0 || (conv == NULL
+      && dev->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU);
+  gboolean tiled = cpu && (fp16 ? dev->has_texel_reads_fp16 :
+      dev->has_texel_reads) && prod (&c->in, 2, 4) % 4 == 0
+      && c->lrn.size <= LRN_SIZE_MAX;
+
+  if (tiled)
+    return fp16 ? "lrn_tiled_fp16" : "lrn_tiled";
+  return fp16 ? "lrn_fp16" : "lrn";
+}
 
 static void
 test_lrn (gconstpointer data)
@@ -1247,7 +1298,9 @@ test_lrn (gconstpointer data)
   graph_input_range (g, "x", c->in, -c->range, c->range);
   lrn (g, "x", "y", &c->lrn);
   graph_output (g, "y");
+  expect_kernel = lrn_kernel (c);
   graph_check (g, "LRN");
+  expect_kernel = NULL;
 }
 
 typedef struct
@@ -1319,9 +1372,9 @@ test_gemm (gconstpointer data)
   if (c->relu)
     relu (g, "f", "y");
   graph_output (g, "y");
-  expect_gemm = gemm_kernel (c);
+  expect_kernel = gemm_kernel (c);
   graph_check (g, c->relu ? "Gemm+Relu" : "Gemm");
-  expect_gemm = NULL;
+  expect_kernel = NULL;
 }
 
 typedef struct

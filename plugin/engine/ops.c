@@ -454,6 +454,8 @@ vki_op_choose_shader (const VkiNode * node, const GstVkInceptionShape * shapes,
           &split_ns);
     return;
   }
+  if (node->type == VKI_OP_LRN && policy == VKI_SHADER_POLICY_CPU && texels)
+    place->conv = VKI_CONV_TILED;
   if (node->type != VKI_OP_CONV)
     return;
   cin = x->dims[1];
@@ -709,6 +711,19 @@ describe_maxpool_tiled (VkiNode * node, const GstVkInceptionShape * x,
   desc->fold = TRUE;
 }
 
+static void
+describe_global_avgpool (const GstVkInceptionShape * x, const VkiOpPlace * p,
+    guint32 relu, VkiOpDesc * desc)
+{
+  guint32 spec[] = { x->dims[0] * x->dims[1], x->dims[1],
+    prod (x, 2, x->rank), p->in_off, p->out_off, p->out_bstride, relu
+  };
+  set_spec (desc, spec, G_N_ELEMENTS (spec));
+  desc->shader = &vki_shader_global_avgpool;
+  desc->global[0] = x->dims[0] * x->dims[1];
+  desc->dims = 1;
+}
+
 void
 vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
     const VkiOpPlace * p, VkiOpDesc * desc)
@@ -758,6 +773,14 @@ vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
     case VKI_OP_AVGPOOL:{
       gint64 in[2] = { x->dims[2], x->dims[3] }, o[2], pads[4];
       resolve_window (&node->win, in, o, pads);
+      /* One window over the whole unpadded plane (BVLC GoogLeNet's pool5):
+       * a GlobalAveragePool, whose shader sums each plane in one loop. */
+      if (node->type == VKI_OP_AVGPOOL && (pads[0] | pads[1] | pads[2]
+              | pads[3]) == 0 && node->win.kernel[0] == in[0]
+          && node->win.kernel[1] == in[1] && o[0] == 1 && o[1] == 1) {
+        describe_global_avgpool (x, p, relu, desc);
+        break;
+      }
       if (p->tiled && node->type == VKI_OP_MAXPOOL
           && node->win.kernel[1] <= TILED_KW_MAX
           && (TILED_NX - 1) * node->win.stride[1] + (node->win.kernel[1] - 1)
@@ -789,13 +812,7 @@ vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
       break;
     }
     case VKI_OP_GLOBALAVGPOOL:{
-      guint32 spec[] = { x->dims[0] * x->dims[1], x->dims[1],
-        prod (x, 2, x->rank), p->in_off, p->out_off, p->out_bstride, relu
-      };
-      set_spec (desc, spec, G_N_ELEMENTS (spec));
-      desc->shader = &vki_shader_global_avgpool;
-      desc->global[0] = x->dims[0] * x->dims[1];
-      desc->dims = 1;
+      describe_global_avgpool (x, p, relu, desc);
       break;
     }
     case VKI_OP_LRN:{
@@ -804,7 +821,19 @@ vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
         float_bits (node->lrn.beta), float_bits (node->lrn.bias), p->in_off,
         p->out_off, p->out_bstride
       };
+      gint64 hw = prod (x, 2, x->rank);
       set_spec (desc, spec, G_N_ELEMENTS (spec));
+      if (p->conv == VKI_CONV_TILED && hw % 4 == 0 && p->in_off % 4 == 0
+          && node->lrn.size <= LRN_SIZE_MAX) {
+        desc->shader = &vki_shader_lrn_tiled;
+        desc->n_texels = 3;
+        desc->global[0] = x->dims[0] * ceil_div (x->dims[1], LRN_CHUNK) *
+            (hw / 4);
+        desc->global[1] = desc->global[2] = 1;
+        desc->dims = 1;
+        desc->fold = TRUE;
+        break;
+      }
       desc->shader = &vki_shader_lrn;
       desc->global[0] = prod (x, 2, x->rank);
       desc->global[1] = x->dims[1];
