@@ -28,7 +28,6 @@ import platform
 import re
 import resource
 import shutil
-import statistics
 import struct
 import subprocess
 import sys
@@ -497,18 +496,21 @@ def print_summary(res):
 
 def check_targets(res):
     out = []
-    b1 = next((n for n in res["nets"] if n["batch"] == 1), None)
     best_pct = max((n["pct_of_fma_peak"] or 0) for n in res["nets"]) if res["nets"] else None
 
     def add(what, ok, measured):
         out.append({"what": what, "status": "n/a" if ok is None else ("met" if ok else "NOT MET"),
                     "measured": measured})
 
-    if b1:
-        add(f"batch-1 median within {TARGETS['lavapipe_batch1_vs_ort_max_ratio']}x of "
-            "ONNX Runtime (lavapipe)",
-            b1["ratio_vk_over_ort"] <= TARGETS["lavapipe_batch1_vs_ort_max_ratio"],
-            f"{b1['ratio_vk_over_ort']:.2f}x ({b1['name']})")
+    # Every float32 batch-1 net: the figures are BVLC GoogLeNet's,
+    # and ONNX Runtime runs the torchvision export about 3x faster.
+    for n in res["nets"]:
+        if n["batch"] == 1 and "fp16" not in n["name"] \
+                and n.get("ratio_vk_over_ort") is not None:
+            add(f"batch-1 median within {TARGETS['lavapipe_batch1_vs_ort_max_ratio']}x of "
+                f"ONNX Runtime (lavapipe, {n['name']})",
+                n["ratio_vk_over_ort"] <= TARGETS["lavapipe_batch1_vs_ort_max_ratio"],
+                f"{n['ratio_vk_over_ort']:.2f}x")
     if best_pct is not None:
         add("network at >= 50% of the measured FMA peak",
             best_pct >= 100 * TARGETS["network_min_fraction_of_fma_peak"],
