@@ -21,6 +21,8 @@ layout(constant_id = 6) const uint DH = 1;
 layout(constant_id = 7) const uint DW = 1;
 layout(constant_id = 8) const uint RELU = 0;
 layout(constant_id = 9) const uint VEC_SPAN = 0;  // see span.glsl
+layout(constant_id = 10) const uint FAST_DIV = 0;  // see flat_div.glsl
+#include "flat_div.glsl"
 
 // Sizes and offsets: pools with the same window share a pipeline.
 layout(push_constant) uniform Params {
@@ -53,10 +55,10 @@ void main()
       + gl_GlobalInvocationID.x;
   if (g >= pc.nc * pc.oh * xb)
     return;
-  uint ox0 = (g % xb) * NX;
-  g /= xb;
-  uint oy = g % pc.oh;
-  uint nc = g / pc.oh;
+  uint q = flat_div(g, xb);
+  uint ox0 = (g - q * xb) * NX;
+  uint nc = flat_div(q, pc.oh);
+  uint oy = q - nc * pc.oh;
 
   float r[NX] = float[NX](LOWEST, LOWEST, LOWEST, LOWEST, LOWEST, LOWEST,
       LOWEST, LOWEST);
@@ -74,7 +76,7 @@ void main()
     TAP(0) TAP(1) TAP(2) TAP(3) TAP(4) TAP(5) TAP(6)
   }
 
-  uint n = nc / pc.c, c = nc % pc.c;
+  uint n = flat_div(nc, pc.c), c = nc - n * pc.c;
   uint out_base = pc.out_off + n * pc.out_bstride + (c * pc.oh + oy) * pc.ow
       + ox0;
   STORE(0) STORE(1) STORE(2) STORE(3) STORE(4) STORE(5) STORE(6) STORE(7)

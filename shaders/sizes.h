@@ -17,6 +17,10 @@
  * most invocations one output's sum is split across. */
 #define SPLIT_WG 64
 
+/* flat_div.glsl: dispatches of fewer invocations divide their indices in
+ * float (2^22). */
+#define FLAT_FAST_DIV_MAX 4194304
+
 /* lrn_tiled.comp: channels per invocation, and the widest window it
  * holds in registers. */
 #define LRN_CHUNK 32

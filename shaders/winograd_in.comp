@@ -9,6 +9,8 @@
 
 layout(constant_id = 0) const uint PAD_T = 1;
 layout(constant_id = 1) const uint PAD_L = 1;
+layout(constant_id = 2) const uint FAST_DIV = 0;  // see flat_div.glsl
+#include "flat_div.glsl"
 
 layout(push_constant) uniform Params {
   uint n, cin, h, w;
@@ -52,15 +54,16 @@ void main()
       + gl_GlobalInvocationID.x;
   if (g >= pc.cin * pc.tp)
     return;
-  uint col = g % pc.tp;
-  uint ci = g / pc.tp;
+  uint ci = flat_div(g, pc.tp);
+  uint col = g - ci * pc.tp;
   uint tiles = pc.tiles_h * pc.tiles_w;
   // Padding columns read image n - 1's last tile, as zeros.
   bool tile_ok = col < pc.n * tiles;
   uint c = min(col, pc.n * tiles - 1);
-  uint n = c / tiles, t0 = c % tiles;
-  int iy0 = int((t0 / pc.tiles_w) * TILE) - int(PAD_T);
-  int ix0 = int((t0 % pc.tiles_w) * TILE) - int(PAD_L);
+  uint n = flat_div(c, tiles), t0 = c - n * tiles;
+  uint ty = flat_div(t0, pc.tiles_w);
+  int iy0 = int(ty * TILE) - int(PAD_T);
+  int ix0 = int((t0 - ty * pc.tiles_w) * TILE) - int(PAD_L);
   int h1 = int(pc.h) - 1, w1 = int(pc.w) - 1;
   uint base = pc.in_off + (n * pc.cin + ci) * pc.h * pc.w;
 

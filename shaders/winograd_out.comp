@@ -10,6 +10,8 @@
 
 layout(constant_id = 0) const uint HAS_BIAS = 0;
 layout(constant_id = 1) const uint RELU = 0;
+layout(constant_id = 2) const uint FAST_DIV = 0;  // see flat_div.glsl
+#include "flat_div.glsl"
 
 layout(push_constant) uniform Params {
   uint n, cout, oh, ow;
@@ -50,16 +52,17 @@ void main()
   uint cols = pc.n * tiles;
   if (g >= pc.cout * cols)
     return;
-  uint col = g % cols;
-  uint co = g / cols;
+  uint co = flat_div(g, cols);
+  uint col = g - co * cols;
 
   uint stride = pc.cout * pc.tp;
   uint at = pc.m_off + co * pc.tp + col;
   float t[TILE][ALPHA];
   COLUMN(0) COLUMN(1) COLUMN(2) COLUMN(3) COLUMN(4) COLUMN(5)
 
-  uint n = col / tiles, tile = col % tiles;
-  uint oy0 = (tile / pc.tiles_w) * TILE, ox0 = (tile % pc.tiles_w) * TILE;
+  uint n = flat_div(col, tiles), tile = col - n * tiles;
+  uint ty = flat_div(tile, pc.tiles_w);
+  uint oy0 = ty * TILE, ox0 = (tile - ty * pc.tiles_w) * TILE;
   float b = HAS_BIAS != 0 ? wt[pc.b_off + co] : 0.0;
   uint base = pc.out_off + n * pc.out_bstride + co * pc.oh * pc.ow;
   ROW(0) ROW(1) ROW(2) ROW(3)

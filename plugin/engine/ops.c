@@ -548,6 +548,13 @@ vki_op_pack_filters (const float *w, gint64 cout, gint64 filter,
   return off;
 }
 
+guint32
+vki_op_fast_div (gint64 invocations)
+{
+  return invocations < FLAT_FAST_DIV_MAX
+      && g_strcmp0 (g_getenv ("VKINCEPTION_INT_DIV"), "1") != 0;
+}
+
 static gboolean
 pointwise (const VkiNode * node, const GstVkInceptionShape * shapes)
 {
@@ -806,9 +813,11 @@ describe_maxpool_tiled (VkiNode * node, const GstVkInceptionShape * x,
   const VkiWindow *win = &node->win;
   /* Rows of whole vec4s: spans as vec4 fetches (span.glsl). */
   guint32 vec_span = x->dims[3] % 4 == 0 && p->in_off % 4 == 0;
+  gint64 invocations = x->dims[0] * x->dims[1] * y->dims[2] *
+      ceil_div (y->dims[3], TILED_NX);
   guint32 spec[] = { win->kernel[0], win->kernel[1], win->stride[0],
     win->stride[1], pads[0], pads[1], win->dilation[0], win->dilation[1],
-    relu, vec_span
+    relu, vec_span, vki_op_fast_div (invocations)
   };
   guint32 push[] = { x->dims[0] * x->dims[1], x->dims[1], x->dims[2],
     x->dims[3], y->dims[2], y->dims[3], p->in_off, p->out_off,
@@ -819,8 +828,7 @@ describe_maxpool_tiled (VkiNode * node, const GstVkInceptionShape * x,
   desc->n_push = G_N_ELEMENTS (push);
   desc->shader = &vki_shader_pool_tiled;
   desc->n_texels = 3;
-  desc->global[0] = x->dims[0] * x->dims[1] * y->dims[2] *
-      (guint32) ceil_div (y->dims[3], TILED_NX);
+  desc->global[0] = (guint32) invocations;
   desc->global[1] = desc->global[2] = 1;
   desc->dims = 1;
   desc->fold = TRUE;

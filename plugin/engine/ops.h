@@ -111,6 +111,11 @@ void vki_op_choose_shader (const VkiNode * node,
     const GstVkInceptionShape * shapes, VkiShaderPolicy policy,
     gboolean texels, VkiOpPlace * place);
 
+/* flat_div.glsl's FAST_DIV for a dispatch of @invocations: 1 below
+ * FLAT_FAST_DIV_MAX, unless VKINCEPTION_INT_DIV=1 (tests) asks for
+ * integer division everywhere. */
+guint32 vki_op_fast_div (gint64 invocations);
+
 /* Can @b run in the dispatch of @a, as more output channels
  * (conv_tiled.comp)? Both pointwise, stride-1, unpadded convolutions of the
  * same input with the same fused Relu. */

@@ -148,7 +148,8 @@ vki_winograd_describe (const VkiNode * node,
       desc->n_texels = p->tiled ? 3 : 0;
       desc->spec[0] = g.pads[0];
       desc->spec[1] = g.pads[1];
-      desc->n_spec = 2;
+      desc->spec[2] = vki_op_fast_div (g.cin * g.tp);
+      desc->n_spec = 3;
       memcpy (desc->push, push, sizeof (push));
       desc->n_push = G_N_ELEMENTS (push);
       flat_dispatch (desc, g.cin * g.tp);
@@ -186,7 +187,8 @@ vki_winograd_describe (const VkiNode * node,
       desc->n_texels = p->tiled ? 3 : 0;
       desc->spec[0] = node->bias >= 0;
       desc->spec[1] = node->relu ? 1 : 0;
-      desc->n_spec = 2;
+      desc->spec[2] = vki_op_fast_div (g.cout * g.cols);
+      desc->n_spec = 3;
       memcpy (desc->push, push, sizeof (push));
       desc->n_push = G_N_ELEMENTS (push);
       flat_dispatch (desc, g.cout * g.cols);
