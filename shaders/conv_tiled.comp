@@ -48,6 +48,8 @@ layout(constant_id = 11) const uint VEC_IN = 0;   // see above
 // W and the row start multiples of 4: a span is read as the aligned vec4s
 // that cover it.
 layout(constant_id = 12) const uint VEC_SPAN = 0;
+layout(constant_id = 13) const uint FAST_DIV = 0;  // see flat_div.glsl
+#include "flat_div.glsl"
 
 layout(push_constant) uniform Params {
   uint n, cin, h, w;
@@ -150,12 +152,12 @@ void main()
       + gl_GlobalInvocationID.x;
   if (g >= N * CO_BLOCKS * OH * XB)
     return;
-  uint ox0 = (g % XB) * NX;
-  g /= XB;
-  uint oy = g % OH;
-  g /= OH;
-  uint cob = g % CO_BLOCKS;
-  uint n = g / CO_BLOCKS;
+  uint q = flat_div(g, XB);
+  uint ox0 = (g - q * XB) * NX;
+  g = flat_div(q, OH);
+  uint oy = q - g * OH;
+  uint n = flat_div(g, CO_BLOCKS);
+  uint cob = g - n * CO_BLOCKS;
 
   // Every index into a[] and x[] is a literal (the macros), so the
   // compiler keeps them in registers.

@@ -748,6 +748,8 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * shapes,
   guint32 part_bstride[1 + VKI_MAX_SIBLINGS] = { p->out_bstride };
   guint32 part_cout[1 + VKI_MAX_SIBLINGS] = { 0 };
 
+  gint64 invocations;
+
   for (guint i = 0; i < 1 + VKI_MAX_SIBLINGS; i++) {
     if (i < n_parts) {
       part_cout[i] = couts[i];
@@ -769,6 +771,9 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * shapes,
     w = ow = h * w;
     h = oh = 1;
   }
+  invocations = x->dims[0] * (part_block[n_parts - 1]
+      + ceil_div (couts[n_parts - 1], 4 * cov)) * oh * ceil_div (ow,
+      TILED_NX);
   /* Rows of whole 16-byte units: a block's 8 inputs are two RGBA32F
    * fetches. */
   vec_in = win->kernel[1] == 1 && win->stride[1] == 1 && pads[1] == 0
@@ -779,7 +784,7 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * shapes,
   {
     guint32 spec[] = { win->kernel[0], win->kernel[1], win->stride[0],
       win->stride[1], pads[0], pads[1], win->dilation[0], win->dilation[1],
-      has_bias, relu, cov, vec_in, vec_span
+      has_bias, relu, cov, vec_in, vec_span, vki_op_fast_div (invocations)
     };
     /* cout: the channels of every part, as whole blocks but the last. */
     guint32 push[] = { x->dims[0], x->dims[1], h, w,
@@ -797,9 +802,7 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * shapes,
   }
   desc->shader = &vki_shader_conv_tiled;
   desc->n_texels = 3;
-  desc->global[0] = x->dims[0] * (part_block[n_parts - 1]
-      + (guint32) ceil_div (couts[n_parts - 1], 4 * cov)) *
-      oh * (guint32) ceil_div (ow, TILED_NX);
+  desc->global[0] = (guint32) invocations;
   desc->global[1] = desc->global[2] = 1;
   desc->dims = 1;
   desc->fold = TRUE;
