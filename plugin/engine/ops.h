@@ -51,10 +51,10 @@ typedef struct
                                  * and weights exist (within the device's
                                  * limits), so pools read through them */
   VkiConvKind conv;             /* convolutions: set by
-                                 * vki_op_choose_shader(); Gemm:
+                                 * vki_op_choose_shader(); Gemm and LRN:
                                  * VKI_CONV_TILED reads through the texel
-                                 * views (gemm_texel) where the shapes let
-                                 * it */
+                                 * views (gemm_texel, lrn_tiled) where the
+                                 * shapes let it */
   guint32 split;                /* VKI_CONV_SPLIT and Gemm: invocations per
                                  * output, 1 to 64 */
   guint32 w_nstride;            /* convolutions: floats between the filters
@@ -104,8 +104,8 @@ gboolean vki_op_dispatches (const VkiNode * node);
  * slice? */
 gboolean vki_op_writes_views (const VkiNode * node);
 
-/* Sets place->conv and place->split (convolutions, Gemm; other ops get
- * the defaults) by @policy; @texels: texel reads are available. Call before
+/* Sets place->conv and place->split (convolutions, Gemm, LRN; other ops
+ * get the defaults) by @policy; @texels: texel reads are available. Call before
  * vki_op_pack(): the convolution kinds pack their weights differently. */
 void vki_op_choose_shader (const VkiNode * node,
     const GstVkInceptionShape * shapes, VkiShaderPolicy policy,
