@@ -1168,6 +1168,9 @@ net_build (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
   return net;
 
 fail:
+  if (!err)
+    g_set_error (&err, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_FAILED,
+        "%s: the net could not be built", m->name);
   *retry = net->winograd == WINOGRAD_AUTO && net->has_winograd
       && g_error_matches (err, GST_VK_INCEPTION_ERROR,
       GST_VK_INCEPTION_ERROR_TOO_LARGE);
