@@ -52,24 +52,13 @@ layout(constant_id = 13) const uint FAST_DIV = 0;  // see flat_div.glsl
 #include "flat_div.glsl"
 
 layout(push_constant) uniform Params {
-  uint n, cin, h, w;
-  uint cout;            // every part's channels, as whole blocks but the last
-  uint oh, ow;
-  uint in_off;
+  uint n, cin, h, w, cout, oh, ow;
+  uint in_off, out_off, out_bstride;
   uint w_off;                                     // floats, multiple of 4
   uint b_off;
   // Floats (a multiple of 4) between the filters of consecutive images: 0,
   // or each image its own (Winograd's batched product, winograd.glsl).
   uint w_nstride;
-  // Pointwise convolutions of the same input merged into one dispatch
-  // (plugin/engine/net.c): up to three parts, each its own run of channel
-  // blocks (filters and biases packed one part after the other) and its
-  // own output. Part 1 starts at block part_block[0], part 2 at
-  // part_block[1] (past the last block where there is no such part).
-  uint part_block[2];
-  uint part_cout[3];
-  uint part_off[3];
-  uint part_bstride[3];
 } pc;
 #define N pc.n
 #define CIN pc.cin
@@ -79,6 +68,8 @@ layout(push_constant) uniform Params {
 #define OH pc.oh
 #define OW pc.ow
 #define IN_OFF pc.in_off
+#define OUT_OFF pc.out_off
+#define OUT_BSTRIDE pc.out_bstride
 #define W_OFF pc.w_off
 #define B_OFF pc.b_off
 
@@ -130,7 +121,7 @@ const uint TAPS = KH * KW;
   if (COV > j) \
     for (uint c = 0; c < 4; c++) { \
       uint co = co0 + j * 4 + c; \
-      if (co >= part_cout) \
+      if (co >= COUT) \
         break; \
       float r = a[p][j][c] + bias[j][c]; \
       ST(out_base + co * OH * OW + p, RELU != 0 ? max(r, 0.0) : r); \
@@ -203,18 +194,14 @@ void main()
     }
   }
 
-  // The block's part, and its channels within that part.
-  uint part = cob >= pc.part_block[1] ? 2 : cob >= pc.part_block[0] ? 1 : 0;
-  uint part_cout = pc.part_cout[part];
-  uint co0 = (cob - (part == 0 ? 0 : pc.part_block[part - 1])) * CO_BLOCK;
-  uint out_base = pc.part_off[part] + n * pc.part_bstride[part] + oy * OW
-      + ox0;
-  // The block's biases, one RGBA32F fetch per 4 channels (B_OFF and the
-  // block start are multiples of 4; the weight buffer ends on a whole
-  // vec4), instead of a storage-buffer load per output.
+  uint out_base = OUT_OFF + n * OUT_BSTRIDE + oy * OW + ox0;
+  uint co0 = cob * CO_BLOCK;
+  // The block's biases, one RGBA32F fetch per 4 channels (B_OFF and co0 are
+  // multiples of 4; the weight buffer ends on a whole vec4), instead of a
+  // storage-buffer load per output.
   vec4 bias[4];
   for (uint j = 0; j < 4; j++)
-    bias[j] = HAS_BIAS != 0 && j < COV && co0 + j * 4 < part_cout ?
-        texelFetch(wt_v, int((B_OFF + cob * CO_BLOCK) / 4 + j)) : vec4(0.0);
+    bias[j] = HAS_BIAS != 0 && j < COV && co0 + j * 4 < COUT ?
+        texelFetch(wt_v, int((B_OFF + co0) / 4 + j)) : vec4(0.0);
   STORE(0) STORE(1) STORE(2) STORE(3) STORE(4) STORE(5) STORE(6) STORE(7)
 }

@@ -814,10 +814,6 @@ conv_kernel (void)
  * convolutions (1) or must not (0); -1: either. */
 static gint expect_winograd = -1;
 
-/* How many convolutions of the graph must run merged into one dispatch
- * with others of the same input (net.c, plan_merges()); -1: any. */
-static gint expect_merged = -1;
-
 /* The shader the graph's Gemm, LRN or AveragePool layers must run, or
  * NULL: any. */
 static const gchar *expect_kernel = NULL;
@@ -828,7 +824,6 @@ graph_check_layers (Graph * g, GstVkInceptionNet * net, const gchar * ops)
   GString *joined = g_string_new (NULL);
   const GstVkInceptionLayer *layers;
   guint n_layers;
-  gint merged_layers = 0;
 
   layers = gst_vk_inception_net_get_layers (net, &n_layers);
   for (guint i = 0; i < n_layers; i++) {
@@ -843,18 +838,13 @@ graph_check_layers (Graph * g, GstVkInceptionNet * net, const gchar * ops)
     g_assert_cmpint (l->dispatched, ==, !free_op);
     g_assert_true ((l->kernel != NULL) == l->dispatched);
     if (g_str_has_prefix (l->op, "Conv")) {
-      /* A Winograd convolution names the shader of its product, merged
-       * pointwise convolutions the shader of their one dispatch. */
+      /* A Winograd convolution names the shader of its product. */
       const gchar *kernel = l->kernel;
       gboolean winograd = g_str_has_prefix (kernel, "winograd+");
-      gboolean merged = g_str_has_prefix (kernel, "merged+");
       if (winograd)
         kernel += strlen ("winograd+");
-      if (merged)
-        kernel += strlen ("merged+");
       if (expect_winograd >= 0)
         g_assert_cmpint (winograd, ==, expect_winograd);
-      merged_layers += merged;
       g_assert_true (conv_kernel ()? g_str_equal (kernel, conv_kernel ())
           : g_str_has_prefix (kernel, "conv"));
     }
@@ -871,8 +861,6 @@ graph_check_layers (Graph * g, GstVkInceptionNet * net, const gchar * ops)
   }
   g_test_message ("layers: %s", joined->str);
   g_assert_cmpstr (joined->str, ==, ops);
-  if (expect_merged >= 0)
-    g_assert_cmpint (merged_layers, ==, expect_merged);
   g_string_free (joined, TRUE);
 }
 
@@ -1119,54 +1107,6 @@ test_conv_winograd_too_large (void)
     gst_vk_inception_net_free (net);
     graph_free (g);
   }
-}
-
-/* Pointwise convolutions of one input run as one dispatch under the CPU
- * policy (lavapipe's, or VKINCEPTION_CONV=cpu, with texel reads), at most
- * three together and only with the same fused Relu; each part writes its
- * own output: a Concat slice, a graph output, another convolution's input.
- * Channel counts that fill no block (24, 8, 40 share one COV), a part
- * without bias, two images. */
-static void
-test_conv_merged (void)
-{
-  const Window p1 = {.kernel = {1, 1} };
-  const Window s2 = {.kernel = {1, 1},.strides = {2, 2} };
-  const Window k3 = {.kernel = {3, 3},.pads = {1, 1, 1, 1} };
-  const gchar *conv_mode = g_getenv ("VKINCEPTION_CONV");
-  GstVkInceptionDevice *dev = vki_test_device ();
-  gboolean fp16 = vki_test_precision () == GST_VK_INCEPTION_PRECISION_FP16;
-  gboolean cpu = g_strcmp0 (conv_mode, "cpu") == 0 || (conv_mode == NULL
-      && dev->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU);
-  Graph *g = graph_new (13);
-
-  graph_input (g, "x", SHAPE (2, 20, 5, 6));
-  conv (g, "x", "c1", 24, TRUE, &p1);   /* leads: c2 and c3 join it */
-  relu (g, "c1", "r1");
-  conv (g, "x", "c2", 8, FALSE, &p1);
-  relu (g, "c2", "r2");
-  conv (g, "x", "c3", 40, TRUE, &p1);
-  relu (g, "c3", "r3");
-  conv (g, "x", "c4", 12, TRUE, &p1);   /* no Relu: alone */
-  conv (g, "x", "c5", 16, TRUE, &p1);   /* a fourth: alone */
-  relu (g, "c5", "r5");
-  conv (g, "x", "c6", 4, TRUE, &s2);    /* stride 2: not pointwise */
-  relu (g, "c6", "r6");
-  conv (g, "r3", "c7", 6, TRUE, &k3);
-  pool (g, "MaxPool", "x", "m", &k3);
-  concat (g, "r1,m", "y", 1);
-  graph_output (g, "y");
-  graph_output (g, "r2");
-  graph_output (g, "c4");
-  graph_output (g, "r5");
-  graph_output (g, "r6");
-  graph_output (g, "c7");
-  expect_merged = cpu && (fp16 ? dev->has_texel_reads_fp16 :
-      dev->has_texel_reads) && g_strcmp0 (g_getenv ("VKINCEPTION_MERGE"),
-      "0") != 0 ? 3 : 0;
-  graph_check (g, "Conv+Relu|Conv+Relu|Conv+Relu|Conv|Conv+Relu|Conv+Relu"
-      "|Conv|MaxPool|Concat (in place)");
-  expect_merged = -1;
 }
 
 typedef struct
@@ -1980,7 +1920,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ops/conv/winograd-auto", test_conv_winograd_auto);
   g_test_add_func ("/ops/conv/winograd-too-large",
       test_conv_winograd_too_large);
-  g_test_add_func ("/ops/conv/merged", test_conv_merged);
   ADD_CASES (pool_cases, test_pool);
   ADD_CASES (gap_cases, test_gap);
   ADD_CASES (lrn_cases, test_lrn);

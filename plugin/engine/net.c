@@ -59,11 +59,6 @@ typedef struct
                                  * dispatches, or 0 */
   gint scratch;                 /* Winograd: its transformed input; the
                                  * product is the next tensor */
-  gboolean merged;              /* a pointwise convolution run by an
-                                 * earlier dispatch of its level, with no
-                                 * dispatch of its own (plan_merges()) */
-  guint n_siblings;             /* the merged ones this one runs */
-  guint siblings[VKI_MAX_SIBLINGS];
   VkiOpDesc desc;
   struct _Pipe *pipe;           /* shared with dispatches that match */
   guint32 groups[3];
@@ -632,42 +627,6 @@ use_precision (GstVkInceptionNet * net, VkiOpDesc * desc)
   }
 }
 
-/* Pointwise convolutions of one input, such as an inception module's 1x1
- * branch and its 3x3 and 5x5 reductions, run as one conv_tiled.comp
- * dispatch with more output channels, each part writing its own output:
- * on lavapipe a small convolution alone fills few invocations and pays a
- * dispatch's fixed cost (docs/performance.md). CPU policy only, where every
- * convolution is conv_tiled; VKINCEPTION_MERGE=0 turns it off. Dispatches
- * are in level order, and convolutions of one input share a level. */
-static void
-plan_merges (GstVkInceptionNet * net, gboolean tiled)
-{
-  guint n = net->dispatches->len;
-  gboolean on = tiled && net->policy == VKI_SHADER_POLICY_CPU
-      && g_strcmp0 (g_getenv ("VKINCEPTION_MERGE"), "0") != 0;
-
-  for (guint i = 0; i < n; i++) {
-    Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
-    d->merged = FALSE;
-    d->n_siblings = 0;
-  }
-  for (guint i = 0; on && i < n; i++) {
-    Dispatch *a = &g_array_index (net->dispatches, Dispatch, i);
-    if (!a->node || a->step || a->merged)
-      continue;
-    for (guint j = i + 1; j < n && a->n_siblings < VKI_MAX_SIBLINGS; j++) {
-      Dispatch *b = &g_array_index (net->dispatches, Dispatch, j);
-      if (b->level != a->level)
-        break;
-      if (b->node && !b->step && !b->merged
-          && vki_op_can_merge (a->node, b->node, net->shapes)) {
-        b->merged = TRUE;
-        a->siblings[a->n_siblings++] = j;
-      }
-    }
-  }
-}
-
 /* Step 5: packs every op's constants and describes its dispatch. Each op
  * is packed on its own and placed at the next 16-byte boundary; with
  * @upload it goes straight into the weight buffer, so that the packed
@@ -682,13 +641,8 @@ pack_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
   guint64 base = 0;
   gboolean ok = TRUE;
 
-  plan_merges (net, tiled);
   for (guint i = 0; i < n && ok; i++) {
     Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
-    if (d->merged) {
-      memset (&d->desc, 0, sizeof (d->desc));
-      continue;
-    }
     if (d->node) {
       VkiOpPlace place = { 0 };
       place.tiled = tiled;
@@ -702,14 +656,6 @@ pack_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
         vki_op_choose_shader (d->node, net->shapes, net->policy, tiled,
             &place);
       }
-      for (guint k = 0; k < d->n_siblings; k++) {
-        Dispatch *sib = &g_array_index (net->dispatches, Dispatch,
-            d->siblings[k]);
-        place.siblings[k] = sib->node;
-        place.sibling_out_off[k] = arena_offset (net, sib->node->output);
-        place.sibling_out_bstride[k] = batch_stride (net, sib->node->output);
-      }
-      place.n_siblings = d->n_siblings;
       place.in_off = arena_offset (net, d->node->inputs[0]);
       place.out_off = arena_offset (net, d->node->output);
       place.out_bstride = batch_stride (net, d->node->output);
@@ -765,7 +711,7 @@ static gboolean
 create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
     GError ** error)
 {
-  guint n = net->dispatches->len, n_run = 0;
+  guint n = net->dispatches->len;
   guint64 floats;
 
   for (guint i = 0; i < n; i++)
@@ -799,19 +745,8 @@ create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
       gchar *k = g_strconcat ("winograd+", d->desc.shader->name, NULL);
       l->kernel = g_string_chunk_insert_const (net->strings, k);
       g_free (k);
-    } else if (d->step || d->merged) {
+    } else if (d->step) {
       continue;
-    } else if (d->n_siblings) {
-      /* The merged ones are named with it. */
-      gchar *k = g_strconcat ("merged+", d->desc.shader->name, NULL);
-      l->kernel = g_string_chunk_insert_const (net->strings, k);
-      g_free (k);
-      for (guint j = 0; j < d->n_siblings; j++) {
-        Dispatch *sib = &g_array_index (net->dispatches, Dispatch,
-            d->siblings[j]);
-        g_array_index (net->layers, GstVkInceptionLayer, sib->layer).kernel =
-            l->kernel;
-      }
     } else if (d->node || !l->kernel)
       l->kernel = d->desc.shader->name;
   }
@@ -865,9 +800,6 @@ create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
   for (guint i = 0; i < n; i++) {
     Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
     guint32 local[3];
-    if (d->merged)
-      continue;
-    n_run++;
     if (d->desc.local[0])
       memcpy (local, d->desc.local, sizeof (local));
     else
@@ -891,7 +823,7 @@ create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
             d->desc.fold, d->groups, error))
       return FALSE;
   }
-  g_debug ("%s: %u dispatches share %u pipelines", m->name, n_run,
+  g_debug ("%s: %u dispatches share %u pipelines", m->name, n,
       net->pipes->len);
   return TRUE;
 }
@@ -960,10 +892,9 @@ record (GstVkInceptionNet * net, VkCommandBuffer cmd, VkQueryPool timestamps,
     Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
     gboolean level_ends = i + 1 == n
         || g_array_index (net->dispatches, Dispatch, i + 1).level != d->level;
-    if (!d->merged)
-      vki_pipeline_record (&d->pipe->pipe, cmd, d->pipe->set, d->desc.push,
-          d->groups);
-    if (level_ends || (timestamps && !d->merged))
+    vki_pipeline_record (&d->pipe->pipe, cmd, d->pipe->set, d->desc.push,
+        d->groups);
+    if (level_ends || timestamps)
       barrier (cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
           VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT |
           VK_PIPELINE_STAGE_TRANSFER_BIT,
@@ -1079,15 +1010,6 @@ gst_vk_inception_net_new (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
       GST_VK_INCEPTION_PRECISION_FP32, error);
 }
 
-static guint
-n_merged (GstVkInceptionNet * net)
-{
-  guint n = 0;
-  for (guint i = 0; i < net->dispatches->len; i++)
-    n += g_array_index (net->dispatches, Dispatch, i).merged;
-  return n;
-}
-
 /* Steps 1 to 7; with @winograd FALSE, no Winograd convolutions whatever
  * winograd_mode() says. On failure sets @retry when a net without the
  * Winograd convolutions it chose by itself might fit. */
@@ -1162,9 +1084,9 @@ net_build (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
   }
 
   vki_device_save_pipeline_cache (dev);
-  g_debug ("%s: %u convolutions merged into others' dispatches, %d levels, %"
-      G_GINT64_FORMAT " bytes of activations", m->name, n_merged (net),
-      net->n_levels, net->arena_floats * net->elem_size);
+  g_debug ("%s: %u dispatches in %d levels, %" G_GINT64_FORMAT
+      " bytes of activations", m->name, net->dispatches->len, net->n_levels,
+      net->arena_floats * net->elem_size);
   return net;
 
 fail:
@@ -1336,14 +1258,6 @@ gst_vk_inception_net_run (GstVkInceptionNet * net, const float *const *inputs,
   return TRUE;
 }
 
-/* Milliseconds between timestamps @i and @i + 1 (@mask: their valid
- * bits; @period: nanoseconds per tick). */
-static double
-stamp_ms (const guint64 * stamps, guint i, guint64 mask, double period)
-{
-  return (((stamps[i + 1] & mask) - (stamps[i] & mask)) & mask) * period / 1e6;
-}
-
 gboolean
 gst_vk_inception_net_profile (GstVkInceptionNet * net, double *layer_ms,
     double *total_ms, GError ** error)
@@ -1408,25 +1322,8 @@ gst_vk_inception_net_profile (GstVkInceptionNet * net, double *layer_ms,
     layer_ms[i] = 0;
   for (guint i = 0; i < n; i++) {
     Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
-    guint layers[1 + VKI_MAX_SIBLINGS] = { d->layer };
-    double ms = stamp_ms (stamps, i, mask, period);
-    guint64 macs = 0;
-    if (d->merged)
-      continue;
-    /* A merged dispatch's time (with the empty slots of the convolutions it
-     * runs) goes to them by their shares of its multiply-adds. */
-    for (guint j = 0; j < d->n_siblings; j++) {
-      layers[j + 1] = g_array_index (net->dispatches, Dispatch,
-          d->siblings[j]).layer;
-      ms += stamp_ms (stamps, d->siblings[j], mask, period);
-    }
-    for (guint j = 0; j <= d->n_siblings; j++)
-      macs += g_array_index (net->layers, GstVkInceptionLayer,
-          layers[j]).macs;
-    for (guint j = 0; j <= d->n_siblings; j++)
-      layer_ms[layers[j]] += macs == 0 ? ms / (d->n_siblings + 1) :
-          ms * g_array_index (net->layers, GstVkInceptionLayer,
-          layers[j]).macs / macs;
+    guint64 dt = ((stamps[i + 1] & mask) - (stamps[i] & mask)) & mask;
+    layer_ms[d->layer] += dt * period / 1e6;
   }
   if (total_ms)
     *total_ms = (((stamps[n] & mask) - (stamps[0] & mask)) & mask) * period

@@ -18,28 +18,20 @@
  * and FMA rates measured on lavapipe that is 11.4 + 4.8 * COV cycles per 4 *
  * COV channels, so minimise padded * (11.4 / COV + 4.8). */
 static guint
-tiled_cov_parts (const gint64 * couts, guint n)
+tiled_cov (gint64 cout)
 {
   guint best = 4;
   gint64 best_cost = G_MAXINT64;
   for (guint cov = 4; cov >= 1; cov--) {
     gint64 block = 4 * cov;
-    gint64 cost = 0;
-    /* The parts of a merged dispatch are each padded to whole blocks. */
-    for (guint i = 0; i < n; i++)
-      cost += (couts[i] + block - 1) / block * block * (1140 / cov + 480);
+    gint64 padded = (cout + block - 1) / block * block;
+    gint64 cost = padded * (1140 / cov + 480);
     if (cost < best_cost) {
       best = cov;
       best_cost = cost;
     }
   }
   return best;
-}
-
-static guint
-tiled_cov (gint64 cout)
-{
-  return tiled_cov_parts (&cout, 1);
 }
 
 /* The GPU cost model of vki_op_choose_shader(), in nanoseconds, fitted to
@@ -513,22 +505,6 @@ vki_op_append (GArray * weights, const float *data, gsize n)
   return off;
 }
 
-/* conv_tiled.comp's layout, [co_block][filter][block]: a tap's weights for
- * the block's output channels are consecutive. */
-static guint32
-pack_blocked (const float *w, gint64 cout, gint64 filter, gint64 block,
-    GArray * weights)
-{
-  gint64 padded = ceil_div (cout, block) * block;
-  guint32 off = vki_op_append (weights, NULL, padded * filter);
-  float *dst = &g_array_index (weights, float, off);
-  for (gint64 co = 0; co < cout; co++)
-    for (gint64 f = 0; f < filter; f++)
-      dst[((co / block) * filter + f) * block + co % block] =
-          w[co * filter + f];
-  return off;
-}
-
 guint32
 vki_op_pack_filters (const float *w, gint64 cout, gint64 filter,
     VkiConvKind kind, GArray * weights)
@@ -536,7 +512,17 @@ vki_op_pack_filters (const float *w, gint64 cout, gint64 filter,
   guint32 off;
 
   if (kind == VKI_CONV_TILED) {
-    off = pack_blocked (w, cout, filter, 4 * tiled_cov (cout), weights);
+    /* [co_block][filter][block]: a tap's weights for the block's output
+     * channels are consecutive. */
+    gint64 block = 4 * tiled_cov (cout);
+    gint64 padded = ceil_div (cout, block) * block;
+    float *dst;
+    off = vki_op_append (weights, NULL, padded * filter);
+    dst = &g_array_index (weights, float, off);
+    for (gint64 co = 0; co < cout; co++)
+      for (gint64 f = 0; f < filter; f++)
+        dst[((co / block) * filter + f) * block + co % block] =
+            w[co * filter + f];
   } else {
     gint64 padded = ceil_div (cout, CONV_CO_PER) * CONV_CO_PER;
     /* g_array_set_size() zero-fills (the array is created cleared), so the
@@ -555,72 +541,6 @@ vki_op_fast_div (gint64 invocations)
       && g_strcmp0 (g_getenv ("VKINCEPTION_INT_DIV"), "1") != 0;
 }
 
-static gboolean
-pointwise (const VkiNode * node, const GstVkInceptionShape * shapes)
-{
-  gint64 pads[4];
-  if (node->type != VKI_OP_CONV || node->win.kernel[0] != 1
-      || node->win.kernel[1] != 1 || node->win.stride[0] != 1
-      || node->win.stride[1] != 1)
-    return FALSE;
-  vki_op_resolve_pads (node, shapes, pads);
-  return (pads[0] | pads[1] | pads[2] | pads[3]) == 0;
-}
-
-gboolean
-vki_op_can_merge (const VkiNode * a, const VkiNode * b,
-    const GstVkInceptionShape * shapes)
-{
-  return pointwise (a, shapes) && pointwise (b, shapes)
-      && a->inputs[0] == b->inputs[0] && a->relu == b->relu;
-}
-
-/* The convolutions a dispatch runs (itself, then its siblings) with their
- * output channels; returns how many. */
-static guint
-conv_parts (VkiNode * node, const GstVkInceptionShape * shapes,
-    const VkiOpPlace * p, VkiNode ** parts, gint64 * couts)
-{
-  parts[0] = node;
-  for (guint i = 0; i < p->n_siblings; i++)
-    parts[i + 1] = p->siblings[i];
-  for (guint i = 0; i <= p->n_siblings; i++)
-    couts[i] = shapes[parts[i]->output].dims[1];
-  return p->n_siblings + 1;
-}
-
-/* Filters, then biases (zeros for a part without), of every part one after
- * the other, each padded to whole blocks of the shared COV. */
-static void
-pack_merged (GstVkInceptionModel * m, VkiNode * node,
-    const GstVkInceptionShape * shapes, GArray * weights, VkiOpPlace * place)
-{
-  VkiNode *parts[1 + VKI_MAX_SIBLINGS];
-  gint64 couts[1 + VKI_MAX_SIBLINGS];
-  guint n = conv_parts (node, shapes, place, parts, couts);
-  gint64 block = 4 * tiled_cov_parts (couts, n);
-  gboolean bias = FALSE;
-
-  for (guint i = 0; i < n; i++) {
-    VkiTensor *w = vki_model_tensor (m, parts[i]->weight);
-    guint32 off = pack_blocked (w->data, couts[i], prod (&w->shape, 1, 4),
-        block, weights);
-    if (i == 0)
-      place->w_off = off;
-    bias |= parts[i]->bias >= 0;
-  }
-  for (guint i = 0; bias && i < n; i++) {
-    guint32 off = vki_op_append (weights, NULL, ceil_div (couts[i], block)
-        * block);
-    if (parts[i]->bias >= 0)
-      memcpy (&g_array_index (weights, float, off),
-          vki_model_tensor (m, parts[i]->bias)->data,
-          couts[i] * sizeof (float));
-    if (i == 0)
-      place->b_off = off;
-  }
-}
-
 void
 vki_op_pack (GstVkInceptionModel * m, VkiNode * node,
     const GstVkInceptionShape * shapes, GArray * weights, VkiOpPlace * place)
@@ -632,10 +552,6 @@ vki_op_pack (GstVkInceptionModel * m, VkiNode * node,
   switch (node->type) {
     case VKI_OP_CONV:{
       gint64 cout = w->shape.dims[0];
-      if (place->n_siblings) {
-        pack_merged (m, node, shapes, weights, place);
-        break;
-      }
       place->w_off = vki_op_pack_filters (w->data, cout,
           prod (&w->shape, 1, 4), place->conv, weights);
       if (b)
@@ -730,39 +646,15 @@ float_bits (float f)
 }
 
 static void
-describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * shapes,
-    const GstVkInceptionShape * x, const GstVkInceptionShape * y,
-    const gint64 pads[4], const VkiOpPlace * p, guint32 relu,
-    VkiOpDesc * desc)
+describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
+    const GstVkInceptionShape * y, const gint64 pads[4], const VkiOpPlace * p,
+    guint32 relu, VkiOpDesc * desc)
 {
   const VkiWindow *win = &node->win;
-  VkiNode *parts[1 + VKI_MAX_SIBLINGS];
-  gint64 couts[1 + VKI_MAX_SIBLINGS];
-  guint n_parts = conv_parts (node, shapes, p, parts, couts);
-  guint32 cov = tiled_cov_parts (couts, n_parts);
+  guint32 cov = tiled_cov (y->dims[1]);
   guint32 h = x->dims[2], w = x->dims[3], oh = y->dims[2], ow = y->dims[3];
-  guint32 vec_in, vec_span, has_bias = FALSE;
-  /* Where each part's channel blocks start; past the last, none. */
-  guint32 part_block[1 + VKI_MAX_SIBLINGS + 1] = { 0 };
-  guint32 part_off[1 + VKI_MAX_SIBLINGS] = { p->out_off };
-  guint32 part_bstride[1 + VKI_MAX_SIBLINGS] = { p->out_bstride };
-  guint32 part_cout[1 + VKI_MAX_SIBLINGS] = { 0 };
-
+  guint32 vec_in, vec_span;
   gint64 invocations;
-
-  for (guint i = 0; i < 1 + VKI_MAX_SIBLINGS; i++) {
-    if (i < n_parts) {
-      part_cout[i] = couts[i];
-      part_block[i + 1] = part_block[i] + ceil_div (couts[i], 4 * cov);
-      has_bias |= parts[i]->bias >= 0;
-    } else {
-      part_block[i + 1] = G_MAXUINT32;
-    }
-    if (i > 0 && i < n_parts) {
-      part_off[i] = p->sibling_out_off[i - 1];
-      part_bstride[i] = p->sibling_out_bstride[i - 1];
-    }
-  }
 
   /* A pointwise convolution is one long row: blocks of 8 pixels run across
    * row ends (output pixel i reads input pixel i). */
@@ -771,9 +663,8 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * shapes,
     w = ow = h * w;
     h = oh = 1;
   }
-  invocations = x->dims[0] * (part_block[n_parts - 1]
-      + ceil_div (couts[n_parts - 1], 4 * cov)) * oh * ceil_div (ow,
-      TILED_NX);
+  invocations = x->dims[0] * ceil_div (y->dims[1], 4 * cov) * oh *
+      ceil_div (ow, TILED_NX);
   /* Rows of whole 16-byte units: a block's 8 inputs are two RGBA32F
    * fetches. */
   vec_in = win->kernel[1] == 1 && win->stride[1] == 1 && pads[1] == 0
@@ -784,18 +675,12 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * shapes,
   {
     guint32 spec[] = { win->kernel[0], win->kernel[1], win->stride[0],
       win->stride[1], pads[0], pads[1], win->dilation[0], win->dilation[1],
-      has_bias, relu, cov, vec_in, vec_span, vki_op_fast_div (invocations)
+      node->bias >= 0, relu, cov, vec_in, vec_span,
+      vki_op_fast_div (invocations)
     };
-    /* cout: the channels of every part, as whole blocks but the last. */
-    guint32 push[] = { x->dims[0], x->dims[1], h, w,
-      part_block[n_parts - 1] * 4 * cov + couts[n_parts - 1], oh, ow,
-      p->in_off, p->w_off, p->b_off, p->w_nstride,
-      part_block[1], part_block[2],
-      part_cout[0], part_cout[1], part_cout[2],
-      part_off[0], part_off[1], part_off[2],
-      part_bstride[0], part_bstride[1], part_bstride[2]
+    guint32 push[] = { x->dims[0], x->dims[1], h, w, y->dims[1], oh, ow,
+      p->in_off, p->out_off, p->out_bstride, p->w_off, p->b_off, p->w_nstride
     };
-    G_STATIC_ASSERT (VKI_MAX_SIBLINGS == 2);
     set_spec (desc, spec, G_N_ELEMENTS (spec));
     memcpy (desc->push, push, sizeof (push));
     desc->n_push = G_N_ELEMENTS (push);
@@ -867,7 +752,7 @@ vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
       guint32 co_blocks = (guint32) ceil_div (y->dims[1], CONV_CO_PER);
       resolve_window (&node->win, in, o, pads);
       if (p->conv == VKI_CONV_TILED) {
-        describe_conv_tiled (node, shapes, x, y, pads, p, relu, desc);
+        describe_conv_tiled (node, x, y, pads, p, relu, desc);
         break;
       }
       {

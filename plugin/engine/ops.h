@@ -21,10 +21,6 @@ typedef enum
                                  * channels split across invocations */
 } VkiConvKind;
 
-/* At most this many pointwise convolutions join another one's dispatch
- * (vki_op_can_merge()). */
-#define VKI_MAX_SIBLINGS 2
-
 /* How the net chooses shaders (vki_op_choose_shader()). */
 typedef enum
 {
@@ -62,13 +58,6 @@ typedef struct
                                  * (all but Winograd's batched product) */
   guint32 u_off, m_off;         /* Winograd convolutions: the transformed
                                  * input and product (winograd.h) */
-  /* conv_tiled: pointwise convolutions of the same input run in this one
-   * dispatch as further parts of its output channels (net.c): their nodes
-   * and where their outputs go. */
-  guint n_siblings;
-  VkiNode *siblings[VKI_MAX_SIBLINGS];
-  guint32 sibling_out_off[VKI_MAX_SIBLINGS];
-  guint32 sibling_out_bstride[VKI_MAX_SIBLINGS];
 } VkiOpPlace;
 
 typedef struct
@@ -115,12 +104,6 @@ void vki_op_choose_shader (const VkiNode * node,
  * FLAT_FAST_DIV_MAX, unless VKINCEPTION_INT_DIV=1 (tests) asks for
  * integer division everywhere. */
 guint32 vki_op_fast_div (gint64 invocations);
-
-/* Can @b run in the dispatch of @a, as more output channels
- * (conv_tiled.comp)? Both pointwise, stride-1, unpadded convolutions of the
- * same input with the same fused Relu. */
-gboolean vki_op_can_merge (const VkiNode * a, const VkiNode * b,
-    const GstVkInceptionShape * shapes);
 
 /* Appends the op's constants, laid out for its shader, to @weights (float
  * array), 16-byte aligned; returns their offsets in @place. */

@@ -29,7 +29,7 @@ struct _VkiShader
 #define VKI_MAX_BINDINGS 6
 /* 32-bit push constants an op may pass per dispatch (the guaranteed
  * maxPushConstantsSize is 128 bytes). */
-#define VKI_MAX_PUSH 32
+#define VKI_MAX_PUSH 16
 
 typedef struct
 {
