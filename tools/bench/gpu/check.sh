@@ -104,11 +104,10 @@ if step make-bvlc 120 python3 tools/models/make_model.py --kind bvlc --out-dir /
   e2e bvlc /tmp/bvlc
   bench bvlc-b1 $RUNS /tmp/bvlc/model.onnx --bench-frame 1280x720
 else tail -3 "$LOGS/make-bvlc.txt"; fi
-# The CPU policy without Winograd or merged pointwise convolutions (as
-# measured on 2026-11-28: conv_tiled everywhere); Winograd's own runs
-# follow.
-VKINCEPTION_CONV=cpu VKINCEPTION_WINOGRAD=0 VKINCEPTION_MERGE=0 bench tv-b1-cpu $RUNS "$TV/model.onnx"
-VKINCEPTION_CONV=cpu VKINCEPTION_WINOGRAD=0 VKINCEPTION_MERGE=0 bench tv-b$BATCH-cpu $RUNS32 "$TV/model.onnx" --shape $BATCH,3,224,224
+# The CPU policy without Winograd (as measured on 2026-11-28: conv_tiled
+# everywhere); Winograd's own runs follow.
+VKINCEPTION_CONV=cpu VKINCEPTION_WINOGRAD=0 bench tv-b1-cpu $RUNS "$TV/model.onnx"
+VKINCEPTION_CONV=cpu VKINCEPTION_WINOGRAD=0 bench tv-b$BATCH-cpu $RUNS32 "$TV/model.onnx" --shape $BATCH,3,224,224
 VKINCEPTION_CONV=direct bench tv-b1-direct $RUNS "$TV/model.onnx"
 # Winograd F(4x4, 3x3) for every 3x3 convolution (the default on CPU
 # devices for the large ones; on GPUs not measured before).
@@ -137,8 +136,8 @@ done
 ops ops-fp16 VKINCEPTION_TEST_PRECISION=fp16
 ops ops-direct VKINCEPTION_CONV=direct
 ops ops-winograd VKINCEPTION_WINOGRAD=1
-# The CPU policy's shaders on a GPU: merged pointwise convolutions,
-# gemm_texel, lrn_tiled (lavapipe forgives what GPUs may not).
+# The CPU policy's shaders on a GPU: gemm_texel, lrn_tiled, the float
+# index division (lavapipe forgives what GPUs may not).
 ops ops-cpu VKINCEPTION_CONV=cpu
 VKINCEPTION_VALIDATION=1 step test-frame 60 $B/bin/test-frame --tap
 VKINCEPTION_VALIDATION=1 step test-device 60 $B/bin/test-device --tap
