@@ -1,6 +1,6 @@
 // The quotient of a flat invocation index (or a quotient of it) by a size,
-// for the shaders that take their sizes as push constants (pool_tiled.comp,
-// the Winograd transforms). llvmpipe has no vector integer division: each
+// for the shaders that take their sizes as push constants (conv_tiled.comp,
+// pool_tiled.comp, the Winograd transforms). llvmpipe has no vector integer division: each
 // lane divides on its own, a scalar instruction, where a float division is
 // one vector instruction. Below FLAT_FAST_DIV_MAX (sizes.h) the float
 // quotient is within 1 of the true one even at the 2.5 ULP Vulkan allows a

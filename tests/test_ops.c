@@ -791,6 +791,41 @@ graph_run (Graph * g, GstVkInceptionNet * net)
 /* The layers: their ops, "|"-joined, are @ops; their shapes and
  * multiply-adds are the reference's; exactly those that do work are
  * dispatched. */
+/* Does the net use the CPU shader policy (net.c, shader_policy()):
+ * VKINCEPTION_CONV=cpu, or no VKINCEPTION_CONV on a CPU device? */
+static gboolean
+cpu_policy (void)
+{
+  const gchar *conv = g_getenv ("VKINCEPTION_CONV");
+  return g_strcmp0 (conv, "cpu") == 0 || (conv == NULL
+      && vki_test_device ()->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU);
+}
+
+/* The CPU policy on a device that reads texel views at the test's
+ * precision: where gemm_texel and lrn_tiled run. */
+static gboolean
+cpu_policy_texels (void)
+{
+  GstVkInceptionDevice *dev = vki_test_device ();
+  return cpu_policy () && (vki_test_precision () ==
+      GST_VK_INCEPTION_PRECISION_FP16 ? dev->has_texel_reads_fp16 :
+      dev->has_texel_reads);
+}
+
+/* The layer kernel name of shader @name: its _fp16 build in fp16 runs. */
+static const gchar *
+kernel_name (const gchar * name)
+{
+  gchar *full;
+  const gchar *interned;
+  if (vki_test_precision () != GST_VK_INCEPTION_PRECISION_FP16)
+    return name;
+  full = g_strconcat (name, "_fp16", NULL);
+  interned = g_intern_string (full);
+  g_free (full);
+  return interned;
+}
+
 /* The convolution shader VKINCEPTION_CONV asks for: conv.comp (direct, the
  * ops-direct test), conv_split.comp (split, ops-split) or conv_tiled.comp
  * (cpu); the _fp16 build of it in ops-fp16. NULL where each layer is chosen
@@ -977,22 +1012,19 @@ conv_out (const Window * w, guint axis, gint64 in)
 /* Must a convolution of @macs multiply-adds run as Winograd F(4x4, 3x3)
  * (1) or not (0), given whether it @fits (3x3, stride 1, dilation 1)?
  * Never in float16. VKINCEPTION_WINOGRAD=1 (the ops-winograd tests): every
- * one that fits; =0: none; else the engine's choice (net.c): on CPU
- * devices under the CPU shader policy, from VKI_WINOGRAD_MIN_MACS
+ * one that fits; =0: none; else the engine's choice (net.c): under the
+ * CPU shader policy (the default on CPU devices), from VKI_WINOGRAD_MIN_MACS
  * multiply-adds and VKI_WINOGRAD_MIN_PLANE output pixels (winograd.h). */
 static gint
 winograd_expected (gint64 macs, gint64 plane, gboolean fits)
 {
   const gchar *env = g_getenv ("VKINCEPTION_WINOGRAD");
-  const gchar *conv = g_getenv ("VKINCEPTION_CONV");
   if (!fits || g_strcmp0 (env, "0") == 0
       || vki_test_precision () != GST_VK_INCEPTION_PRECISION_FP32)
     return 0;
   if (g_strcmp0 (env, "1") == 0)
     return 1;
-  return vki_test_device ()->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU
-      && (conv == NULL || g_strcmp0 (conv, "cpu") == 0)
-      && macs >= VKI_WINOGRAD_MIN_MACS && plane >= VKI_WINOGRAD_MIN_PLANE;
+  return cpu_policy () && macs >= VKI_WINOGRAD_MIN_MACS && plane >= VKI_WINOGRAD_MIN_PLANE;
 }
 
 static void
@@ -1100,7 +1132,8 @@ test_conv_winograd_too_large (void)
       if (forced)
         g_assert_cmpstr (kernel, ==, "winograd+conv");
       else if (winograd_expected (18874368, 1024, TRUE))
-        g_assert_cmpstr (kernel, ==, "conv_tiled");
+        g_assert_cmpstr (kernel, ==, vki_test_device ()->has_texel_reads ?
+            "conv_tiled" : "conv");
       else
         g_assert_false (g_str_has_prefix (kernel, "winograd"));
     }
@@ -1199,15 +1232,13 @@ test_pool (gconstpointer data)
   graph_output (g, "y");
   /* An average over the whole unpadded plane runs global_avgpool. */
   if (g_str_equal (c->op, "AveragePool")) {
-    gboolean fp16 = vki_test_precision () == GST_VK_INCEPTION_PRECISION_FP16;
     gboolean whole = c->win.kernel[0] == c->in.dims[2]
         && c->win.kernel[1] == c->in.dims[3] && !c->win.auto_pad
         && (c->win.pads[0] | c->win.pads[1] | c->win.pads[2]
         | c->win.pads[3]) == 0;
-    expect_kernel = whole ? (fp16 ? "global_avgpool_fp16" : "global_avgpool")
-        : (fp16 ? "pool_texel_fp16" : "pool_texel");
-    if (!whole && g_strcmp0 (g_getenv ("VKINCEPTION_CONV"), "direct") == 0)
-      expect_kernel = fp16 ? "pool_fp16" : "pool";
+    gboolean direct = g_strcmp0 (g_getenv ("VKINCEPTION_CONV"), "direct") == 0;
+    expect_kernel = kernel_name (whole ? "global_avgpool" : direct ? "pool"
+        : "pool_texel");
   }
   graph_check (g, ops);
   expect_kernel = NULL;
@@ -1276,18 +1307,8 @@ static const LrnCase lrn_cases[] = {
 static const gchar *
 lrn_kernel (const LrnCase * c)
 {
-  const gchar *conv = g_getenv ("VKINCEPTION_CONV");
-  GstVkInceptionDevice *dev = vki_test_device ();
-  gboolean fp16 = vki_test_precision () == GST_VK_INCEPTION_PRECISION_FP16;
-  gboolean cpu = g_strcmp0 (conv, "cpu") == 0 || (conv == NULL
-      && dev->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU);
-  gboolean tiled = cpu && (fp16 ? dev->has_texel_reads_fp16 :
-      dev->has_texel_reads) && prod (&c->in, 2, 4) % 4 == 0
-      && c->lrn.size <= LRN_SIZE_MAX;
-
-  if (tiled)
-    return fp16 ? "lrn_tiled_fp16" : "lrn_tiled";
-  return fp16 ? "lrn_fp16" : "lrn";
+  return kernel_name (cpu_policy_texels () && prod (&c->in, 2, 4) % 4 == 0
+      && c->lrn.size <= LRN_SIZE_MAX ? "lrn_tiled" : "lrn");
 }
 
 static void
@@ -1348,18 +1369,9 @@ static const GemmCase gemm_cases[] = {
 static const gchar *
 gemm_kernel (const GemmCase * c)
 {
-  const gchar *conv = g_getenv ("VKINCEPTION_CONV");
-  GstVkInceptionDevice *dev = vki_test_device ();
-  gboolean fp16 = vki_test_precision () == GST_VK_INCEPTION_PRECISION_FP16;
   gint64 k = c->in.dims[c->gemm.trans_a ? 0 : 1];
-  gboolean cpu = g_strcmp0 (conv, "cpu") == 0 || (conv == NULL
-      && dev->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU);
-  gboolean texel = cpu && (fp16 ? dev->has_texel_reads_fp16 :
-      dev->has_texel_reads) && !c->gemm.trans_a && k % 4 == 0;
-
-  if (texel)
-    return fp16 ? "gemm_texel_fp16" : "gemm_texel";
-  return fp16 ? "gemm_fp16" : "gemm";
+  return kernel_name (cpu_policy_texels () && !c->gemm.trans_a && k % 4 == 0
+      ? "gemm_texel" : "gemm");
 }
 
 static void
