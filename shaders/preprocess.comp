@@ -52,6 +52,12 @@ float byte_at(uint addr)
   return float((frame[addr >> 2] >> ((addr & 3u) * 8u)) & 0xffu);
 }
 
+// Byte k (0 to 7) of the two words lo and hi, lo's first.
+float byte_of(uint lo, uint hi, uint k)
+{
+  return float(((k < 4u ? lo >> (k * 8u) : hi >> ((k - 4u) * 8u))) & 0xffu);
+}
+
 vec3 yuv_to_rgb(float y, float u, float v)
 {
   float yy, uu, vv;
@@ -73,8 +79,15 @@ vec3 yuv_to_rgb(float y, float u, float v)
 vec3 pixel(uint base, uint x, uint y)
 {
   if (KIND == 0) {
+    // One word per pixel where pixels are words (BPP 4: rows and frames
+    // start on words), else the two that hold its 3 bytes: one or two loads
+    // instead of three.
     uint p = base + PLANE0 + y * STRIDE0 + x * BPP;
-    return vec3(byte_at(p + R_POS), byte_at(p + G_POS), byte_at(p + B_POS));
+    uint s = p & 3u;
+    uint lo = frame[p >> 2];
+    uint hi = BPP == 4u || s + BPP <= 4u ? lo : frame[(p >> 2) + 1u];
+    return vec3(byte_of(lo, hi, s + R_POS), byte_of(lo, hi, s + G_POS),
+        byte_of(lo, hi, s + B_POS));
   }
   float luma = byte_at(base + PLANE0 + y * STRIDE0 + x);
   if (KIND == 3)

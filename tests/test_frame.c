@@ -324,6 +324,64 @@ test_reconfigure (void)
   vki_test_assert_no_validation ();
 }
 
+/* gst_vk_inception_net_profile_frames(): the conversion's device time, on
+ * a net that takes frames only, without changing what a run computes, and
+ * again after the format changes (the profiled commands are recorded anew). */
+static void
+test_profile (void)
+{
+  const Format *fmt = &formats[0];     /* RGB: 3 bytes a pixel */
+  GstVkInceptionNet *net = identity_net (1, 3, 12, 16);
+  GstVkInceptionFrameFormat ff = { fmt->format, 37, 23, 0.299, 0.114, FALSE };
+  GstVkInceptionPreprocess pre = { FALSE, {10, 120, 240}, {50, 60, 70},
+    GST_VK_INCEPTION_RESIZE_STRETCH
+  };
+  gsize per = 3 * 12 * 16;
+  float *out = g_new0 (float, per), *again = g_new0 (float, per);
+  double convert_ms = -1, total_ms = -1;
+  GError *error = NULL;
+  Frame frame;
+  const guint8 *const *planes[1];
+  const gint *strides[1];
+
+  g_assert_false (gst_vk_inception_net_profile_frames (net, &convert_ms, NULL,
+          &error));
+  g_assert_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_FAILED);
+  g_clear_error (&error);
+
+  frame_init (&frame, fmt, ff.width, ff.height, 7);
+  planes[0] = (const guint8 * const *) frame.planes;
+  strides[0] = frame.strides;
+  for (guint round = 0; round < 2; round++) {
+    g_assert_true (gst_vk_inception_net_set_frame_format (net, &ff, &pre,
+            &error));
+    g_assert_no_error (error);
+    g_assert_true (gst_vk_inception_net_run_frames (net, planes, strides,
+            &out, &error));
+    g_assert_no_error (error);
+    if (!gst_vk_inception_net_profile_frames (net, &convert_ms, &total_ms,
+            &error)) {
+      /* A queue without timestamps. */
+      g_assert_error (error, GST_VK_INCEPTION_ERROR,
+          GST_VK_INCEPTION_ERROR_UNSUPPORTED);
+      g_clear_error (&error);
+    } else {
+      g_assert_cmpfloat (convert_ms, >, 0);
+      g_assert_cmpfloat (total_ms, >=, 0);
+    }
+    g_assert_true (gst_vk_inception_net_run_uploaded (net, &again, &error));
+    g_assert_no_error (error);
+    g_assert_cmpmem (out, per * sizeof (float), again, per * sizeof (float));
+    /* The second round: a smaller frame of the same bytes. */
+    ff.width = 20;
+  }
+  frame_clear (&frame);
+  g_free (out);
+  g_free (again);
+  gst_vk_inception_net_free (net);
+  vki_test_assert_no_validation ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -334,5 +392,6 @@ main (int argc, char **argv)
     g_free (path);
   }
   g_test_add_func ("/frame/reconfigure", test_reconfigure);
+  g_test_add_func ("/frame/profile", test_profile);
   return g_test_run ();
 }

@@ -843,7 +843,9 @@ barrier (VkCommandBuffer cmd, VkPipelineStageFlags src_stage,
 #define ALL_SHADER_ACCESS (VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT)
 
 /* Step 7. With @timestamps, every dispatch is followed by a barrier and a
- * timestamp so that each can be timed. */
+ * timestamp so that each can be timed (queries 1 to n, query 0 before the
+ * first), and a net that takes frames times their conversion too (from
+ * query n + 1 to query 0). */
 static gboolean
 record (GstVkInceptionNet * net, VkCommandBuffer cmd, VkQueryPool timestamps,
     GError ** error)
@@ -857,7 +859,7 @@ record (GstVkInceptionNet * net, VkCommandBuffer cmd, VkQueryPool timestamps,
           "vkBeginCommandBuffer"))
     return FALSE;
   if (timestamps)
-    vkCmdResetQueryPool (cmd, timestamps, 0, n + 1);
+    vkCmdResetQueryPool (cmd, timestamps, 0, n + 2);
 
   /* The previous run's reads of the arena finish before new input lands. */
   barrier (cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT |
@@ -876,6 +878,9 @@ record (GstVkInceptionNet * net, VkCommandBuffer cmd, VkQueryPool timestamps,
     /* Orders the arena write after the previous run's reads. */
     barrier (cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
         VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, ALL_SHADER_ACCESS);
+    if (timestamps)
+      vkCmdWriteTimestamp (cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT,
+          timestamps, n + 1);
     vki_pipeline_record (&net->frame_pipe, cmd, net->frame_set, NULL,
         net->frame_groups);
   }
@@ -1137,6 +1142,8 @@ gst_vk_inception_net_get_precision (GstVkInceptionNet * net)
   return net->precision;
 }
 
+static void clear_frames (GstVkInceptionNet * net);
+
 void
 gst_vk_inception_net_free (GstVkInceptionNet * net)
 {
@@ -1155,10 +1162,7 @@ gst_vk_inception_net_free (GstVkInceptionNet * net)
     vki_pipeline_clear (&((Pipe *) g_ptr_array_index (net->pipes, i))->pipe,
         net->dev);
   g_ptr_array_unref (net->pipes);
-  vki_pipeline_clear (&net->frame_pipe, net->dev);
-  if (net->frame_pool)
-    vkDestroyDescriptorPool (device, net->frame_pool, NULL);
-  vki_buffer_clear (&net->frame_upload, net->dev);
+  clear_frames (net);
   if (net->desc_pool)
     vkDestroyDescriptorPool (device, net->desc_pool, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (net->views); i++)
@@ -1258,14 +1262,18 @@ gst_vk_inception_net_run (GstVkInceptionNet * net, const float *const *inputs,
   return TRUE;
 }
 
-gboolean
-gst_vk_inception_net_profile (GstVkInceptionNet * net, double *layer_ms,
-    double *total_ms, GError ** error)
+/* Runs the profiling command buffer (recorded on first use) and returns
+ * its timestamps in milliseconds from query 0, in a new array of
+ * dispatches + 2 (the last only for a net that takes frames). */
+static double *
+profile_run (GstVkInceptionNet * net, GError ** error)
 {
   guint n = net->dispatches->len;
+  guint n_stamps = n + (net->has_frames ? 2 : 1);
   guint64 *stamps;
   guint64 mask;
   double period = net->dev->props.limits.timestampPeriod;
+  double *ms;
   VkResult res;
 
   if (!net->dev->has_timestamps) {
@@ -1273,35 +1281,35 @@ gst_vk_inception_net_profile (GstVkInceptionNet * net, double *layer_ms,
         GST_VK_INCEPTION_ERROR_UNSUPPORTED,
         "the Vulkan device '%s' has no timestamps on its compute queue",
         net->dev->props.deviceName);
-    return FALSE;
+    return NULL;
   }
   if (!net->profile_cmd) {
     VkQueryPoolCreateInfo qinfo = {
       .sType = VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO,
       .queryType = VK_QUERY_TYPE_TIMESTAMP,
-      .queryCount = n + 1,
+      .queryCount = n + 2,
     };
     if (!vki_result_to_error (vkCreateQueryPool (net->dev->device, &qinfo,
                 NULL, &net->queries), error, "vkCreateQueryPool")
         || !alloc_cmd (net, &net->profile_cmd, error))
-      return FALSE;
+      return NULL;
     if (!record (net, net->profile_cmd, net->queries, error)) {
       vkFreeCommandBuffers (net->dev->device, net->cmd_pool, 1,
           &net->profile_cmd);
       net->profile_cmd = VK_NULL_HANDLE;
-      return FALSE;
+      return NULL;
     }
   }
   if (!submit (net, net->profile_cmd, error))
-    return FALSE;
+    return NULL;
 
-  stamps = g_new0 (guint64, n + 1);
-  res = vkGetQueryPoolResults (net->dev->device, net->queries, 0, n + 1,
-      (n + 1) * sizeof (guint64), stamps, sizeof (guint64),
+  stamps = g_new0 (guint64, n_stamps);
+  res = vkGetQueryPoolResults (net->dev->device, net->queries, 0, n_stamps,
+      n_stamps * sizeof (guint64), stamps, sizeof (guint64),
       VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT);
   if (!vki_result_to_error (res, error, "vkGetQueryPoolResults")) {
     g_free (stamps);
-    return FALSE;
+    return NULL;
   }
   {
     guint32 bits = 64;
@@ -1317,18 +1325,38 @@ gst_vk_inception_net_profile (GstVkInceptionNet * net, double *layer_ms,
     g_free (q);
     mask = bits >= 64 ? G_MAXUINT64 : ((G_GUINT64_CONSTANT (1) << bits) - 1);
   }
+  /* Differences modulo the valid bits: the counter may wrap. */
+  ms = g_new0 (double, n + 2);
+  for (guint i = 0; i < n_stamps; i++) {
+    guint64 dt = ((stamps[i] & mask) - (stamps[0] & mask)) & mask;
+    ms[i] = dt * period / 1e6;
+  }
+  if (net->has_frames) {
+    guint64 dt = ((stamps[0] & mask) - (stamps[n + 1] & mask)) & mask;
+    ms[n + 1] = dt * period / 1e6;
+  }
+  g_free (stamps);
+  return ms;
+}
 
+gboolean
+gst_vk_inception_net_profile (GstVkInceptionNet * net, double *layer_ms,
+    double *total_ms, GError ** error)
+{
+  guint n = net->dispatches->len;
+  double *ms = profile_run (net, error);
+
+  if (!ms)
+    return FALSE;
   for (guint i = 0; i < net->layers->len; i++)
     layer_ms[i] = 0;
   for (guint i = 0; i < n; i++) {
     Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
-    guint64 dt = ((stamps[i + 1] & mask) - (stamps[i] & mask)) & mask;
-    layer_ms[d->layer] += dt * period / 1e6;
+    layer_ms[d->layer] += ms[i + 1] - ms[i];
   }
   if (total_ms)
-    *total_ms = (((stamps[n] & mask) - (stamps[0] & mask)) & mask) * period
-        / 1e6;
-  g_free (stamps);
+    *total_ms = ms[n];
+  g_free (ms);
   return TRUE;
 }
 
@@ -1484,4 +1512,26 @@ gst_vk_inception_net_run_frames (GstVkInceptionNet * net,
 {
   return gst_vk_inception_net_upload_frames (net, frames, strides, error)
       && gst_vk_inception_net_run_uploaded (net, outputs, error);
+}
+
+gboolean
+gst_vk_inception_net_profile_frames (GstVkInceptionNet * net,
+    double *convert_ms, double *total_ms, GError ** error)
+{
+  guint n = net->dispatches->len;
+  double *ms;
+
+  if (!net->has_frames) {
+    g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_FAILED,
+        "no frame format set (gst_vk_inception_net_set_frame_format)");
+    return FALSE;
+  }
+  ms = profile_run (net, error);
+  if (!ms)
+    return FALSE;
+  *convert_ms = ms[n + 1];
+  if (total_ms)
+    *total_ms = ms[n];
+  g_free (ms);
+  return TRUE;
 }

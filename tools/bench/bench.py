@@ -346,15 +346,20 @@ def gst_run(frames, model, args, tag):
             "pipeline": "gst-launch-1.0 " + pipeline}
 
 
-def engine_median(model, args):
-    """vkinception-infer's batch-1 median (ms) on @model, over
-    ELEMENT_ENGINE_RUNS inferences, or None."""
-    cmd = [args.infer, "--model", model, "--bench", str(max(args.runs, ELEMENT_ENGINE_RUNS))]
+def engine_frame_path(model, args):
+    """vkinception-infer on @model, ELEMENT_ENGINE_RUNS inferences of each:
+    the batch-1 median (ms) on a float input, then the video-frame path at
+    the element's frame size (--bench-frame): the CPU copy, conversion +
+    network + readback, and the conversion's device time. A dict of the
+    values found (median_ms, frame_upload_ms, frame_run_ms,
+    frame_convert_ms)."""
+    cmd = [args.infer, "--model", model, "--bench", str(max(args.runs, ELEMENT_ENGINE_RUNS)),
+           "--bench-frame", f"{args.width}x{args.height}"]
     if args.device:
         cmd += ["--device", args.device]
     p = run(cmd, check=False)
-    m = re.search(r"^median_ms=([\d.]+)", p.stdout, re.M)
-    return float(m.group(1)) if m else None
+    return {k: float(v) for k, v in re.findall(
+        r"^(median_ms|frame_upload_ms|frame_run_ms|frame_convert_ms)=([\d.]+)", p.stdout, re.M)}
 
 
 def element_round(model, args, r):
@@ -368,7 +373,8 @@ def element_round(model, args, r):
     src_big = gst_run(args.frames, None, args, f"src-main-{r}")
     small = gst_run(args.frames_base, model, args, f"base-{r}")
     big = gst_run(args.frames, model, args, f"main-{r}")
-    engine_ms = engine_median(model, args)
+    engine = engine_frame_path(model, args)
+    engine_ms = engine.get("median_ms")
     frames = big["frames"] - small["frames"]
     dt = big["wall_s"] - small["wall_s"]
     src_dt = src_big["wall_s"] - src_small["wall_s"]
@@ -385,7 +391,17 @@ def element_round(model, args, r):
         "rss_growth_kb": big["peak_rss_kb"] - small["peak_rss_kb"],
         "rss_growth_frames": frames,
         "engine_batch1_ms": engine_ms,
+        "engine_frame_upload_ms": engine.get("frame_upload_ms"),
+        "engine_frame_run_ms": engine.get("frame_run_ms"),
+        "engine_frame_convert_ms": engine.get("frame_convert_ms"),
     }
+    if engine_ms and "frame_upload_ms" in engine and "frame_convert_ms" in engine:
+        # The same costs inside the engine, a second apart: the frame's CPU
+        # copy (wall clock) and its conversion (device time) against one
+        # inference; steadier than the element's figure, which compares
+        # two processes run a minute apart.
+        res["engine_copy_convert_fraction"] = (
+            engine["frame_upload_ms"] + engine["frame_convert_ms"]) / engine_ms
     if engine_ms and res["ms_per_frame"]:
         # The element's own time per frame (the source's subtracted)
         # against one inference: what upload, conversion and readback add.
@@ -486,6 +502,11 @@ def print_summary(res):
                   f"median of {len(e['rounds'])} rounds: "
                   + ", ".join("-" if o is None else f"{o * 100:.1f}%" for o in e["round_overheads"])
                   + ")")
+        if e.get("engine_copy_convert_fraction") is not None:
+            print(f"in the engine, same round: the frame's copy {e['engine_frame_upload_ms']:.3f} ms "
+                  f"+ its conversion {e['engine_frame_convert_ms']:.3f} ms (device) = "
+                  f"{e['engine_copy_convert_fraction'] * 100:.1f}% of an inference; conversion + "
+                  f"network + readback {e['engine_frame_run_ms']:.2f} ms a frame")
     eb = res.get("element_bvlc")
     if eb:
         print(f"element {eb['model']}: peak RSS {eb['peak_rss_mb']:.1f} MB over {eb['frames']} frames")

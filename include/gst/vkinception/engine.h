@@ -362,6 +362,20 @@ gboolean gst_vk_inception_net_upload_frames (GstVkInceptionNet * net,
 gboolean gst_vk_inception_net_run_uploaded (GstVkInceptionNet * net,
     float *const *outputs, GError ** error);
 
+/**
+ * gst_vk_inception_net_profile_frames:
+ * @convert_ms: (out): device milliseconds of the frames' conversion (colour,
+ *   resize, normalisation: one dispatch), measured with timestamp queries
+ * @total_ms: (out) (optional): device time of the network after it, as
+ *   gst_vk_inception_net_profile() gives it
+ *
+ * Runs one inference on the frames uploaded last, serialised and timed as
+ * gst_vk_inception_net_profile() does. Fails where no frame format is set
+ * and, with UNSUPPORTED, where the queue has no timestamps.
+ */
+gboolean gst_vk_inception_net_profile_frames (GstVkInceptionNet * net,
+    double *convert_ms, double *total_ms, GError ** error);
+
 /* ------------------------------------------------------------ device peak */
 
 /**
