@@ -15,7 +15,8 @@
 // - A 1x1, stride-1, unpadded convolution is described to this shader with
 //   H = OH = 1 and W = OW = H * W, so its 8-pixel blocks run over the whole
 //   plane instead of stopping at row ends; when rows are whole 16-byte
-//   units (VEC_IN) the 8 inputs of a channel are two RGBA32F fetches.
+//   units (VEC_IN 1) the 8 inputs of a channel are two RGBA32F fetches,
+//   else (VEC_IN 2: 7x7 planes) the three that cover them.
 //
 // - Each kernel row's input span is fetched once and shared by the taps.
 //
@@ -44,7 +45,7 @@ layout(constant_id = 7) const uint DW = 1;
 layout(constant_id = 8) const uint HAS_BIAS = 0;
 layout(constant_id = 9) const uint RELU = 0;
 layout(constant_id = 10) const uint COV = 4;      // 1 to 4
-layout(constant_id = 11) const uint VEC_IN = 0;   // see above
+layout(constant_id = 11) const uint VEC_IN = 0;   // 0, 1 or 2: see above
 // W and the row start multiples of 4: a span is read as the aligned vec4s
 // that cover it.
 layout(constant_id = 12) const uint VEC_SPAN = 0;
@@ -95,6 +96,11 @@ const uint TAPS = KH * KW;
   vec4 w1 = COV > 1 ? texelFetch(wt_v, t + 1) : vec4(0.0); \
   vec4 w2 = COV > 2 ? texelFetch(wt_v, t + 2) : vec4(0.0); \
   vec4 w3 = COV > 3 ? texelFetch(wt_v, t + 3) : vec4(0.0);
+
+// Input p of an unaligned block (VEC_IN 2): f[] from the vec4 holding the
+// first input, s floats in.
+#define SHIFT(p) \
+  x[p] = s == 0 ? f[p] : s == 1 ? f[(p) + 1] : s == 2 ? f[(p) + 2] : f[(p) + 3];
 
 #define SPAN_X(p, kx) x[p] = xs[(p) * SW + (kx) * DW];
 
@@ -175,7 +181,22 @@ void main()
       for (uint kx = 0; kx < KW; kx++) {
         int kx_off = int(kx * DW);
         float x[NX];
-        if (VEC_IN != 0) {
+        if (VEC_IN == 2) {
+          // Kernel width 1, stride 1, no padding, at any alignment: the
+          // three vec4s from the one holding the first input, clamped to
+          // the arena (past a row's end they are not stored either). s is
+          // the same in every lane of a batch-1 dispatch, so the selects
+          // cost no divergence.
+          int first = row + ix0, at = first >> 2, s = first & 3;
+          int last = textureSize(act_v) - 1;
+          vec4 v0 = texelFetch(act_v, at);
+          vec4 v1 = texelFetch(act_v, min(at + 1, last));
+          vec4 v2 = texelFetch(act_v, min(at + 2, last));
+          float f[12] = float[12](v0.x, v0.y, v0.z, v0.w, v1.x, v1.y, v1.z,
+              v1.w, v2.x, v2.y, v2.z, v2.w);
+          SHIFT(0) SHIFT(1) SHIFT(2) SHIFT(3) SHIFT(4) SHIFT(5) SHIFT(6)
+          SHIFT(7)
+        } else if (VEC_IN != 0) {
           // Kernel width 1, stride 1, no padding, W and the row start
           // multiples of 4: the 8 inputs are the two aligned vec4s at
           // row + ix0. Past the row end (a last block of 4) the second

@@ -961,8 +961,13 @@ static const ConvCase conv_cases[] = {
    * or 16, the aligned vec4 input path and its unaligned fallback. */
   {"/ops/conv/tiled-1x1-aligned-batch2", S4 (2, 9, 4, 6), 21, TRUE, TRUE,
       {.kernel = {1, 1}}},
+  /* Planes of 25 and 49 floats: the unaligned vec4 path, each channel's
+   * block starting 0 to 3 floats into its vec4; with two images, lanes of
+   * one dispatch at different offsets. */
   {"/ops/conv/tiled-1x1-unaligned", S4 (1, 5, 5, 5), 18, TRUE, FALSE,
       {.kernel = {1, 1}}},
+  {"/ops/conv/tiled-1x1-unaligned-7x7-batch2", S4 (2, 11, 7, 7), 37, TRUE,
+      TRUE, {.kernel = {1, 1}}},
   /* A plane of 4 x 7 = 28: the last 8-pixel block holds 4. */
   {"/ops/conv/tiled-1x1-aligned-half-block", S4 (2, 6, 4, 7), 9, TRUE, FALSE,
       {.kernel = {1, 1}}},

@@ -665,10 +665,11 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
   }
   invocations = x->dims[0] * ceil_div (y->dims[1], 4 * cov) * oh *
       ceil_div (ow, TILED_NX);
-  /* Rows of whole 16-byte units: a block's 8 inputs are two RGBA32F
-   * fetches. */
-  vec_in = win->kernel[1] == 1 && win->stride[1] == 1 && pads[1] == 0
-      && w % 4 == 0 && p->in_off % 4 == 0;
+  /* A block's 8 inputs are contiguous: two RGBA32F fetches in rows of
+   * whole 16-byte units (1), three at any other alignment (2: 7x7 planes,
+   * where 8 scalar fetches took a quarter longer). */
+  vec_in = win->kernel[1] == 1 && win->stride[1] == 1 && pads[1] == 0 ?
+      (w % 4 == 0 && p->in_off % 4 == 0 ? 1 : 2) : 0;
   /* Spans over such rows: vec4 fetches too (any stride and dilation: a
    * span is contiguous and starts at -PAD_L modulo 4). */
   vec_span = !vec_in && w % 4 == 0 && p->in_off % 4 == 0;
