@@ -10,6 +10,7 @@
 #include "test-common.h"
 #include "device.h"
 #include "winograd.h"
+#include "pipeline.h"
 #include "sizes.h"
 
 #include <math.h>
@@ -1928,12 +1929,44 @@ test_profile (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) \
     g_test_add_data_func (cases[i].path, &cases[i], func)
 
+/* Workgroup sizes of 1-D dispatches: within the device's limits, the full
+ * size for large dispatches; smaller ones shrink to give every core work,
+ * and on a CPU device straight to the subgroup size (two sizes in all: each
+ * is one more pipeline). */
+static void
+test_local_size (void)
+{
+  GstVkInceptionDevice *dev = vki_test_device ();
+  const VkPhysicalDeviceLimits *l = &dev->props.limits;
+  const guint32 sizes[] = { 1, 7, 100, 300, 1000, 5000, 100000, 1 << 22 };
+  guint32 full[3], local[3];
+
+  vki_pipeline_choose_local_size (dev, 1, NULL, full);
+  g_assert_cmpuint (full[0], >=, 1);
+  g_assert_cmpuint (full[0], <=, l->maxComputeWorkGroupSize[0]);
+  g_assert_cmpuint (full[0], <=, l->maxComputeWorkGroupInvocations);
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++) {
+    guint32 global[3] = { sizes[i], 1, 1 };
+    vki_pipeline_choose_local_size (dev, 1, global, local);
+    g_assert_cmpuint (local[1], ==, 1);
+    g_assert_cmpuint (local[2], ==, 1);
+    g_assert_cmpuint (local[0], <=, full[0]);
+    g_assert_cmpuint (local[0], >=, MIN (full[0], dev->subgroup_size));
+    if (sizes[i] >= 16 * full[0])
+      g_assert_cmpuint (local[0], ==, full[0]);
+    if (dev->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU
+        && local[0] != full[0])
+      g_assert_cmpuint (local[0], ==, MIN (full[0], dev->subgroup_size));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
   ADD_CASES (conv_cases, test_conv);
+  g_test_add_func ("/ops/local-size", test_local_size);
   g_test_add_func ("/ops/conv/winograd-auto", test_conv_winograd_auto);
   g_test_add_func ("/ops/conv/winograd-too-large",
       test_conv_winograd_too_large);
