@@ -12,34 +12,43 @@
 
 layout(binding = 3) uniform samplerBuffer act_v;  // activations, RGBA32F
 
-layout(constant_id = 0) const uint N = 1;
-layout(constant_id = 1) const uint C = 1;
-layout(constant_id = 2) const uint HW = 4;
-layout(constant_id = 3) const uint SIZE = 1;
-layout(constant_id = 4) const float ALPHA = 1e-4;
-layout(constant_id = 5) const float BETA = 0.75;
-layout(constant_id = 6) const float BIAS = 1.0;
-layout(constant_id = 7) const uint IN_OFF = 0;
-layout(constant_id = 8) const uint OUT_OFF = 0;
-layout(constant_id = 9) const uint OUT_BSTRIDE = 0;
+// The window is specialised, the sizes and offsets are push constants, so
+// that the LRNs of a net share one pipeline (on llvmpipe each costs
+// megabytes).
+layout(constant_id = 0) const uint SIZE = 1;
+layout(constant_id = 1) const float ALPHA = 1e-4;
+layout(constant_id = 2) const float BETA = 0.75;
+layout(constant_id = 3) const float BIAS = 1.0;
+layout(constant_id = 4) const uint FAST_DIV = 0;  // see flat_div.glsl
+#include "flat_div.glsl"
+
+layout(push_constant) uniform Params {
+  uint n, c, hw;
+  uint in_off, out_off, out_bstride;
+} pc;
+#define N pc.n
+#define C pc.c
+#define HW pc.hw
+#define IN_OFF pc.in_off
+#define OUT_OFF pc.out_off
+#define OUT_BSTRIDE pc.out_bstride
 
 // The window of channel c is c - BEFORE .. c + AFTER.
 const int BEFORE = int((SIZE - 1) / 2);
 const int AFTER = int(SIZE / 2);
-const uint QUADS = HW / 4;
-const uint CHUNKS = (C + LRN_CHUNK - 1) / LRN_CHUNK;
-
 void main()
 {
+  uint QUADS = HW / 4;
+  uint CHUNKS = (C + LRN_CHUNK - 1) / LRN_CHUNK;
   // One flat index over (image, channel run, 4-pixel quad).
   uint g = gl_GlobalInvocationID.y * gl_NumWorkGroups.x * gl_WorkGroupSize.x
       + gl_GlobalInvocationID.x;
   if (g >= N * CHUNKS * QUADS)
     return;
-  uint q = g % QUADS;
-  g /= QUADS;
-  uint n = g / CHUNKS;
-  int c0 = int((g % CHUNKS) * LRN_CHUNK);
+  uint t = flat_div(g, QUADS);
+  uint q = g - t * QUADS;
+  uint n = flat_div(t, CHUNKS);
+  int c0 = int((t - n * CHUNKS) * LRN_CHUNK);
   int c1 = min(c0 + int(LRN_CHUNK), int(C));
   int texel0 = int((IN_OFF + n * C * HW) / 4 + q);
 

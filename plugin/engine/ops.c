@@ -837,10 +837,21 @@ vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
       set_spec (desc, spec, G_N_ELEMENTS (spec));
       if (p->conv == VKI_CONV_TILED && hw % 4 == 0 && p->in_off % 4 == 0
           && node->lrn.size <= LRN_SIZE_MAX) {
+        gint64 invocations = x->dims[0] * ceil_div (x->dims[1], LRN_CHUNK) *
+            (hw / 4);
+        guint32 tiled_spec[] = { node->lrn.size,
+          float_bits (node->lrn.alpha), float_bits (node->lrn.beta),
+          float_bits (node->lrn.bias), vki_op_fast_div (invocations)
+        };
+        guint32 push[] = { x->dims[0], x->dims[1], hw, p->in_off, p->out_off,
+          p->out_bstride
+        };
+        set_spec (desc, tiled_spec, G_N_ELEMENTS (tiled_spec));
+        memcpy (desc->push, push, sizeof (push));
+        desc->n_push = G_N_ELEMENTS (push);
         desc->shader = &vki_shader_lrn_tiled;
         desc->n_texels = 3;
-        desc->global[0] = x->dims[0] * ceil_div (x->dims[1], LRN_CHUNK) *
-            (hw / 4);
+        desc->global[0] = invocations;
         desc->global[1] = desc->global[2] = 1;
         desc->dims = 1;
         desc->fold = TRUE;
