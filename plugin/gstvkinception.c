@@ -152,7 +152,14 @@ struct _GstVkInception
 
   /* Between start and stop. */
   GstVkInceptionDevice *device;
+  /* Loaded at start and freed once a net is built (its weights are on the
+   * device then; on lavapipe that frees as much memory as the file's
+   * size); read again from model_file if a new input size needs a new
+   * net. */
   GstVkInceptionModel *model;
+  gchar *model_file;
+  guint model_channels;         /* what input_shape() needs of the model */
+  guint model_width, model_height;
   GstVkInceptionNet *net;
   GstVkInceptionPreprocess pre;
   gchar *model_name;
@@ -562,6 +569,20 @@ choose_preprocess (GstVkInception * self, GError ** error)
   return ok;
 }
 
+/* What input_shape() needs of the model, kept for when it is freed. */
+static void
+remember_model_input (GstVkInception * self)
+{
+  GstVkInceptionShape declared;
+
+  gst_vk_inception_model_get_input (self->model, 0, &declared);
+  self->model_channels = declared.rank == 4 && declared.dims[1] > 0 ?
+      declared.dims[1] : 3;
+  if (!gst_vk_inception_model_get_input_size (self->model,
+          &self->model_width, &self->model_height))
+    self->model_width = self->model_height = DEFAULT_INPUT_SIDE;
+}
+
 static void held_clear (GstVkInception * self);
 
 static void
@@ -571,6 +592,7 @@ release (GstVkInception * self)
   held_clear (self);
   g_clear_pointer (&self->net, gst_vk_inception_net_free);
   g_clear_pointer (&self->model, gst_vk_inception_model_free);
+  g_clear_pointer (&self->model_file, g_free);
   g_clear_pointer (&self->device, gst_vk_inception_device_unref);
   g_clear_pointer (&self->labels, g_strfreev);
   g_clear_pointer (&self->scores, g_free);
@@ -632,11 +654,13 @@ gst_vk_inception_start (GstBaseTransform * trans)
     goto fail;
   }
   self->model_name = g_path_get_basename (model_path);
+  self->model_file = g_strdup (model_path);
   if (gst_vk_inception_model_get_n_outputs (self->model) < 1) {
     GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
         ("The model %s has no output", model_path), (NULL));
     goto fail;
   }
+  remember_model_input (self);
   if (labels_path) {
     self->labels = gst_vk_inception_labels_load (labels_path, &error);
     if (!self->labels) {
@@ -702,22 +726,17 @@ gst_vk_inception_stop (GstBaseTransform * trans)
 static void
 input_shape (GstVkInception * self, GstVkInceptionShape * s)
 {
-  GstVkInceptionShape declared;
-  guint w, h, mw, mh;
+  guint w, h;
 
-  gst_vk_inception_model_get_input (self->model, 0, &declared);
   GST_OBJECT_LOCK (self);
   w = self->input_width;
   h = self->input_height;
   GST_OBJECT_UNLOCK (self);
-  if (!gst_vk_inception_model_get_input_size (self->model, &mw, &mh))
-    mw = mh = DEFAULT_INPUT_SIDE;
-
   s->rank = 4;
   s->dims[0] = self->batch;
-  s->dims[1] = declared.rank == 4 && declared.dims[1] > 0 ? declared.dims[1] : 3;
-  s->dims[2] = h ? h : mh;
-  s->dims[3] = w ? w : mw;
+  s->dims[1] = self->model_channels;
+  s->dims[2] = h ? h : self->model_height;
+  s->dims[3] = w ? w : self->model_width;
 }
 
 static gboolean
@@ -797,6 +816,19 @@ gst_vk_inception_set_caps (GstBaseTransform * trans, GstCaps * incaps,
     if (memcmp (have.dims, want.dims, sizeof (want.dims)) != 0)
       g_clear_pointer (&self->net, gst_vk_inception_net_free);
   }
+  if (!self->net && !self->model) {
+    GST_DEBUG_OBJECT (self, "reading %s again for a new input size",
+        self->model_file);
+    self->model = gst_vk_inception_model_new_from_file (self->model_file,
+        &error);
+    if (!self->model) {
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+          ("Could not load the model %s again for a new input size",
+              self->model_file), ("%s", error->message));
+      g_clear_error (&error);
+      return FALSE;
+    }
+  }
   if (!self->net) {
     GstVkInceptionShape out;
     gsize n = 1;
@@ -826,6 +858,7 @@ gst_vk_inception_set_caps (GstBaseTransform * trans, GstCaps * incaps,
       g_clear_pointer (&self->labels, g_strfreev);
       self->n_labels = 0;
     }
+    g_clear_pointer (&self->model, gst_vk_inception_model_free);
   }
   if (!gst_vk_inception_net_set_frame_format (self->net, &fmt, &self->pre,
           &error)) {

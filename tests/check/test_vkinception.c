@@ -1015,6 +1015,62 @@ GST_START_TEST (test_renegotiation)
 
 GST_END_TEST;
 
+/* The element lets go of the model once its net is built; a new input-size
+ * and caps mid-stream need a new net, for which it reads the file again:
+ * the results are the engine's at the new size. With the file gone by then,
+ * a clean error. */
+GST_START_TEST (test_input_size_change)
+{
+  static const struct
+  {
+    const gchar *size;
+    guint side;
+    const gchar *caps;
+  } steps[] = {
+    {"16x16", 16, "video/x-raw,format=RGB,width=64,height=48,framerate=30/1"},
+    {"24x24", 24, "video/x-raw,format=RGB,width=40,height=30,framerate=30/1"},
+  };
+  gchar *model = write_model (MODEL_OPEN);
+  GstMessage *msg;
+  GError *error = NULL;
+  gchar *debug = NULL;
+  Run run;
+
+  run_start (&run, model, "input-size", steps[0].size, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++) {
+    g_object_set (run.element, "input-size", steps[i].size, NULL);
+    run_set_caps (&run, steps[i].caps);
+    for (guint f = 0; f < 2; f++) {
+      GstBuffer *out = run_push (&run, i * 10 + f);
+      const GstVkInceptionMeta *meta = check_meta (out, 5);
+      float *probs = engine_probabilities (MODEL_OPEN, model, steps[i].side,
+          steps[i].side, GST_VK_INCEPTION_RESIZE_STRETCH, &run.info, out);
+      fail_if (meta->reused);
+      check_meta_against (meta, probs, 5, 0);
+      g_free (probs);
+      gst_buffer_unref (out);
+    }
+  }
+  fail_unless_equals_uint64 (frames_classified (run.element), 4);
+
+  g_unlink (model);
+  g_object_set (run.element, "input-size", "20x20", NULL);
+  run_set_caps (&run, "video/x-raw,format=RGB,width=33,height=21,"
+      "framerate=30/1");
+  msg = gst_bus_pop_filtered (run.bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "no error once the model file is gone");
+  gst_message_parse_error (msg, &error, &debug);
+  fail_unless (error->domain == GST_RESOURCE_ERROR);
+  fail_unless (strstr (error->message, "again") != NULL, "%s", error->message);
+  g_error_free (error);
+  g_free (debug);
+  gst_message_unref (msg);
+  run_stop (&run);
+  g_free (model);
+}
+
+GST_END_TEST;
+
 /* ============================================================ flush, EOS */
 
 static void
@@ -1636,6 +1692,7 @@ vkinception_suite (void)
   tcase_add_test (tc, test_messages);
   tcase_add_loop_test (tc, test_labels, 0, G_N_ELEMENTS (labels_cases));
   tcase_add_test (tc, test_renegotiation);
+  tcase_add_test (tc, test_input_size_change);
   tcase_add_loop_test (tc, test_flush_eos, 0, 2);
   tcase_add_test (tc, test_seek);
   tcase_add_test (tc, test_error_no_model);
