@@ -323,16 +323,17 @@ ELEMENT_ENGINE_RUNS = 300
 ELEMENT_FORMAT = "RGBx"
 
 
-def gst_run(frames, model, args, tag):
+def gst_run(frames, model, args, tag, extra_env=None):
     """gst-launch of @frames frames through vkinception with @model, or
-    through identity (the source alone) when @model is None."""
+    through identity (the source alone) when @model is None; @extra_env
+    added to the environment."""
     element = ("identity" if model is None else f"vkinception model={model}"
                + (f" device={args.device}" if args.device else ""))
     pipeline = (f"videotestsrc num-buffers={frames} ! "
                 f"video/x-raw,format={ELEMENT_FORMAT},width={args.width},height={args.height} ! "
                 f"{element} ! fakesink sync=false")
     timefile = os.path.join(args.work, f"gst-time-{tag}.txt")
-    env = dict(os.environ, GST_PLUGIN_PATH=args.plugin_dir)
+    env = dict(os.environ, GST_PLUGIN_PATH=args.plugin_dir, **(extra_env or {}))
     cmd = ["/usr/bin/time", "-v", "-o", timefile, "gst-launch-1.0"] + pipeline.split()
     t0 = time.monotonic()
     p = run(cmd, env=env)
@@ -509,7 +510,8 @@ def print_summary(res):
                   f"network + readback {e['engine_frame_run_ms']:.2f} ms a frame")
     eb = res.get("element_bvlc")
     if eb:
-        print(f"element {eb['model']}: peak RSS {eb['peak_rss_mb']:.1f} MB over {eb['frames']} frames")
+        print(f"element {eb['model']}: peak RSS {eb['peak_rss_mb']:.1f} MB over {eb['frames']} frames "
+              f"({eb['first_run_peak_rss_mb']:.1f} MB compiling every shader, as a first run does)")
     print("\n== targets")
     for t in res["targets"]:
         print(f"{t['status']:<8} {t['what']}: {t['measured']}")
@@ -548,9 +550,11 @@ def check_targets(res):
                 f"median, the median of {len(e['rounds'])} rounds)")
         eb = res.get("element_bvlc")
         if eb:
+            worst = max(eb["peak_rss_mb"], eb["first_run_peak_rss_mb"])
             add("element peak RSS <= 250 MB (BVLC GoogLeNet)",
-                eb["peak_rss_mb"] <= TARGETS["element_max_peak_rss_mb"],
-                f"{eb['peak_rss_mb']:.1f} MB over {eb['frames']} frames "
+                worst <= TARGETS["element_max_peak_rss_mb"],
+                f"{eb['peak_rss_mb']:.1f} MB over {eb['frames']} frames, "
+                f"{eb['first_run_peak_rss_mb']:.1f} MB on a first run "
                 f"(bundled model: {e['peak_rss_mb']:.1f} MB)")
         else:
             add("element peak RSS <= 250 MB (bundled model; BVLC not run)",
@@ -644,13 +648,19 @@ def main():
         res["element"] = e
         # The RSS target names the BVLC GoogLeNet: its peak RSS too, over a
         # short run (the frame rate above is the bundled model's).
+        # Twice: as every run after the first finds it (Mesa keeps compiled
+        # shaders in ~/.cache/mesa_shader_cache), and as the first run on a
+        # machine does, compiling every pipeline (MESA_SHADER_CACHE_DISABLE;
+        # on llvmpipe that peak is about 30 MB higher).
         if "bvlc-b1" in model_dirs:
+            bvlc = os.path.join(model_dirs["bvlc-b1"], "model.onnx")
             with Section("element bvlc") as s:
-                r = gst_run(args.frames_base, os.path.join(model_dirs["bvlc-b1"], "model.onnx"),
-                            args, "bvlc")
-            res["element_bvlc"] = {"model": show_path(os.path.join(model_dirs["bvlc-b1"],
-                                                                   "model.onnx")),
+                r = gst_run(args.frames_base, bvlc, args, "bvlc")
+                first = gst_run(args.frames_base, bvlc, args, "bvlc-first",
+                                {"MESA_SHADER_CACHE_DISABLE": "true"})
+            res["element_bvlc"] = {"model": show_path(bvlc),
                                    "frames": r["frames"], "peak_rss_mb": r["peak_rss_kb"] / 1024.0,
+                                   "first_run_peak_rss_mb": first["peak_rss_kb"] / 1024.0,
                                    "section": s.result}
 
     res["load"]["after"] = [round(x, 2) for x in os.getloadavg()]
