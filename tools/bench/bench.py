@@ -581,7 +581,7 @@ def main():
     p.add_argument("--runs", type=int, help="timed inferences per net (default 10, quick 3)")
     p.add_argument("--batch", type=int, help="the batch-B run (default 8, quick 2)")
     p.add_argument("--frames", type=int, help="element frames (default 30, quick 6)")
-    p.add_argument("--element-rounds", type=int, default=3,
+    p.add_argument("--element-rounds", type=int, default=5,
                    help="element rounds (source, element, engine back to back); the median counts")
     p.add_argument("--width", type=int, default=1280)
     p.add_argument("--height", type=int, default=720)
