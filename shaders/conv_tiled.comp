@@ -30,11 +30,10 @@ layout(binding = 2) uniform samplerBuffer act_s;  // activations, R32F
 layout(binding = 3) uniform samplerBuffer act_v;  // activations, RGBA32F
 layout(binding = 4) uniform samplerBuffer wt_v;   // weights, RGBA32F
 
-// The window shape and the code paths are specialization constants; sizes,
-// offsets and the bias and Relu flags are push constants, so that every
-// convolution with the same window shares one pipeline (one compiled
-// shader: on llvmpipe each costs megabytes of memory and a compile at
-// start-up).
+// The window shape and the code paths are specialization constants; sizes
+// and offsets are push constants, so that every convolution with the same
+// window shares one pipeline (one compiled shader: on llvmpipe each costs
+// megabytes of memory and a compile at start-up).
 layout(constant_id = 0) const uint KH = 1;
 layout(constant_id = 1) const uint KW = 1;
 layout(constant_id = 2) const uint SH = 1;
@@ -43,12 +42,14 @@ layout(constant_id = 4) const uint PAD_T = 0;
 layout(constant_id = 5) const uint PAD_L = 0;
 layout(constant_id = 6) const uint DH = 1;
 layout(constant_id = 7) const uint DW = 1;
-layout(constant_id = 8) const uint COV = 4;       // 1 to 4
-layout(constant_id = 9) const uint VEC_IN = 0;    // 0, 1 or 2: see above
+layout(constant_id = 8) const uint HAS_BIAS = 0;
+layout(constant_id = 9) const uint RELU = 0;
+layout(constant_id = 10) const uint COV = 4;      // 1 to 4
+layout(constant_id = 11) const uint VEC_IN = 0;   // 0, 1 or 2: see above
 // W and the row start multiples of 4: a span is read as the aligned vec4s
 // that cover it.
-layout(constant_id = 10) const uint VEC_SPAN = 0;
-layout(constant_id = 11) const uint FAST_DIV = 0;  // see flat_div.glsl
+layout(constant_id = 12) const uint VEC_SPAN = 0;
+layout(constant_id = 13) const uint FAST_DIV = 0;  // see flat_div.glsl
 #include "flat_div.glsl"
 
 layout(push_constant) uniform Params {
@@ -59,11 +60,7 @@ layout(push_constant) uniform Params {
   // Floats (a multiple of 4) between the filters of consecutive images: 0,
   // or each image its own (Winograd's batched product, winograd.glsl).
   uint w_nstride;
-  uint flags;                                     // FLAG_BIAS | FLAG_RELU
 } pc;
-const uint FLAG_BIAS = 1u, FLAG_RELU = 2u;
-#define HAS_BIAS (pc.flags & FLAG_BIAS)
-#define RELU (pc.flags & FLAG_RELU)
 #define N pc.n
 #define CIN pc.cin
 #define H pc.h

@@ -674,15 +674,13 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
    * span is contiguous and starts at -PAD_L modulo 4). */
   vec_span = !vec_in && w % 4 == 0 && p->in_off % 4 == 0;
   {
-    /* The bias and Relu flags as conv_tiled.comp's FLAG_BIAS, FLAG_RELU. */
-    const guint32 flag_bias = 1, flag_relu = 2;
     guint32 spec[] = { win->kernel[0], win->kernel[1], win->stride[0],
       win->stride[1], pads[0], pads[1], win->dilation[0], win->dilation[1],
-      cov, vec_in, vec_span, vki_op_fast_div (invocations)
+      node->bias >= 0, relu, cov, vec_in, vec_span,
+      vki_op_fast_div (invocations)
     };
     guint32 push[] = { x->dims[0], x->dims[1], h, w, y->dims[1], oh, ow,
-      p->in_off, p->out_off, p->out_bstride, p->w_off, p->b_off, p->w_nstride,
-      (node->bias >= 0 ? flag_bias : 0) | (relu ? flag_relu : 0)
+      p->in_off, p->out_off, p->out_bstride, p->w_off, p->b_off, p->w_nstride
     };
     set_spec (desc, spec, G_N_ELEMENTS (spec));
     memcpy (desc->push, push, sizeof (push));
