@@ -828,6 +828,9 @@ gst_vk_inception_set_caps (GstBaseTransform * trans, GstCaps * incaps,
       g_clear_error (&error);
       return FALSE;
     }
+    /* The file may have changed since start. */
+    remember_model_input (self);
+    input_shape (self, &want);
   }
   if (!self->net) {
     GstVkInceptionShape out;

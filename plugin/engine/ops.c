@@ -667,7 +667,7 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
       ceil_div (ow, TILED_NX);
   /* A block's 8 inputs are contiguous: two RGBA32F fetches in rows of
    * whole 16-byte units (1), three at any other alignment (2: 7x7 planes,
-   * where 8 scalar fetches took a quarter longer). */
+   * where 8 scalar fetches took a fifth longer). */
   vec_in = win->kernel[1] == 1 && win->stride[1] == 1 && pads[1] == 0 ?
       (w % 4 == 0 && p->in_off % 4 == 0 ? 1 : 2) : 0;
   /* Spans over such rows: vec4 fetches too (any stride and dilation: a
