@@ -375,9 +375,11 @@ device_init_common (GstVkInceptionDevice * dev, GError ** error)
     vkGetPhysicalDeviceQueueFamilyProperties (dev->physical_device, &n, NULL);
     q = g_new0 (VkQueueFamilyProperties, MAX (n, 1));
     vkGetPhysicalDeviceQueueFamilyProperties (dev->physical_device, &n, q);
-    dev->has_timestamps = dev->queue_family < n
-        && q[dev->queue_family].timestampValidBits > 0
-        && dev->props.limits.timestampPeriod > 0;
+    guint32 bits = dev->queue_family < n ?
+        q[dev->queue_family].timestampValidBits : 0;
+    dev->has_timestamps = bits > 0 && dev->props.limits.timestampPeriod > 0;
+    dev->timestamp_mask = bits >= 64 ? G_MAXUINT64 :
+        (G_GUINT64_CONSTANT (1) << bits) - 1;
     g_free (q);
   }
   {

@@ -22,6 +22,9 @@ struct _GstVkInceptionDevice
   VkPhysicalDeviceProperties props;
   VkPhysicalDeviceMemoryProperties mem_props;
   gboolean has_timestamps;
+  /* The queue's timestampValidBits as a mask: differences of timestamps
+   * are taken modulo it, as the counter may wrap. */
+  guint64 timestamp_mask;
   guint32 subgroup_size;        /* VkPhysicalDeviceSubgroupProperties */
   /* Reads through uniform texel buffers of R32_SFLOAT and R32G32B32A32_SFLOAT
    * (mandatory formats, checked all the same); conv_tiled.comp needs them. */

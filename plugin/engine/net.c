@@ -1271,7 +1271,7 @@ profile_run (GstVkInceptionNet * net, GError ** error)
   guint n = net->dispatches->len;
   guint n_stamps = n + (net->has_frames ? 2 : 1);
   guint64 *stamps;
-  guint64 mask;
+  guint64 mask = net->dev->timestamp_mask;
   double period = net->dev->props.limits.timestampPeriod;
   double *ms;
   VkResult res;
@@ -1311,23 +1311,9 @@ profile_run (GstVkInceptionNet * net, GError ** error)
     g_free (stamps);
     return NULL;
   }
-  {
-    guint32 bits = 64;
-    guint32 nq = 0;
-    VkQueueFamilyProperties *q;
-    vkGetPhysicalDeviceQueueFamilyProperties (net->dev->physical_device, &nq,
-        NULL);
-    q = g_new0 (VkQueueFamilyProperties, MAX (nq, 1));
-    vkGetPhysicalDeviceQueueFamilyProperties (net->dev->physical_device, &nq,
-        q);
-    if (net->dev->queue_family < nq)
-      bits = q[net->dev->queue_family].timestampValidBits;
-    g_free (q);
-    mask = bits >= 64 ? G_MAXUINT64 : ((G_GUINT64_CONSTANT (1) << bits) - 1);
-  }
   /* Differences modulo the valid bits: the counter may wrap. */
   ms = g_new0 (double, n + 2);
-  for (guint i = 0; i < n_stamps; i++) {
+  for (guint i = 0; i <= n; i++) {
     guint64 dt = ((stamps[i] & mask) - (stamps[0] & mask)) & mask;
     ms[i] = dt * period / 1e6;
   }

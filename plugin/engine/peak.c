@@ -58,7 +58,6 @@ typedef struct
   VkCommandBuffer cmd;
   VkFence fence;
   VkQueryPool queries;          /* VK_NULL_HANDLE: wall clock */
-  guint64 ts_mask;
   VkDescriptorPool desc_pool;
 } Bench;
 
@@ -76,21 +75,6 @@ bench_clear (Bench * b)
   if (b->pool)
     vkDestroyCommandPool (device, b->pool, NULL);
   memset (b, 0, sizeof (*b));
-}
-
-static guint64
-timestamp_mask (GstVkInceptionDevice * dev)
-{
-  guint32 n = 0, bits = 64;
-  VkQueueFamilyProperties *q;
-
-  vkGetPhysicalDeviceQueueFamilyProperties (dev->physical_device, &n, NULL);
-  q = g_new0 (VkQueueFamilyProperties, MAX (n, 1));
-  vkGetPhysicalDeviceQueueFamilyProperties (dev->physical_device, &n, q);
-  if (dev->queue_family < n)
-    bits = q[dev->queue_family].timestampValidBits;
-  g_free (q);
-  return bits >= 64 ? G_MAXUINT64 : ((G_GUINT64_CONSTANT (1) << bits) - 1);
 }
 
 static gboolean
@@ -137,7 +121,6 @@ bench_init (Bench * b, GstVkInceptionDevice * dev, GError ** error)
     if (!vki_result_to_error (vkCreateQueryPool (dev->device, &qinfo, NULL,
                 &b->queries), error, "vkCreateQueryPool"))
       return FALSE;
-    b->ts_mask = timestamp_mask (dev);
   }
   return TRUE;
 }
@@ -197,8 +180,8 @@ bench_time (Bench * b, VkiPipeline * p, VkDescriptorSet set,
     if (!vki_result_to_error (res, error, "vkGetQueryPoolResults"))
       return FALSE;
     {
-      guint64 dt = ((stamps[1] & b->ts_mask) - (stamps[0] & b->ts_mask))
-          & b->ts_mask;
+      guint64 mask = dev->timestamp_mask;
+      guint64 dt = ((stamps[1] & mask) - (stamps[0] & mask)) & mask;
       double dev_ms = dt * (double) dev->props.limits.timestampPeriod / 1e6;
       /* A queue whose stamps do not advance gives 0: keep the wall clock. */
       if (dev_ms > 0)
