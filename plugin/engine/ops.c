@@ -723,6 +723,33 @@ describe_maxpool_tiled (VkiNode * node, const GstVkInceptionShape * x,
   desc->fold = TRUE;
 }
 
+/* lrn_tiled.comp: 4 pixels x LRN_CHUNK channels per invocation, over a
+ * plane of @hw (a multiple of 4) pixels. */
+static void
+describe_lrn_tiled (const VkiNode * node, const GstVkInceptionShape * x,
+    gint64 hw, const VkiOpPlace * p, VkiOpDesc * desc)
+{
+  gint64 invocations = x->dims[0] * ceil_div (x->dims[1], LRN_CHUNK) *
+      (hw / 4);
+  guint32 spec[] = { node->lrn.size, float_bits (node->lrn.alpha),
+    float_bits (node->lrn.beta), float_bits (node->lrn.bias),
+    vki_op_fast_div (invocations)
+  };
+  guint32 push[] = { x->dims[0], x->dims[1], hw, p->in_off, p->out_off,
+    p->out_bstride
+  };
+
+  set_spec (desc, spec, G_N_ELEMENTS (spec));
+  memcpy (desc->push, push, sizeof (push));
+  desc->n_push = G_N_ELEMENTS (push);
+  desc->shader = &vki_shader_lrn_tiled;
+  desc->n_texels = 3;
+  desc->global[0] = (guint32) invocations;
+  desc->global[1] = desc->global[2] = 1;
+  desc->dims = 1;
+  desc->fold = TRUE;
+}
+
 static void
 describe_global_avgpool (const GstVkInceptionShape * x, const VkiOpPlace * p,
     guint32 relu, VkiOpDesc * desc)
@@ -828,37 +855,21 @@ vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
       break;
     }
     case VKI_OP_LRN:{
-      guint32 spec[] = { x->dims[0], x->dims[1], prod (x, 2, x->rank),
-        node->lrn.size, float_bits (node->lrn.alpha),
-        float_bits (node->lrn.beta), float_bits (node->lrn.bias), p->in_off,
-        p->out_off, p->out_bstride
-      };
       gint64 hw = prod (x, 2, x->rank);
-      set_spec (desc, spec, G_N_ELEMENTS (spec));
       if (p->conv == VKI_CONV_TILED && hw % 4 == 0 && p->in_off % 4 == 0
           && node->lrn.size <= LRN_SIZE_MAX) {
-        gint64 invocations = x->dims[0] * ceil_div (x->dims[1], LRN_CHUNK) *
-            (hw / 4);
-        guint32 tiled_spec[] = { node->lrn.size,
-          float_bits (node->lrn.alpha), float_bits (node->lrn.beta),
-          float_bits (node->lrn.bias), vki_op_fast_div (invocations)
-        };
-        guint32 push[] = { x->dims[0], x->dims[1], hw, p->in_off, p->out_off,
-          p->out_bstride
-        };
-        set_spec (desc, tiled_spec, G_N_ELEMENTS (tiled_spec));
-        memcpy (desc->push, push, sizeof (push));
-        desc->n_push = G_N_ELEMENTS (push);
-        desc->shader = &vki_shader_lrn_tiled;
-        desc->n_texels = 3;
-        desc->global[0] = invocations;
-        desc->global[1] = desc->global[2] = 1;
-        desc->dims = 1;
-        desc->fold = TRUE;
+        describe_lrn_tiled (node, x, hw, p, desc);
         break;
       }
+      {
+        guint32 spec[] = { x->dims[0], x->dims[1], hw, node->lrn.size,
+          float_bits (node->lrn.alpha), float_bits (node->lrn.beta),
+          float_bits (node->lrn.bias), p->in_off, p->out_off, p->out_bstride
+        };
+        set_spec (desc, spec, G_N_ELEMENTS (spec));
+      }
       desc->shader = &vki_shader_lrn;
-      desc->global[0] = prod (x, 2, x->rank);
+      desc->global[0] = hw;
       desc->global[1] = x->dims[1];
       desc->global[2] = x->dims[0];
       desc->dims = 1;
