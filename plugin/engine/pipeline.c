@@ -31,18 +31,15 @@ vki_pipeline_choose_local_size (GstVkInceptionDevice * dev, guint dims,
   }
   if (global && dims <= 1) {
     guint64 rest = (guint64) MAX (global[1], 1) * MAX (global[2], 1);
-    guint32 full = local_size[0];
+    /* On a CPU device straight to the subgroup size, so that there are only
+     * two sizes: the workgroup size is a specialization constant, each size
+     * one more pipeline, and on llvmpipe one costs about 3 MiB of memory
+     * (docs/performance.md). */
+    gboolean cpu = dev->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
     while (local_size[0] / 2 >= dev->subgroup_size
         && ((guint64) global[0] + local_size[0] - 1) / local_size[0] * rest <
         MIN_WORKGROUPS)
-      local_size[0] /= 2;
-    /* On a CPU device only two sizes, the full one and the smallest: the
-     * workgroup size is a specialization constant, so each size is one more
-     * pipeline, and on llvmpipe one costs about 3 MB of memory (the
-     * convolution shaders' unrolled code; docs/performance.md). */
-    if (dev->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU
-        && local_size[0] < full)
-      local_size[0] = MIN (full, MAX (dev->subgroup_size, 1));
+      local_size[0] = cpu ? dev->subgroup_size : local_size[0] / 2;
   }
 }
 
