@@ -789,9 +789,6 @@ graph_run (Graph * g, GstVkInceptionNet * net)
   }
 }
 
-/* The layers: their ops, "|"-joined, are @ops; their shapes and
- * multiply-adds are the reference's; exactly those that do work are
- * dispatched. */
 /* Does the net use the CPU shader policy (net.c, shader_policy()):
  * VKINCEPTION_CONV=cpu, or no VKINCEPTION_CONV on a CPU device? */
 static gboolean
@@ -835,14 +832,13 @@ static const gchar *
 conv_kernel (void)
 {
   const gchar *mode = g_getenv ("VKINCEPTION_CONV");
-  gboolean fp16 = vki_test_precision () == GST_VK_INCEPTION_PRECISION_FP16;
 
   if (g_strcmp0 (mode, "direct") == 0)
-    return fp16 ? "conv_fp16" : "conv";
+    return kernel_name ("conv");
   if (g_strcmp0 (mode, "split") == 0)
-    return fp16 ? "conv_split_fp16" : "conv_split";
+    return kernel_name ("conv_split");
   if (g_strcmp0 (mode, "cpu") == 0)
-    return fp16 ? "conv_tiled_fp16" : "conv_tiled";
+    return kernel_name ("conv_tiled");
   return NULL;
 }
 
@@ -854,6 +850,9 @@ static gint expect_winograd = -1;
  * NULL: any. */
 static const gchar *expect_kernel = NULL;
 
+/* The layers: their ops, "|"-joined, are @ops; their shapes and
+ * multiply-adds are the reference's; exactly those that do work are
+ * dispatched. */
 static void
 graph_check_layers (Graph * g, GstVkInceptionNet * net, const gchar * ops)
 {
