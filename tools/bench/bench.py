@@ -246,6 +246,14 @@ def parse_profile(text):
     return res
 
 
+def median_item(items, key):
+    """The item of @items whose key(item) is the median (the upper middle of
+    an even count); items whose key is None rank last. Rounds of a
+    measurement are reported this way, every round kept beside it."""
+    ranked = sorted(items, key=lambda it: (key(it) is None, key(it) or 0))
+    return ranked[len(ranked) // 2]
+
+
 def bench_net(name, model_dir, args, peak, fp16=False):
     info = read_info(model_dir)
     shape = info["input_shape"]
@@ -281,7 +289,7 @@ def bench_net(name, model_dir, args, peak, fp16=False):
         with Section(f"{name} onnxruntime") as os_:
             ort = json.loads(run(ort_cmd, env=env).stdout.strip().splitlines()[-1])
         tried.append((prof["median_ms"] / ort["median_ms"], r, prof, ort, vs.result, os_.result))
-    ratio, _, prof, ort, vk_section, ort_section = sorted(tried, key=lambda t: t[:2])[len(tried) // 2]
+    ratio, _, prof, ort, vk_section, ort_section = median_item(tried, lambda t: t[0])
     entry["vk_section"] = vk_section
     entry["vk_median_ms"] = prof["median_ms"]
     entry["vk_device_total_ms"] = prof["device_total_ms"]
@@ -291,7 +299,7 @@ def bench_net(name, model_dir, args, peak, fp16=False):
     entry["ort_median_ms"] = ort["median_ms"]
     entry["ratio_vk_over_ort"] = ratio
     entry["ratio_rounds"] = [{"vk_median_ms": t[2]["median_ms"], "ort_median_ms": t[3]["median_ms"],
-                              "ratio": t[0]} for t in sorted(tried, key=lambda t: t[1])]
+                              "ratio": t[0]} for t in tried]
     entry["max_abs_diff_vs_ort"] = max_abs_diff(vk_out, ort_out)
 
     macs = sum(l["macs"] for l in prof["layers"])
@@ -426,9 +434,7 @@ def bench_element(model, args):
     median overhead is the result, every round is kept."""
     with Section("element") as s:
         rounds = [element_round(model, args, r) for r in range(args.element_rounds)]
-    ranked = sorted(rounds, key=lambda r: (r.get("overhead_fraction") is None,
-                                           r.get("overhead_fraction") or 0))
-    res = dict(ranked[len(ranked) // 2])
+    res = dict(median_item(rounds, lambda r: r.get("overhead_fraction")))
     res.update({
         "model": show_path(model),
         "width": args.width, "height": args.height,
