@@ -701,22 +701,22 @@ time_frame_runs (GstVkInceptionModel * model, GstVkInceptionNet * net,
   }
   /* The conversion's device time, from profiled runs: the wall-clock
    * medians above stay worth having where the queue has no timestamps. */
-  for (i = 0; ok && i < MIN (runs, FRAME_PROFILE_RUNS); i++) {
+  if (ok) {
     GError *profile_error = NULL;
-    if (gst_vk_inception_net_profile_frames (net, &run_ms[i], NULL,
-            &profile_error))
-      continue;
-    if (!g_error_matches (profile_error, GST_VK_INCEPTION_ERROR,
-            GST_VK_INCEPTION_ERROR_UNSUPPORTED)) {
+    guint profiled = MIN (runs, FRAME_PROFILE_RUNS);
+    for (i = 0; i < profiled && !profile_error; i++)
+      gst_vk_inception_net_profile_frames (net, &run_ms[i], NULL,
+          &profile_error);
+    if (!profile_error)
+      printf ("frame_convert_ms=%.4f\n", median (run_ms, profiled));
+    else if (g_error_matches (profile_error, GST_VK_INCEPTION_ERROR,
+            GST_VK_INCEPTION_ERROR_UNSUPPORTED))
+      g_error_free (profile_error);
+    else {
       g_propagate_error (error, profile_error);
       ok = FALSE;
-    } else {
-      g_error_free (profile_error);
     }
-    break;
   }
-  if (ok && i > 0)
-    printf ("frame_convert_ms=%.4f\n", median (run_ms, i));
   g_free (upload_ms);
   g_free (run_ms);
   g_free (planes);
