@@ -184,9 +184,8 @@ void main()
         if (VEC_IN == 2) {
           // Kernel width 1, stride 1, no padding, at any alignment: the
           // three vec4s from the one holding the first input, clamped to
-          // the arena (past a row's end they are not stored either). s is
-          // the same in every lane of a batch-1 dispatch, so the selects
-          // cost no divergence.
+          // the arena (outputs past a row's end are not stored), and the 8
+          // inputs picked from them by selects (s may differ per lane).
           int first = row + ix0, at = first >> 2, s = first & 3;
           int last = textureSize(act_v) - 1;
           vec4 v0 = texelFetch(act_v, at);
