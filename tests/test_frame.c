@@ -2,9 +2,12 @@
  * written from the formats' definitions (BT.601/709 matrices, 4:2:0
  * subsampling) and a plain bilinear resize. */
 #include "test-common.h"
+#include "device.h"
 
 #include <math.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 typedef struct
 {
@@ -382,6 +385,226 @@ test_profile (void)
   vki_test_assert_no_validation ();
 }
 
+/* A frame laid out as GStreamer lays it out by default (planes one after
+ * the other, rows at their width rounded up to 4 bytes, chroma after an
+ * even number of luma rows), in an anonymous
+ * mapping that ends with an inaccessible page: the frame's bytes are
+ * @lead bytes into the mapping, or end right at the guard page when @lead
+ * is negative, so that a read past them faults. */
+typedef struct
+{
+  guint8 *map;
+  gsize map_bytes;
+  gsize bytes;                  /* the frame's */
+  Frame frame;                  /* planes pointing into map */
+} Guarded;
+
+static void
+guarded_init (Guarded * g, const Format * fmt, guint w, guint h, gssize lead,
+    guint32 seed)
+{
+  gsize page = (gsize) sysconf (_SC_PAGESIZE), off = 0, body;
+  guint8 *data;
+  Frame tmp;
+
+  frame_init (&tmp, fmt, w, h, seed);
+  memset (g, 0, sizeof (*g));
+  g->frame.n_planes = tmp.n_planes;
+  for (guint p = 0; p < tmp.n_planes; p++) {
+    gsize row = tmp.strides[p] - 7;     /* frame_init's padding */
+    g->frame.strides[p] = (row + 3) & ~(gsize) 3;
+  }
+  {
+    gsize rows[3] = { h, (h + 1) / 2, (h + 1) / 2 };
+    if (!tmp.n_planes || tmp.n_planes == 1)
+      rows[1] = rows[2] = 0;
+    for (guint p = 0; p < tmp.n_planes; p++)
+      off += g->frame.strides[p] * (p == 0 && tmp.n_planes > 1 ?
+          (rows[p] + 1) / 2 * 2 : rows[p]);
+    g->bytes = off;
+    body = ((lead > 0 ? (gsize) lead : 0) + g->bytes + page - 1) / page * page;
+    g->map_bytes = body + page;
+    g->map = mmap (NULL, g->map_bytes, PROT_READ | PROT_WRITE,
+        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    g_assert_true (g->map != MAP_FAILED);
+    g_assert_cmpint (mprotect (g->map + body, page, PROT_NONE), ==, 0);
+    data = lead >= 0 ? g->map + lead : g->map + body - g->bytes;
+    off = 0;
+    for (guint p = 0; p < tmp.n_planes; p++) {
+      gsize row = tmp.strides[p] - 7;
+      g->frame.planes[p] = data + off;
+      for (gsize r = 0; r < rows[p]; r++)
+        memcpy (g->frame.planes[p] + r * g->frame.strides[p],
+            tmp.planes[p] + r * tmp.strides[p], row);
+      off += g->frame.strides[p] * (p == 0 && tmp.n_planes > 1 ?
+          (rows[p] + 1) / 2 * 2 : rows[p]);
+    }
+  }
+  frame_clear (&tmp);
+}
+
+static gsize
+guarded_readable (const Guarded * g)
+{
+  gsize body = g->map_bytes - (gsize) sysconf (_SC_PAGESIZE);
+  return g->map + body - g->frame.planes[0];
+}
+
+static void
+guarded_clear (Guarded * g)
+{
+  munmap (g->map, g->map_bytes);
+}
+
+/* Runs @f in place (expecting that it is read in place or not) and
+ * through the copy, checks both outputs are the same bits and match the
+ * reference. */
+static void
+check_in_place (GstVkInceptionNet * net, const Format * fmt, const Frame * f,
+    const GstVkInceptionFrameFormat * ff, const GstVkInceptionPreprocess * pre,
+    gsize readable, gboolean expect_in_place)
+{
+  GstVkInceptionShape s;
+  gsize per;
+  float *a, *b;
+  double *ref;
+  gboolean in_place = !expect_in_place;
+  const guint8 *const *planes[1] = { (const guint8 * const *) f->planes };
+  const gint *strides[1] = { f->strides };
+  GError *error = NULL;
+
+  gst_vk_inception_net_get_input_shape (net, 0, &s);
+  per = (gsize) s.dims[1] * s.dims[2] * s.dims[3];
+  a = g_new0 (float, per * s.dims[0]);
+  b = g_new0 (float, per * s.dims[0]);
+  ref = g_new0 (double, per);
+  g_assert_true (gst_vk_inception_net_run_frame_in_place (net, planes[0],
+          strides[0], readable, &a, &in_place, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (in_place, ==, expect_in_place);
+  g_assert_true (gst_vk_inception_net_run_frames (net, planes, strides, &b,
+          &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (a, per * sizeof (float), b, per * sizeof (float));
+  ref_preprocess (fmt, f, ff, pre, s.dims[1], s.dims[2], s.dims[3], ref);
+  g_assert_cmpfloat (vki_test_rel_error (ref, a, per), <=, 1e-4);
+  g_free (ref);
+  g_free (b);
+  g_free (a);
+}
+
+/* gst_vk_inception_net_run_frame_in_place(): frames laid out as the upload
+ * lays them out are read where they lie on a device that can import host
+ * memory (lavapipe can), with the same result as the copy; every other
+ * frame is copied. */
+static void
+test_in_place (void)
+{
+  static const guint formats_in_place[] = { 0, 4, 10, 11, 12 };  /* RGB RGBx I420 NV12 GRAY8 */
+  GstVkInceptionDevice *dev = vki_test_device ();
+  gboolean can = dev->host_import_align != 0;
+  GstVkInceptionPreprocess pre = { FALSE, {10, 120, 240}, {50, 60, 70},
+    GST_VK_INCEPTION_RESIZE_STRETCH
+  };
+  GError *error = NULL;
+
+  /* CI's lavapipe has the extension: the in-place path must be the one
+   * tested there, unless a test run turns it off on purpose. */
+  if (strstr (gst_vk_inception_device_get_name (dev), "llvmpipe")
+      && g_strcmp0 (g_getenv ("VKINCEPTION_NO_HOST_IMPORT"), "1") != 0)
+    g_assert_true (can);
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats_in_place); i++) {
+    const Format *fmt = &formats[formats_in_place[i]];
+    /* A page's start, at an odd height; right against an inaccessible
+     * page, at a height whose frame is whole 16-byte units (the alignment
+     * its start needs). */
+    const struct
+    {
+      guint h;
+      gssize lead;
+    } at[] = { {23, 0}, {24, -1} };
+
+    for (guint j = 0; j < G_N_ELEMENTS (at); j++) {
+      GstVkInceptionNet *net = identity_net (1, 3, 12, 16);
+      GstVkInceptionFrameFormat ff = { fmt->format, 37, at[j].h, 0.299, 0.114,
+        FALSE
+      };
+      Guarded g;
+
+      g_assert_true (gst_vk_inception_net_set_frame_format (net, &ff, &pre,
+              &error));
+      g_assert_no_error (error);
+      guarded_init (&g, fmt, ff.width, ff.height, at[j].lead, 40 + i);
+      check_in_place (net, fmt, &g.frame, &ff, &pre, guarded_readable (&g),
+          can);
+      /* Copied: one byte fewer readable than the conversion reads. */
+      check_in_place (net, fmt, &g.frame, &ff, &pre, g.bytes - 1, FALSE);
+      guarded_clear (&g);
+      gst_vk_inception_net_free (net);
+    }
+  }
+
+  {
+    const Format *fmt = &formats[4];    /* RGBx */
+    GstVkInceptionNet *net = identity_net (1, 3, 12, 16);
+    GstVkInceptionFrameFormat ff = { fmt->format, 37, 23, 0.299, 0.114,
+      FALSE
+    };
+    Guarded g;
+    Frame padded, moved;
+
+    g_assert_true (gst_vk_inception_net_set_frame_format (net, &ff, &pre,
+            &error));
+    g_assert_no_error (error);
+    /* Copied: padded rows; a first plane off the storage-buffer offset
+     * alignment. */
+    frame_init (&padded, fmt, ff.width, ff.height, 60);
+    check_in_place (net, fmt, &padded, &ff, &pre, G_MAXSIZE, FALSE);
+    frame_clear (&padded);
+    guarded_init (&g, fmt, ff.width, ff.height, 16, 61);
+    moved = g.frame;
+    moved.planes[0] = g.map + 4;
+    memmove (moved.planes[0], g.frame.planes[0], g.bytes);
+    check_in_place (net, fmt, &moved, &ff, &pre, guarded_readable (&g) + 12,
+        FALSE);
+    /* Back at an aligned start: in place again, alternating with the
+     * copy's command buffers in check_in_place(). */
+    memmove (g.frame.planes[0], moved.planes[0], g.bytes);
+    check_in_place (net, fmt, &g.frame, &ff, &pre, guarded_readable (&g), can);
+    guarded_clear (&g);
+    gst_vk_inception_net_free (net);
+  }
+
+  {
+    /* Copied: a batch of two. */
+    const Format *fmt = &formats[4];
+    GstVkInceptionNet *net = identity_net (2, 3, 12, 16);
+    GstVkInceptionFrameFormat ff = { fmt->format, 37, 23, 0.299, 0.114,
+      FALSE
+    };
+    Guarded g;
+    float *out = g_new0 (float, 2 * 3 * 12 * 16);
+    gboolean in_place = TRUE;
+
+    g_assert_true (gst_vk_inception_net_set_frame_format (net, &ff, &pre,
+            &error));
+    g_assert_no_error (error);
+    guarded_init (&g, fmt, ff.width, ff.height, 0, 62);
+    g_assert_false (gst_vk_inception_net_run_frame_in_place (net,
+            (const guint8 * const *) g.frame.planes, g.frame.strides,
+            guarded_readable (&g), &out, &in_place, &error));
+    g_assert_error (error, GST_VK_INCEPTION_ERROR,
+        GST_VK_INCEPTION_ERROR_FAILED);
+    g_clear_error (&error);
+    g_assert_false (in_place);
+    guarded_clear (&g);
+    g_free (out);
+    gst_vk_inception_net_free (net);
+  }
+  vki_test_assert_no_validation ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -393,5 +616,6 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/frame/reconfigure", test_reconfigure);
   g_test_add_func ("/frame/profile", test_profile);
+  g_test_add_func ("/frame/in-place", test_in_place);
   return g_test_run ();
 }

@@ -645,7 +645,10 @@ use_frames (GstVkInceptionModel * model, GstVkInceptionNet * net,
 /* --bench-frame: the net takes an RGBx frame of @width x @height
  * (synthetic pixels) with the model's preprocessing; times @runs uploads
  * (upload_frames: the CPU copy) and runs (run_uploaded: conversion, network,
- * readback), each batch item the same frame, and prints their medians. */
+ * readback), each batch item the same frame, and prints their medians. At
+ * batch 1, each iteration also times the frame read in place
+ * (run_frame_in_place: import, conversion, network, readback), printed
+ * where the device could import it. */
 static gboolean
 time_frame_runs (GstVkInceptionModel * model, GstVkInceptionNet * net,
     guint width, guint height, guint runs, float *const *outputs,
@@ -654,7 +657,8 @@ time_frame_runs (GstVkInceptionModel * model, GstVkInceptionNet * net,
   const double us_per_ms = 1000.0;
   const guint rgbx_bytes = 4;
   GstVkInceptionShape shape;
-  double *upload_ms, *run_ms;
+  double *upload_ms, *run_ms, *in_place_ms;
+  gboolean in_place = FALSE;
   const guint8 **planes;
   const guint8 *const **frames;
   gint stride;
@@ -684,20 +688,28 @@ time_frame_runs (GstVkInceptionModel * model, GstVkInceptionNet * net,
   }
   upload_ms = g_new (double, runs);
   run_ms = g_new (double, runs);
+  in_place_ms = g_new (double, runs);
   for (i = 0; ok && i < BENCH_WARMUP_RUNS + runs; i++) {
-    gint64 t0 = g_get_monotonic_time (), t1;
+    gint64 t0 = g_get_monotonic_time (), t1, t2;
     ok = gst_vk_inception_net_upload_frames (net, frames, strides, error);
     t1 = g_get_monotonic_time ();
     ok = ok && gst_vk_inception_net_run_uploaded (net, outputs, error);
+    t2 = g_get_monotonic_time ();
+    if (ok && batch == 1)
+      ok = gst_vk_inception_net_run_frame_in_place (net, planes, &stride,
+          (gsize) stride * height, outputs, &in_place, error);
     if (i >= BENCH_WARMUP_RUNS) {
       upload_ms[i - BENCH_WARMUP_RUNS] = (t1 - t0) / us_per_ms;
-      run_ms[i - BENCH_WARMUP_RUNS] = (g_get_monotonic_time () - t1)
+      run_ms[i - BENCH_WARMUP_RUNS] = (t2 - t1) / us_per_ms;
+      in_place_ms[i - BENCH_WARMUP_RUNS] = (g_get_monotonic_time () - t2)
           / us_per_ms;
     }
   }
   if (ok) {
     printf ("frame_upload_ms=%.4f\n", median (upload_ms, runs));
     printf ("frame_run_ms=%.4f\n", median (run_ms, runs));
+    if (in_place)
+      printf ("frame_in_place_ms=%.4f\n", median (in_place_ms, runs));
   }
   /* The conversion's device time, from profiled runs: the wall-clock
    * medians above stay worth having where the queue has no timestamps. */
@@ -719,6 +731,7 @@ time_frame_runs (GstVkInceptionModel * model, GstVkInceptionNet * net,
   }
   g_free (upload_ms);
   g_free (run_ms);
+  g_free (in_place_ms);
   g_free (planes);
   g_free (frames);
   g_free (strides);

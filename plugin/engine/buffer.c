@@ -81,6 +81,88 @@ fail:
 }
 
 gboolean
+vki_buffer_import_host (VkiBuffer * buf, GstVkInceptionDevice * dev,
+    void *ptr, VkDeviceSize size, GError ** error)
+{
+  const VkExternalMemoryHandleTypeFlagBits handle =
+      VK_EXTERNAL_MEMORY_HANDLE_TYPE_HOST_ALLOCATION_BIT_EXT;
+  VkMemoryHostPointerPropertiesEXT host = {
+    .sType = VK_STRUCTURE_TYPE_MEMORY_HOST_POINTER_PROPERTIES_EXT,
+  };
+  VkExternalMemoryBufferCreateInfo external = {
+    .sType = VK_STRUCTURE_TYPE_EXTERNAL_MEMORY_BUFFER_CREATE_INFO,
+    .handleTypes = handle,
+  };
+  VkBufferCreateInfo info = {
+    .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
+    .pNext = &external,
+    .size = size,
+    .usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
+    .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
+  };
+  VkImportMemoryHostPointerInfoEXT import = {
+    .sType = VK_STRUCTURE_TYPE_IMPORT_MEMORY_HOST_POINTER_INFO_EXT,
+    .handleType = handle,
+    .pHostPointer = ptr,
+  };
+  VkMemoryAllocateInfo alloc = {
+    .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+    .pNext = &import,
+    .allocationSize = size,
+  };
+  VkMemoryRequirements req;
+  VkDeviceSize align = dev->host_import_align;
+  gint type;
+
+  memset (buf, 0, sizeof (*buf));
+  if (!align || size == 0 || size % align || (guintptr) ptr % align) {
+    g_set_error (error, GST_VK_INCEPTION_ERROR,
+        GST_VK_INCEPTION_ERROR_UNSUPPORTED, "the Vulkan device '%s' cannot "
+        "import %" G_GUINT64_FORMAT " bytes of host memory at %p",
+        dev->props.deviceName, (guint64) size, ptr);
+    return FALSE;
+  }
+  /* Memory the driver cannot pin (a device's mapping, say) fails here. */
+  if (dev->get_host_pointer_props (dev->device, handle, ptr,
+          &host) != VK_SUCCESS || host.memoryTypeBits == 0) {
+    g_set_error (error, GST_VK_INCEPTION_ERROR,
+        GST_VK_INCEPTION_ERROR_UNSUPPORTED, "the Vulkan device '%s' cannot "
+        "import the host memory at %p", dev->props.deviceName, ptr);
+    return FALSE;
+  }
+  buf->size = size;
+  if (!vki_result_to_error (vkCreateBuffer (dev->device, &info, NULL,
+              &buf->buffer), error, "vkCreateBuffer (%" G_GUINT64_FORMAT
+          " bytes of host memory)", (guint64) size))
+    return FALSE;
+  vkGetBufferMemoryRequirements (dev->device, buf->buffer, &req);
+  /* Coherent only: imported memory is never mapped, so it cannot be
+   * flushed. */
+  type = vki_device_find_memory_type (dev, req.memoryTypeBits &
+      host.memoryTypeBits, VK_MEMORY_PROPERTY_HOST_COHERENT_BIT, 0);
+  if (type < 0 || req.size > size) {
+    g_set_error (error, GST_VK_INCEPTION_ERROR,
+        GST_VK_INCEPTION_ERROR_UNSUPPORTED, "the Vulkan device '%s' has no "
+        "coherent memory type for %" G_GUINT64_FORMAT " bytes of host memory",
+        dev->props.deviceName, (guint64) size);
+    goto fail;
+  }
+  alloc.memoryTypeIndex = (guint32) type;
+  if (!vki_result_to_error (vkAllocateMemory (dev->device, &alloc, NULL,
+              &buf->memory), error, "vkAllocateMemory (%" G_GUINT64_FORMAT
+          " bytes of host memory)", (guint64) size)
+      || !vki_result_to_error (vkBindBufferMemory (dev->device, buf->buffer,
+              buf->memory, 0), error, "vkBindBufferMemory"))
+    goto fail;
+  buf->coherent = TRUE;
+  return TRUE;
+
+fail:
+  vki_buffer_clear (buf, dev);
+  return FALSE;
+}
+
+gboolean
 vki_buffer_create_view (VkiBuffer * buf, GstVkInceptionDevice * dev,
     VkFormat format, VkBufferView * view, GError ** error)
 {
@@ -142,13 +224,13 @@ vki_buffer_invalidate (VkiBuffer * buf, GstVkInceptionDevice * dev,
 }
 
 gboolean
-vki_device_submit_and_wait (GstVkInceptionDevice * dev, VkCommandBuffer cmd,
-    VkFence fence, GError ** error)
+vki_device_submit_and_wait (GstVkInceptionDevice * dev,
+    const VkCommandBuffer * cmds, guint n_cmds, VkFence fence, GError ** error)
 {
   VkSubmitInfo submit = {
     .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
-    .commandBufferCount = 1,
-    .pCommandBuffers = &cmd,
+    .commandBufferCount = n_cmds,
+    .pCommandBuffers = cmds,
   };
   VkResult res;
 
@@ -226,7 +308,7 @@ vki_buffer_upload (VkiBuffer * buf, GstVkInceptionDevice * dev,
   if (!vki_result_to_error (vkEndCommandBuffer (cmd), error,
           "vkEndCommandBuffer"))
     goto out;
-  ok = vki_device_submit_and_wait (dev, cmd, fence, error);
+  ok = vki_device_submit_and_wait (dev, &cmd, 1, fence, error);
 
 out:
   if (fence)

@@ -35,7 +35,17 @@ gboolean vki_buffer_init (VkiBuffer * buf, GstVkInceptionDevice * dev,
 gboolean vki_buffer_create_view (VkiBuffer * buf, GstVkInceptionDevice * dev,
     VkFormat format, VkBufferView * view, GError ** error);
 
-/* Mirror of vki_buffer_init(); safe on a zeroed or half-built buffer. */
+/* Wraps @size bytes of host memory at @ptr, both multiples of the device's
+ * host_import_align, as a storage buffer the device reads in place
+ * (VK_EXT_external_memory_host). The memory must stay valid until
+ * vki_buffer_clear(). Fails with GST_VK_INCEPTION_ERROR_UNSUPPORTED where
+ * the device cannot import it (no extension, memory it cannot pin, no
+ * host-coherent memory type). */
+gboolean vki_buffer_import_host (VkiBuffer * buf, GstVkInceptionDevice * dev,
+    void *ptr, VkDeviceSize size, GError ** error);
+
+/* Mirror of vki_buffer_init() and vki_buffer_import_host(); safe on a
+ * zeroed or half-built buffer. */
 void vki_buffer_clear (VkiBuffer * buf, GstVkInceptionDevice * dev);
 
 /* Copies @size bytes of host data into a device buffer at @offset, through a
@@ -51,10 +61,12 @@ gboolean vki_buffer_flush (VkiBuffer * buf, GstVkInceptionDevice * dev,
 gboolean vki_buffer_invalidate (VkiBuffer * buf, GstVkInceptionDevice * dev,
     GError ** error);
 
-/* Submits @cmd on the device queue and waits for it with a bounded timeout,
- * using @fence (reset first). */
+/* Submits @n_cmds command buffers, in order, in one batch on the device
+ * queue and waits for them with a bounded timeout, using @fence (reset
+ * first). */
 gboolean vki_device_submit_and_wait (GstVkInceptionDevice * dev,
-    VkCommandBuffer cmd, VkFence fence, GError ** error);
+    const VkCommandBuffer * cmds, guint n_cmds, VkFence fence,
+    GError ** error);
 
 G_END_DECLS
 

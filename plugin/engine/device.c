@@ -3,6 +3,7 @@
 #include "error.h"
 
 #include <string.h>
+#include <unistd.h>
 
 
 #define VALIDATION_LAYER "VK_LAYER_KHRONOS_validation"
@@ -358,6 +359,50 @@ texel_reads (GstVkInceptionDevice * dev, VkFormat scalar, VkFormat vec4)
 }
 
 static gboolean
+has_device_extension (VkPhysicalDevice physical_device, const gchar * name)
+{
+  guint32 n = 0;
+  VkExtensionProperties *ext;
+  gboolean found = FALSE;
+
+  if (vkEnumerateDeviceExtensionProperties (physical_device, NULL, &n,
+          NULL) != VK_SUCCESS || n == 0)
+    return FALSE;
+  ext = g_new0 (VkExtensionProperties, n);
+  if (vkEnumerateDeviceExtensionProperties (physical_device, NULL, &n,
+          ext) >= VK_SUCCESS)
+    for (guint32 i = 0; i < n && !found; i++)
+      found = strcmp (ext[i].extensionName, name) == 0;
+  g_free (ext);
+  return found;
+}
+
+/* The extension is enabled on the device; only an alignment that whole
+ * pages satisfy is used, as imports are rounded out to it and must not
+ * reach an unmapped page. */
+static void
+init_host_import (GstVkInceptionDevice * dev)
+{
+  VkPhysicalDeviceExternalMemoryHostPropertiesEXT host = {
+    .sType =
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_MEMORY_HOST_PROPERTIES_EXT,
+  };
+  VkPhysicalDeviceProperties2 props2 = {
+    .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2,
+    .pNext = &host,
+  };
+  long page = sysconf (_SC_PAGESIZE);
+
+  vkGetPhysicalDeviceProperties2 (dev->physical_device, &props2);
+  dev->get_host_pointer_props = (PFN_vkGetMemoryHostPointerPropertiesEXT)
+      vkGetDeviceProcAddr (dev->device, "vkGetMemoryHostPointerPropertiesEXT");
+  if (!dev->get_host_pointer_props || host.minImportedHostPointerAlignment == 0
+      || page <= 0 || (VkDeviceSize) page % host.minImportedHostPointerAlignment)
+    return;
+  dev->host_import_align = host.minImportedHostPointerAlignment;
+}
+
+static gboolean
 device_init_common (GstVkInceptionDevice * dev, GError ** error)
 {
   vkGetPhysicalDeviceProperties (dev->physical_device, &dev->props);
@@ -425,12 +470,14 @@ gst_vk_inception_device_new (const gchar * selector, GError ** error)
     .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES,
     .storageBuffer16BitAccess = VK_TRUE,
   };
+  const gchar *extensions[] = { VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME };
   VkDeviceCreateInfo dinfo = {
     .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
     .queueCreateInfoCount = 1,
     .pQueueCreateInfos = &qinfo,
   };
   VkPhysicalDeviceProperties p;
+  gboolean host_import;
 
   dev->ref_count = 1;
   dev->owned = TRUE;
@@ -455,6 +502,15 @@ gst_vk_inception_device_new (const gchar * selector, GError ** error)
     storage16.storageBuffer16BitAccess = VK_FALSE;
   if (storage16.storageBuffer16BitAccess)
     dinfo.pNext = &enable16;
+  /* Lets the element read video frames where they lie in host memory.
+   * VKINCEPTION_NO_HOST_IMPORT=1 acts as if it did not exist (tests). */
+  host_import = has_device_extension (dev->physical_device,
+      VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME)
+      && g_strcmp0 (g_getenv ("VKINCEPTION_NO_HOST_IMPORT"), "1") != 0;
+  if (host_import) {
+    dinfo.enabledExtensionCount = 1;
+    dinfo.ppEnabledExtensionNames = extensions;
+  }
   if (!vki_result_to_error (vkCreateDevice (dev->physical_device, &dinfo, NULL,
               &dev->device), error, "vkCreateDevice for '%s'", p.deviceName))
     goto fail;
@@ -462,6 +518,8 @@ gst_vk_inception_device_new (const gchar * selector, GError ** error)
   if (!device_init_common (dev, error))
     goto fail;
   dev->has_fp16_storage = storage16.storageBuffer16BitAccess;
+  if (host_import)
+    init_host_import (dev);
   g_debug ("using Vulkan device '%s'", dev->props.deviceName);
   return dev;
 

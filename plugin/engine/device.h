@@ -34,6 +34,11 @@ struct _GstVkInceptionDevice
    * the same texel reads in R16_SFLOAT and R16G16B16A16_SFLOAT. */
   gboolean has_fp16_storage;
   gboolean has_texel_reads_fp16;
+  /* Reading host memory in place (VK_EXT_external_memory_host, enabled at
+   * device creation where listed; 0 for wrapped devices): the alignment an
+   * imported pointer and size need, 0 when the device cannot import. */
+  VkDeviceSize host_import_align;
+  PFN_vkGetMemoryHostPointerPropertiesEXT get_host_pointer_props;
 
   VkDebugUtilsMessengerEXT messenger;
   gint validation_messages;     /* atomic */

@@ -98,11 +98,16 @@ vki_frame_layout_init (VkiFrameLayout * l,
       l->rows[1] = ch;
       break;
   }
+  /* Laid out as GStreamer lays out these formats by default (rows rounded
+   * up to 4 bytes; chroma after an even number of luma rows), so that such
+   * frames can be read where they lie (gst_vk_inception_net_run_frame_in_place). */
   for (guint p = 0; p < l->n_planes; p++) {
     l->stride[p] = (l->row_bytes[p] + 3) & ~(gsize) 3;
     l->offset[p] = off;
-    off += l->stride[p] * l->rows[p];
+    off += l->stride[p] * (p == 0 && l->n_planes > 1 ? (l->rows[p] + 1) & ~(gsize) 1
+        : l->rows[p]);
   }
+  l->data_bytes = off;
   l->frame_bytes = (off + 15) & ~(gsize) 15;
   return TRUE;
 }

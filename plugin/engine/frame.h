@@ -17,7 +17,8 @@ typedef struct
   gsize rows[VKI_FRAME_MAX_PLANES];
   gsize stride[VKI_FRAME_MAX_PLANES];   /* packed, 4-byte aligned */
   gsize offset[VKI_FRAME_MAX_PLANES];   /* bytes from the frame's start */
-  gsize frame_bytes;            /* per frame, 16-byte aligned */
+  gsize data_bytes;             /* what the conversion reads of a frame */
+  gsize frame_bytes;            /* per frame in the upload, 16-byte aligned */
 } VkiFrameLayout;
 
 gboolean vki_frame_layout_init (VkiFrameLayout * layout,

@@ -132,6 +132,16 @@ struct _GstVkInceptionNet
   VkDescriptorPool frame_pool;
   VkDescriptorSet frame_set;
   guint32 frame_groups[3];
+  VkCommandBuffer frame_cmd;    /* the conversion from frame_upload, submitted
+                                 * ahead of cmd (which then holds only the
+                                 * network) */
+  /* A frame read where it lies (run_frame_in_place): its memory imported
+   * for one run, bound to import_set, the conversion recorded into
+   * import_cmd for it. */
+  VkDescriptorSet import_set;
+  VkCommandPool import_pool;
+  VkCommandBuffer import_cmd;
+  gboolean import_failed;       /* copy until the next frame format */
 };
 
 /* ------------------------------------------------------------------ shapes */
@@ -842,13 +852,47 @@ barrier (VkCommandBuffer cmd, VkPipelineStageFlags src_stage,
 
 #define ALL_SHADER_ACCESS (VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT)
 
+/* The frames' conversion from the frames bound to @frames (timed from query
+ * n + 1 with @timestamps), ordered after the previous run's reads of the
+ * arena. */
+static void
+record_conversion (GstVkInceptionNet * net, VkCommandBuffer cmd,
+    VkDescriptorSet frames, VkQueryPool timestamps)
+{
+  barrier (cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT |
+      VK_PIPELINE_STAGE_TRANSFER_BIT, ALL_SHADER_ACCESS |
+      VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT,
+      VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, ALL_SHADER_ACCESS);
+  if (timestamps)
+    vkCmdWriteTimestamp (cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT,
+        timestamps, net->dispatches->len + 1);
+  vki_pipeline_record (&net->frame_pipe, cmd, frames, NULL, net->frame_groups);
+}
+
+/* A command buffer of the conversion alone, submitted ahead of net->cmd. */
+static gboolean
+record_conversion_cmd (GstVkInceptionNet * net, VkCommandBuffer cmd,
+    VkDescriptorSet frames, GError ** error)
+{
+  VkCommandBufferBeginInfo begin = {
+    .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+  };
+  if (!vki_result_to_error (vkBeginCommandBuffer (cmd, &begin), error,
+          "vkBeginCommandBuffer"))
+    return FALSE;
+  record_conversion (net, cmd, frames, VK_NULL_HANDLE);
+  return vki_result_to_error (vkEndCommandBuffer (cmd), error,
+      "vkEndCommandBuffer");
+}
+
 /* Step 7. With @timestamps, every dispatch is followed by a barrier and a
  * timestamp so that each can be timed (queries 1 to n, query 0 before the
- * first), and a net that takes frames times their conversion too (from
- * query n + 1 to query 0). */
+ * first). With @frames, the frames' conversion comes first (timed from
+ * query n + 1 to query 0); without, a net that takes frames has it in a
+ * command buffer of its own. */
 static gboolean
 record (GstVkInceptionNet * net, VkCommandBuffer cmd, VkQueryPool timestamps,
-    GError ** error)
+    VkDescriptorSet frames, GError ** error)
 {
   VkCommandBufferBeginInfo begin = {
     .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
@@ -874,16 +918,8 @@ record (GstVkInceptionNet * net, VkCommandBuffer cmd, VkQueryPool timestamps,
     };
     vkCmdCopyBuffer (cmd, net->upload.buffer, net->arena.buffer, 1, &region);
   }
-  if (net->has_frames) {
-    /* Orders the arena write after the previous run's reads. */
-    barrier (cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
-        VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, ALL_SHADER_ACCESS);
-    if (timestamps)
-      vkCmdWriteTimestamp (cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT,
-          timestamps, n + 1);
-    vki_pipeline_record (&net->frame_pipe, cmd, net->frame_set, NULL,
-        net->frame_groups);
-  }
+  if (frames)
+    record_conversion (net, cmd, frames, timestamps);
   barrier (cmd, VK_PIPELINE_STAGE_TRANSFER_BIT |
       VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT |
       VK_ACCESS_SHADER_WRITE_BIT,
@@ -1084,7 +1120,7 @@ net_build (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
         || !vki_result_to_error (vkCreateFence (dev->device, &finfo, NULL,
                 &net->fence), &err, "vkCreateFence")
         || !alloc_cmd (net, &net->cmd, &err)
-        || !record (net, net->cmd, VK_NULL_HANDLE, &err))
+        || !record (net, net->cmd, VK_NULL_HANDLE, VK_NULL_HANDLE, &err))
       goto fail;
   }
 
@@ -1226,16 +1262,23 @@ gst_vk_inception_net_get_layers (GstVkInceptionNet * net, guint * n_layers)
   return (const GstVkInceptionLayer *) net->layers->data;
 }
 
+/* Runs @cmd, after @convert (a frames' conversion) where not NULL, in one
+ * submission. */
 static gboolean
-submit (GstVkInceptionNet * net, VkCommandBuffer cmd, GError ** error)
+submit (GstVkInceptionNet * net, VkCommandBuffer convert, VkCommandBuffer cmd,
+    GError ** error)
 {
+  VkCommandBuffer cmds[2] = { convert, cmd };
+  guint n = convert ? 2 : 1;
+
   if (!cmd) {
     g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_FAILED,
         "the net could not be set up again after an earlier failure");
     return FALSE;
   }
   if (!vki_buffer_flush (&net->upload, net->dev, error)
-      || !vki_device_submit_and_wait (net->dev, cmd, net->fence, error))
+      || !vki_device_submit_and_wait (net->dev, cmds + 2 - n, n, net->fence,
+          error))
     return FALSE;
   return vki_buffer_invalidate (&net->readback, net->dev, error);
 }
@@ -1253,7 +1296,7 @@ gst_vk_inception_net_run (GstVkInceptionNet * net, const float *const *inputs,
     Io *io = &g_array_index (net->inputs, Io, i);
     io_write (net, io, inputs[i]);
   }
-  if (!submit (net, net->cmd, error))
+  if (!submit (net, VK_NULL_HANDLE, net->cmd, error))
     return FALSE;
   for (guint i = 0; i < net->outputs->len; i++) {
     Io *io = &g_array_index (net->outputs, Io, i);
@@ -1293,14 +1336,15 @@ profile_run (GstVkInceptionNet * net, GError ** error)
                 NULL, &net->queries), error, "vkCreateQueryPool")
         || !alloc_cmd (net, &net->profile_cmd, error))
       return NULL;
-    if (!record (net, net->profile_cmd, net->queries, error)) {
+    if (!record (net, net->profile_cmd, net->queries, net->has_frames ?
+            net->frame_set : VK_NULL_HANDLE, error)) {
       vkFreeCommandBuffers (net->dev->device, net->cmd_pool, 1,
           &net->profile_cmd);
       net->profile_cmd = VK_NULL_HANDLE;
       return NULL;
     }
   }
-  if (!submit (net, net->profile_cmd, error))
+  if (!submit (net, VK_NULL_HANDLE, net->profile_cmd, error))
     return NULL;
 
   stamps = g_new0 (guint64, n_stamps);
@@ -1352,27 +1396,64 @@ gst_vk_inception_net_profile (GstVkInceptionNet * net, double *layer_ms,
 static gboolean
 rerecord (GstVkInceptionNet * net, GError ** error)
 {
-  VkCommandBuffer cmds[2] = { net->cmd, net->profile_cmd };
-  vkFreeCommandBuffers (net->dev->device, net->cmd_pool,
-      net->profile_cmd ? 2 : 1, cmds);
-  net->cmd = net->profile_cmd = VK_NULL_HANDLE;
+  VkCommandBuffer cmds[3] = { net->cmd, net->profile_cmd, net->frame_cmd };
+  vkFreeCommandBuffers (net->dev->device, net->cmd_pool, 3, cmds);
+  net->cmd = net->profile_cmd = net->frame_cmd = VK_NULL_HANDLE;
   if (net->queries) {
     vkDestroyQueryPool (net->dev->device, net->queries, NULL);
     net->queries = VK_NULL_HANDLE;
   }
+  if (net->has_frames && (!alloc_cmd (net, &net->frame_cmd, error)
+          || !record_conversion_cmd (net, net->frame_cmd, net->frame_set,
+              error)))
+    return FALSE;
   return alloc_cmd (net, &net->cmd, error)
-      && record (net, net->cmd, VK_NULL_HANDLE, error);
+      && record (net, net->cmd, VK_NULL_HANDLE, VK_NULL_HANDLE, error);
 }
 
 static void
 clear_frames (GstVkInceptionNet * net)
 {
+  if (net->import_pool)
+    vkDestroyCommandPool (net->dev->device, net->import_pool, NULL);
+  net->import_pool = VK_NULL_HANDLE;
+  net->import_cmd = VK_NULL_HANDLE;
+  net->import_failed = FALSE;
   vki_pipeline_clear (&net->frame_pipe, net->dev);
   if (net->frame_pool)
     vkDestroyDescriptorPool (net->dev->device, net->frame_pool, NULL);
   net->frame_pool = VK_NULL_HANDLE;
+  net->frame_set = net->import_set = VK_NULL_HANDLE;
   vki_buffer_clear (&net->frame_upload, net->dev);
   net->has_frames = FALSE;
+}
+
+/* What run_frame_in_place() needs, made with the frame format: a second set
+ * for the conversion (pointed at each imported frame in turn) and a command
+ * pool of its own, reset for every such frame. */
+static gboolean
+init_import (GstVkInceptionNet * net, const VkBuffer * buffers,
+    GError ** error)
+{
+  VkCommandPoolCreateInfo pinfo = {
+    .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
+    .flags = VK_COMMAND_POOL_CREATE_TRANSIENT_BIT,
+    .queueFamilyIndex = net->dev->queue_family,
+  };
+  VkCommandBufferAllocateInfo cinfo = {
+    .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
+    .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
+    .commandBufferCount = 1,
+  };
+
+  if (!vki_pipeline_alloc_set (&net->frame_pipe, net->dev, net->frame_pool,
+          buffers, NULL, &net->import_set, error)
+      || !vki_result_to_error (vkCreateCommandPool (net->dev->device, &pinfo,
+              NULL, &net->import_pool), error, "vkCreateCommandPool"))
+    return FALSE;
+  cinfo.commandPool = net->import_pool;
+  return vki_result_to_error (vkAllocateCommandBuffers (net->dev->device,
+          &cinfo, &net->import_cmd), error, "vkAllocateCommandBuffers");
 }
 
 gboolean
@@ -1422,10 +1503,11 @@ gst_vk_inception_net_set_frame_format (GstVkInceptionNet * net,
   use_precision (net, &desc);
   vki_pipeline_choose_local_size (net->dev, desc.dims, desc.global, local);
   {
-    VkDescriptorPoolSize size = { VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 3 };
+    /* frame_set, and import_set for frames read in place. */
+    VkDescriptorPoolSize size = { VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 6 };
     VkDescriptorPoolCreateInfo info = {
       .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
-      .maxSets = 1,
+      .maxSets = 2,
       .poolSizeCount = 1,
       .pPoolSizes = &size,
     };
@@ -1438,6 +1520,8 @@ gst_vk_inception_net_set_frame_format (GstVkInceptionNet * net,
             desc.spec, desc.n_spec, local, error)
         || !vki_pipeline_alloc_set (&net->frame_pipe, net->dev,
             net->frame_pool, buffers, NULL, &net->frame_set, error)
+        || (net->dev->host_import_align && s->dims[0] == 1
+            && !init_import (net, buffers, error))
         || !vki_pipeline_group_count (&net->frame_pipe, net->dev, desc.global,
             FALSE, net->frame_groups, error))
       goto fail;
@@ -1482,7 +1566,7 @@ gst_vk_inception_net_run_uploaded (GstVkInceptionNet * net,
         "no frame format set (gst_vk_inception_net_set_frame_format)");
     return FALSE;
   }
-  if (!submit (net, net->cmd, error))
+  if (!submit (net, net->frame_cmd, net->cmd, error))
     return FALSE;
   for (guint i = 0; i < net->outputs->len; i++) {
     Io *io = &g_array_index (net->outputs, Io, i);
@@ -1498,6 +1582,85 @@ gst_vk_inception_net_run_frames (GstVkInceptionNet * net,
 {
   return gst_vk_inception_net_upload_frames (net, frames, strides, error)
       && gst_vk_inception_net_run_uploaded (net, outputs, error);
+}
+
+/* Whether the device can read this frame where it lies: its planes where
+ * the packed layout has them, and every byte the conversion may read
+ * (data_bytes from the first) readable. */
+static gboolean
+frame_in_place_ok (GstVkInceptionNet * net, const guint8 *const *planes,
+    const gint * strides, gsize readable)
+{
+  const VkiFrameLayout *l = &net->frame_layout;
+
+  if (!net->import_cmd || net->import_failed || readable < l->data_bytes
+      || (guintptr) planes[0] %
+      net->dev->props.limits.minStorageBufferOffsetAlignment)
+    return FALSE;
+  for (guint p = 0; p < l->n_planes; p++)
+    if (planes[p] != planes[0] + l->offset[p]
+        || strides[p] < 0 || (gsize) strides[p] != l->stride[p])
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+gst_vk_inception_net_run_frame_in_place (GstVkInceptionNet * net,
+    const guint8 *const *planes, const gint * strides, gsize readable,
+    float *const *outputs, gboolean * in_place, GError ** error)
+{
+  VkDeviceSize align = net->dev->host_import_align;
+  VkDeviceSize bytes = net->frame_layout.data_bytes;
+  guintptr start, end;
+  VkiBuffer frame = { 0 };
+  GError *err = NULL;
+  gboolean ok;
+
+  if (in_place)
+    *in_place = FALSE;
+  if (!net->has_frames) {
+    g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_FAILED,
+        "no frame format set (gst_vk_inception_net_set_frame_format)");
+    return FALSE;
+  }
+  if (g_array_index (net->inputs, Io, 0).shape.dims[0] != 1) {
+    g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_FAILED,
+        "gst_vk_inception_net_run_frame_in_place takes one frame, and this "
+        "net's batch is %" G_GINT64_FORMAT,
+        g_array_index (net->inputs, Io, 0).shape.dims[0]);
+    return FALSE;
+  }
+  if (!frame_in_place_ok (net, planes, strides, readable))
+    return gst_vk_inception_net_run_frames (net, &planes, &strides, outputs,
+        error);
+
+  /* Whole import-aligned blocks around the frame: they lie in the pages
+   * that hold its bytes (the device's alignment divides the page size). */
+  start = (guintptr) planes[0] & ~(guintptr) (align - 1);
+  end = ((guintptr) planes[0] + bytes + align - 1) & ~(guintptr) (align - 1);
+  if (!vki_buffer_import_host (&frame, net->dev, (void *) start, end - start,
+          &err)) {
+    /* Memory this device cannot pin, most likely all of this stream's. */
+    g_debug ("copying video frames from now on: %s", err->message);
+    g_clear_error (&err);
+    net->import_failed = TRUE;
+    return gst_vk_inception_net_run_frames (net, &planes, &strides, outputs,
+        error);
+  }
+  vki_pipeline_set_buffer (&net->frame_pipe, net->dev, net->import_set, 2,
+      frame.buffer, (guintptr) planes[0] - start, bytes);
+  ok = vki_result_to_error (vkResetCommandPool (net->dev->device,
+          net->import_pool, 0), error, "vkResetCommandPool")
+      && record_conversion_cmd (net, net->import_cmd, net->import_set, error)
+      && submit (net, net->import_cmd, net->cmd, error);
+  vki_buffer_clear (&frame, net->dev);
+  if (!ok)
+    return FALSE;
+  for (guint i = 0; i < net->outputs->len; i++)
+    io_read (net, &g_array_index (net->outputs, Io, i), outputs[i]);
+  if (in_place)
+    *in_place = TRUE;
+  return TRUE;
 }
 
 gboolean

@@ -167,7 +167,7 @@ bench_time (Bench * b, VkiPipeline * p, VkDescriptorSet set,
     return FALSE;
 
   start = g_get_monotonic_time ();
-  if (!vki_device_submit_and_wait (dev, b->cmd, b->fence, error))
+  if (!vki_device_submit_and_wait (dev, &b->cmd, 1, b->fence, error))
     return FALSE;
   wall_ms = (g_get_monotonic_time () - start) / 1000.0;
   *ms = wall_ms;

@@ -211,6 +211,24 @@ vki_pipeline_alloc_set (VkiPipeline * p, GstVkInceptionDevice * dev,
   return TRUE;
 }
 
+void
+vki_pipeline_set_buffer (VkiPipeline * p, GstVkInceptionDevice * dev,
+    VkDescriptorSet set, guint binding, VkBuffer buffer, VkDeviceSize offset,
+    VkDeviceSize range)
+{
+  VkDescriptorBufferInfo info = { buffer, offset, range };
+  VkWriteDescriptorSet write = {
+    .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+    .dstSet = set,
+    .dstBinding = binding,
+    .descriptorCount = 1,
+    .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+    .pBufferInfo = &info,
+  };
+  g_return_if_fail (binding < p->n_buffers);
+  vkUpdateDescriptorSets (dev->device, 1, &write, 0, NULL);
+}
+
 gboolean
 vki_pipeline_group_count (VkiPipeline * p, GstVkInceptionDevice * dev,
     const guint32 global[3], gboolean fold, guint32 groups[3],

@@ -66,6 +66,13 @@ gboolean vki_pipeline_alloc_set (VkiPipeline * p, GstVkInceptionDevice * dev,
     VkDescriptorPool pool, const VkBuffer * buffers, const VkBufferView * views,
     VkDescriptorSet * set, GError ** error);
 
+/* Points storage-buffer @binding of @set at @range bytes of @buffer from
+ * @offset (a multiple of minStorageBufferOffsetAlignment). The set must not
+ * be in use by recorded or pending work. */
+void vki_pipeline_set_buffer (VkiPipeline * p, GstVkInceptionDevice * dev,
+    VkDescriptorSet set, guint binding, VkBuffer buffer, VkDeviceSize offset,
+    VkDeviceSize range);
+
 /* Workgroup counts covering @global invocations; fails when they exceed the
  * device's maxComputeWorkGroupCount. With @fold, a 1-D dispatch whose
  * shader indexes y * (groups x * size x) + x spreads over y instead. */

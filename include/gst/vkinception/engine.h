@@ -363,6 +363,27 @@ gboolean gst_vk_inception_net_run_uploaded (GstVkInceptionNet * net,
     float *const *outputs, GError ** error);
 
 /**
+ * gst_vk_inception_net_run_frame_in_place:
+ * @planes: one frame's plane pointers (a net of batch 1)
+ * @strides: the byte stride of each plane
+ * @readable: how many bytes can be read from @planes[0] (its memory's
+ *   allocated size from there)
+ * @in_place: (out) (optional): TRUE when the frame was read where it lies
+ *
+ * run_frames() for one frame, without its copy where the device can read
+ * host memory (VK_EXT_external_memory_host): the frame's memory is
+ * imported for this run. That takes planes laid out as the packed upload
+ * has them (each plane right after the last, rows at their 4-byte-rounded
+ * width, as GStreamer lays out most formats) and a first plane aligned to
+ * the device's minStorageBufferOffsetAlignment; any other frame, and every
+ * frame after an import the device refused, is copied as run_frames()
+ * does. The frame must not change until this returns.
+ */
+gboolean gst_vk_inception_net_run_frame_in_place (GstVkInceptionNet * net,
+    const guint8 *const *planes, const gint * strides, gsize readable,
+    float *const *outputs, gboolean * in_place, GError ** error);
+
+/**
  * gst_vk_inception_net_profile_frames:
  * @convert_ms: (out): device milliseconds of the frames' conversion (colour,
  *   resize, normalisation: one dispatch), measured with timestamp queries
