@@ -92,6 +92,7 @@ enum
   PROP_DEVICE_NAME,
   PROP_LAST_LATENCY_MS,
   PROP_FRAMES_CLASSIFIED,
+  PROP_FRAMES_IN_PLACE,
 };
 
 /* The frame a classification is for; times as GStreamer's analysis
@@ -194,7 +195,9 @@ struct _GstVkInception
   Result result;                /* the latest, n_classes 0 before the first */
   gboolean have_result;
   guint64 frames_classified;
+  guint64 frames_in_place;      /* classify() read them without a copy */
   gdouble last_latency_ms;
+  gboolean in_place;            /* the last frame classify() ran */
 };
 
 #define SRC_CAPS GST_VIDEO_CAPS_MAKE ("{ RGB, BGR, RGBA, BGRA, RGBx, BGRx, " \
@@ -445,20 +448,73 @@ set_result (GstVkInception * self, Result * r)
   g_mutex_unlock (&self->worker_lock);
 }
 
+/* Makes the net's output the latest result, posted for @f. */
+static void
+finish (GstVkInception * self, const FrameInfo * f, gint64 start)
+{
+  Result r;
+
+  make_result (self, self->scores, f->number, f->pts,
+      (g_get_monotonic_time () - start) / 1000.0, &r);
+  post_message (self, &r, f);
+  set_result (self, &r);
+}
+
 /* Runs the network on the frame uploaded last; from the streaming thread,
  * or from the worker in async mode. */
 static gboolean
 infer (GstVkInception * self, const FrameInfo * f, GError ** error)
 {
   gint64 start = g_get_monotonic_time ();
-  Result r;
 
   if (!gst_vk_inception_net_run_uploaded (self->net, &self->scores, error))
     return FALSE;
-  make_result (self, self->scores, f->number, f->pts,
-      (g_get_monotonic_time () - start) / 1000.0, &r);
-  post_message (self, &r, f);
-  set_result (self, &r);
+  finish (self, f, start);
+  return TRUE;
+}
+
+/* Classifies @buf in the streaming thread (batch 1, not async). The device
+ * reads the frame where it lies when it can import its memory, so that
+ * the frame is never copied; else it is copied as upload() does. */
+static gboolean
+classify (GstVkInception * self, GstBuffer * buf, const FrameInfo * f,
+    GError ** error)
+{
+  Slot *slot = &self->slots[0];
+  GstVideoFrame *vf = &slot->vframe;
+  gint64 start = g_get_monotonic_time ();
+  gsize readable = 0;
+  gboolean ok, in_place = FALSE;
+
+  if (!gst_video_frame_map (vf, &self->info, buf, GST_MAP_READ)) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+        "could not map the video frame");
+    return FALSE;
+  }
+  for (guint p = 0; p < GST_VIDEO_FRAME_N_PLANES (vf); p++) {
+    slot->planes[p] = GST_VIDEO_FRAME_PLANE_DATA (vf, p);
+    slot->strides[p] = GST_VIDEO_FRAME_PLANE_STRIDE (vf, p);
+  }
+  /* The bytes allocated from the first plane on, in its memory's map. */
+  if (slot->planes[0] >= vf->map[0].data
+      && slot->planes[0] < vf->map[0].data + vf->map[0].maxsize)
+    readable = vf->map[0].data + vf->map[0].maxsize - slot->planes[0];
+  ok = gst_vk_inception_net_run_frame_in_place (self->net, slot->planes,
+      slot->strides, readable, &self->scores, &in_place, error);
+  gst_video_frame_unmap (vf);
+  if (!ok)
+    return FALSE;
+  if (in_place != self->in_place || f->number == 0)
+    GST_INFO_OBJECT (self, "frame %" G_GUINT64_FORMAT ": %s", f->number,
+        in_place ? "read in place (imported host memory, no copy)" :
+        "copied for the device");
+  self->in_place = in_place;
+  if (in_place) {
+    g_mutex_lock (&self->worker_lock);
+    self->frames_in_place++;
+    g_mutex_unlock (&self->worker_lock);
+  }
+  finish (self, f, start);
   return TRUE;
 }
 
@@ -632,6 +688,7 @@ gst_vk_inception_start (GstBaseTransform * trans)
 
   self->frame_count = 0;
   self->frames_classified = 0;
+  self->frames_in_place = 0;
   if (!model_path) {
     /* The bundled model comes with its labels. */
     gchar *default_labels = NULL;
@@ -944,8 +1001,7 @@ gst_vk_inception_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
       g_cond_signal (&self->worker_cond);
       g_mutex_unlock (&self->worker_lock);
     }
-  } else if (due && (!upload (self, &buf, 1, &error)
-          || !infer (self, &f, &error))) {
+  } else if (due && !classify (self, buf, &f, &error)) {
     goto error;
   }
 
@@ -1313,6 +1369,11 @@ gst_vk_inception_get_property (GObject * object, guint prop_id,
       g_value_set_uint64 (value, self->frames_classified);
       g_mutex_unlock (&self->worker_lock);
       break;
+    case PROP_FRAMES_IN_PLACE:
+      g_mutex_lock (&self->worker_lock);
+      g_value_set_uint64 (value, self->frames_in_place);
+      g_mutex_unlock (&self->worker_lock);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1458,6 +1519,11 @@ gst_vk_inception_class_init (GstVkInceptionClass * klass)
       g_param_spec_uint64 ("frames-classified", "Frames classified",
           "Frames the network ran on since start", 0, G_MAXUINT64, 0,
           STAT_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_FRAMES_IN_PLACE,
+      g_param_spec_uint64 ("frames-in-place", "Frames read in place",
+          "Frames the device read where they lay in memory, without a copy "
+          "(VK_EXT_external_memory_host; batch-size=1, not async)", 0,
+          G_MAXUINT64, 0, STAT_FLAGS));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);

@@ -369,16 +369,18 @@ def engine_frame_path(model, args):
     """vkinception-infer on @model, ELEMENT_ENGINE_RUNS inferences of each:
     the batch-1 median (ms) on a float input, then the video-frame path at
     the element's frame size (--bench-frame): the CPU copy, conversion +
-    network + readback, and the conversion's device time. A dict of the
-    values found (median_ms, frame_upload_ms, frame_run_ms,
-    frame_convert_ms)."""
+    network + readback, the frame read in place (the element's path where
+    the device imports host memory), and the conversion's device time. A
+    dict of the values found (median_ms, frame_upload_ms, frame_run_ms,
+    frame_in_place_ms, frame_convert_ms)."""
     cmd = [args.infer, "--model", model, "--bench", str(max(args.runs, ELEMENT_ENGINE_RUNS)),
            "--bench-frame", f"{args.width}x{args.height}"]
     if args.device:
         cmd += ["--device", args.device]
     p = run(cmd, check=False)
     return {k: float(v) for k, v in re.findall(
-        r"^(median_ms|frame_upload_ms|frame_run_ms|frame_convert_ms)=([\d.]+)", p.stdout, re.M)}
+        r"^(median_ms|frame_upload_ms|frame_run_ms|frame_in_place_ms|frame_convert_ms)=([\d.]+)",
+        p.stdout, re.M)}
 
 
 def element_round(model, args, r):
@@ -413,6 +415,7 @@ def element_round(model, args, r):
         "engine_frame_upload_ms": engine.get("frame_upload_ms"),
         "engine_frame_run_ms": engine.get("frame_run_ms"),
         "engine_frame_convert_ms": engine.get("frame_convert_ms"),
+        "engine_frame_in_place_ms": engine.get("frame_in_place_ms"),
     }
     if engine_ms and "frame_upload_ms" in engine and "frame_convert_ms" in engine:
         # The same costs inside the engine, a second apart: the frame's CPU
@@ -421,6 +424,11 @@ def element_round(model, args, r):
         # two processes run a minute apart.
         res["engine_copy_convert_fraction"] = (
             engine["frame_upload_ms"] + engine["frame_convert_ms"]) / engine_ms
+    if engine_ms and "frame_in_place_ms" in engine:
+        # The element's path inside the engine: a frame read without a copy,
+        # converted, classified and read back, against an inference on a
+        # float input (which has its own copy in and readback).
+        res["engine_in_place_fraction"] = engine["frame_in_place_ms"] / engine_ms - 1
     if engine_ms and res["ms_per_frame"]:
         # The element's own time per frame (the source's subtracted)
         # against one inference: what upload, conversion and readback add.
@@ -529,6 +537,12 @@ def print_summary(res):
                   f"+ its conversion {e['engine_frame_convert_ms']:.3f} ms (device) = "
                   f"{e['engine_copy_convert_fraction'] * 100:.1f}% of an inference; conversion + "
                   f"network + readback {e['engine_frame_run_ms']:.2f} ms a frame")
+        if e.get("engine_in_place_fraction") is not None:
+            print(f"in the engine, same round, the element's path: a frame read in place "
+                  f"(no copy), converted, classified and read back in "
+                  f"{e['engine_frame_in_place_ms']:.2f} ms, "
+                  f"{e['engine_in_place_fraction'] * 100:+.1f}% against an inference on a "
+                  f"float input")
     eb = res.get("element_bvlc")
     if eb:
         print(f"element {eb['model']}: peak RSS {eb['peak_rss_mb']:.1f} MB over {eb['frames']} frames "
