@@ -392,12 +392,29 @@ init_host_import (GstVkInceptionDevice * dev)
     .pNext = &host,
   };
   long page = sysconf (_SC_PAGESIZE);
+  VkPhysicalDeviceExternalBufferInfo binfo = {
+    .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_BUFFER_INFO,
+    .usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
+    .handleType = VK_EXTERNAL_MEMORY_HANDLE_TYPE_HOST_ALLOCATION_BIT_EXT,
+  };
+  VkExternalBufferProperties bprops = {
+    .sType = VK_STRUCTURE_TYPE_EXTERNAL_BUFFER_PROPERTIES,
+  };
+  VkExternalMemoryFeatureFlags features;
 
   vkGetPhysicalDeviceProperties2 (dev->physical_device, &props2);
+  vkGetPhysicalDeviceExternalBufferProperties (dev->physical_device, &binfo,
+      &bprops);
+  features = bprops.externalMemoryProperties.externalMemoryFeatures;
   dev->get_host_pointer_props = (PFN_vkGetMemoryHostPointerPropertiesEXT)
       vkGetDeviceProcAddr (dev->device, "vkGetMemoryHostPointerPropertiesEXT");
-  if (!dev->get_host_pointer_props || host.minImportedHostPointerAlignment == 0
-      || page <= 0 || (VkDeviceSize) page % host.minImportedHostPointerAlignment)
+  /* Storage buffers importable from host pointers, without the dedicated
+   * allocation some drivers would ask of them. */
+  if (!dev->get_host_pointer_props
+      || !(features & VK_EXTERNAL_MEMORY_FEATURE_IMPORTABLE_BIT)
+      || (features & VK_EXTERNAL_MEMORY_FEATURE_DEDICATED_ONLY_BIT)
+      || host.minImportedHostPointerAlignment == 0 || page <= 0
+      || (VkDeviceSize) page % host.minImportedHostPointerAlignment)
     return;
   dev->host_import_align = host.minImportedHostPointerAlignment;
 }
