@@ -335,6 +335,8 @@ def parse_time_v(path):
 
 # Inferences timed for the element's model, to compare the element with.
 ELEMENT_ENGINE_RUNS = 300
+# Frames per side per round of vkinception-element-bench.
+IN_PROCESS_FRAMES = 20
 
 # The frame format of every element run, and of the source-alone runs
 # that are subtracted from them.
@@ -437,12 +439,29 @@ def element_round(model, args, r):
     return res
 
 
+def element_in_process(model, args):
+    """vkinception-element-bench: the element (GstHarness), the engine's
+    frame path and a float-input inference on the same frames, taking turns
+    in one process (tools/bench/element-overhead.c). A dict of its
+    key=value lines, or None where the tool was not built."""
+    if not os.path.exists(args.element_bench):
+        return None
+    cmd = [args.element_bench, "--model", model, "--width", str(args.width),
+           "--height", str(args.height), "--rounds", str(args.in_process_rounds),
+           "--frames", str(IN_PROCESS_FRAMES)]
+    p = run(cmd, env=dict(os.environ, GST_PLUGIN_PATH=args.plugin_dir))
+    return {k: float(v) for k, v in re.findall(r"^(\w+)=([\d.eE+-]+)$", p.stdout, re.M)}
+
+
 def bench_element(model, args):
     """args.element_rounds rounds (element_round()); the round with the
-    median overhead is the result, every round is kept."""
+    median overhead is the result, every round is kept. Then the same
+    question in one process (element_in_process())."""
     with Section("element") as s:
         rounds = [element_round(model, args, r) for r in range(args.element_rounds)]
+        in_process = element_in_process(model, args)
     res = dict(median_item(rounds, lambda r: r.get("overhead_fraction")))
+    res["in_process"] = in_process
     res.update({
         "model": show_path(model),
         "width": args.width, "height": args.height,
@@ -537,6 +556,15 @@ def print_summary(res):
                   f"+ its conversion {e['engine_frame_convert_ms']:.3f} ms (device) = "
                   f"{e['engine_copy_convert_fraction'] * 100:.1f}% of an inference; conversion + "
                   f"network + readback {e['engine_frame_run_ms']:.2f} ms a frame")
+        ip = e.get("in_process")
+        if ip:
+            print(f"in one process, {int(ip['rounds'])} rounds of {int(ip['frames_per_round'])} "
+                  f"frames per side, taking turns: the element {ip['element_ms']:.2f} ms/frame, "
+                  f"the engine's frame path {ip['engine_frame_ms']:.2f} ms, an inference on a "
+                  f"float input {ip['engine_float_ms']:.2f} ms: the element adds "
+                  f"{ip['element_vs_float'] * 100:.1f}% to an inference (the engine's frame path "
+                  f"{ip['engine_frame_vs_float'] * 100:.1f}%; medians of the rounds' ratios); "
+                  f"frames read in place: {int(ip['element_frames_in_place'])} by the element")
         if e.get("engine_in_place_fraction") is not None:
             print(f"in the engine, same round, the element's path: a frame read in place "
                   f"(no copy), converted, classified and read back in "
@@ -578,7 +606,18 @@ def check_targets(res):
         "(docs/performance.md, GPU runs)")
     e = res.get("element")
     if e:
-        if e.get("overhead_fraction") is not None:
+        ip = e.get("in_process")
+        if ip and ip.get("element_vs_float") is not None:
+            # Judged in one process, the sides taking turns: the separate
+            # gst-launch runs move with the machine by more than the target.
+            add("element: upload+conversion+readback <= 10% of a frame",
+                ip["element_vs_float"] <= TARGETS["element_max_overhead_fraction"],
+                f"{ip['element_vs_float'] * 100:.1f}% (the element against a float-input "
+                f"inference in one process, median of {int(ip['rounds'])} interleaved rounds; "
+                f"separate gst-launch runs: "
+                + ("-" if e.get("overhead_fraction") is None
+                   else f"{e['overhead_fraction'] * 100:.1f}%") + ")")
+        elif e.get("overhead_fraction") is not None:
             add("element: upload+conversion+readback <= 10% of a frame",
                 e["overhead_fraction"] <= TARGETS["element_max_overhead_fraction"],
                 f"{e['overhead_fraction'] * 100:.1f}% (element ms/frame without the source vs engine "
@@ -633,6 +672,9 @@ def main():
     SRC = os.path.abspath(args.src)
     args.work = os.path.abspath(args.work)
     args.infer = os.path.join(os.path.abspath(args.build), "tools", "vkinception-infer")
+    args.element_bench = os.path.join(os.path.abspath(args.build), "tools",
+                                      "vkinception-element-bench")
+    args.in_process_rounds = 5 if args.quick else 30
     args.plugin_dir = os.path.join(os.path.abspath(args.build), "plugin")
     args.runs = args.runs or (3 if args.quick else 10)
     args.batch = args.batch or (2 if args.quick else 8)
