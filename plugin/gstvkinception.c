@@ -689,6 +689,7 @@ gst_vk_inception_start (GstBaseTransform * trans)
   self->frame_count = 0;
   self->frames_classified = 0;
   self->frames_in_place = 0;
+  self->in_place = FALSE;
   if (!model_path) {
     /* The bundled model comes with its labels. */
     gchar *default_labels = NULL;

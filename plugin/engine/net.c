@@ -1392,6 +1392,9 @@ gst_vk_inception_net_profile (GstVkInceptionNet * net, double *layer_ms,
 
 /* ----------------------------------------------------------- video frames */
 
+/* preprocess.comp's bindings: the arena, the weights, then the frames. */
+#define FRAMES_BINDING 2
+
 /* Drops the command buffers so that the next use records them again. */
 static gboolean
 rerecord (GstVkInceptionNet * net, GError ** error)
@@ -1511,13 +1514,13 @@ gst_vk_inception_net_set_frame_format (GstVkInceptionNet * net,
       .poolSizeCount = 1,
       .pPoolSizes = &size,
     };
-    VkBuffer buffers[3] = { net->arena.buffer, net->weights.buffer,
-      net->frame_upload.buffer
+    VkBuffer buffers[FRAMES_BINDING + 1] = { net->arena.buffer,
+      net->weights.buffer, net->frame_upload.buffer
     };
     if (!vki_result_to_error (vkCreateDescriptorPool (net->dev->device, &info,
                 NULL, &net->frame_pool), error, "vkCreateDescriptorPool")
-        || !vki_pipeline_init (&net->frame_pipe, net->dev, desc.shader, 3, 0, 0,
-            desc.spec, desc.n_spec, local, error)
+        || !vki_pipeline_init (&net->frame_pipe, net->dev, desc.shader,
+            FRAMES_BINDING + 1, 0, 0, desc.spec, desc.n_spec, local, error)
         || !vki_pipeline_alloc_set (&net->frame_pipe, net->dev,
             net->frame_pool, buffers, NULL, &net->frame_set, error)
         || (net->dev->host_import_align && s->dims[0] == 1
@@ -1647,8 +1650,8 @@ gst_vk_inception_net_run_frame_in_place (GstVkInceptionNet * net,
     return gst_vk_inception_net_run_frames (net, &planes, &strides, outputs,
         error);
   }
-  vki_pipeline_set_buffer (&net->frame_pipe, net->dev, net->import_set, 2,
-      frame.buffer, (guintptr) planes[0] - start, bytes);
+  vki_pipeline_set_buffer (&net->frame_pipe, net->dev, net->import_set,
+      FRAMES_BINDING, frame.buffer, (guintptr) planes[0] - start, bytes);
   ok = vki_result_to_error (vkResetCommandPool (net->dev->device,
           net->import_pool, 0), error, "vkResetCommandPool")
       && record_conversion_cmd (net, net->import_cmd, net->import_set, error)
