@@ -127,6 +127,7 @@ typedef struct
   GstVideoFrame vframe;
   const guint8 *planes[GST_VIDEO_MAX_PLANES];
   gint strides[GST_VIDEO_MAX_PLANES];
+  gsize readable;               /* bytes readable from planes[0] */
 } Slot;
 
 struct _GstVkInception
@@ -174,12 +175,13 @@ struct _GstVkInception
   guint64 frame_count;
   guint batch;                  /* the net's batch: batch-size, 1 if async */
   GstVkInceptionPrecision net_precision;        /* the property, at start */
-  /* upload()'s scratch, allocated at start: one Slot per batch item, and
-   * the per-item plane and stride lists the engine takes, pointing into
-   * them. */
+  /* map_slots()'s scratch, allocated at start: one Slot per batch item,
+   * and the per-item plane, stride and readable-bytes lists the engine
+   * takes, pointing into them. */
   Slot *slots;
   const guint8 *const **slot_planes;
   const gint **slot_strides;
+  gsize *slot_readable;
   GArray *held;                 /* Held, in stream order */
   guint held_due;
   GQueue ready;                 /* GstBuffers classified, to push */
@@ -397,42 +399,94 @@ frame_info (GstVkInception * self, GstBuffer * buf, guint64 number,
   f->stream_time = gst_segment_to_stream_time (seg, GST_FORMAT_TIME, f->pts);
 }
 
-/* Copies the planes of @n frames (n <= batch) into the net's upload
- * buffer, slots past @n repeating the last frame (a partial batch): the one
- * CPU copy of the pixels. The buffers can go downstream right after. */
+/* Maps @n frames (n <= batch) into the slots and points the per-item
+ * plane, stride and readable-bytes lists at them, items past @n repeating
+ * the last frame (a partial batch). On failure nothing stays mapped. */
 static gboolean
-upload (GstVkInception * self, GstBuffer * const *bufs, guint n,
+map_slots (GstVkInception * self, GstBuffer * const *bufs, guint n,
     GError ** error)
 {
-  guint mapped = 0;
-  gboolean ok = TRUE;
-
-  for (; mapped < n; mapped++) {
-    Slot *slot = &self->slots[mapped];
+  for (guint i = 0; i < n; i++) {
+    Slot *slot = &self->slots[i];
     GstVideoFrame *vf = &slot->vframe;
-    if (!gst_video_frame_map (vf, &self->info, bufs[mapped], GST_MAP_READ)) {
+    GstMapInfo *m = &vf->map[0];
+    if (!gst_video_frame_map (vf, &self->info, bufs[i], GST_MAP_READ)) {
       g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
           "could not map the video frame");
-      ok = FALSE;
-      break;
+      while (i-- > 0)
+        gst_video_frame_unmap (&self->slots[i].vframe);
+      return FALSE;
     }
     for (guint p = 0; p < GST_VIDEO_FRAME_N_PLANES (vf); p++) {
       slot->planes[p] = GST_VIDEO_FRAME_PLANE_DATA (vf, p);
       slot->strides[p] = GST_VIDEO_FRAME_PLANE_STRIDE (vf, p);
     }
+    /* The bytes allocated from the first plane on, in its memory's map. */
+    slot->readable = slot->planes[0] >= m->data
+        && slot->planes[0] < m->data + m->maxsize ?
+        (gsize) (m->data + m->maxsize - slot->planes[0]) : 0;
   }
-  if (ok) {
-    for (guint b = 0; b < self->batch; b++) {
-      Slot *from = &self->slots[MIN (b, n - 1)];
-      self->slot_planes[b] = from->planes;
-      self->slot_strides[b] = from->strides;
-    }
-    ok = gst_vk_inception_net_upload_frames (self->net, self->slot_planes,
-        self->slot_strides, error);
+  for (guint b = 0; b < self->batch; b++) {
+    Slot *from = &self->slots[MIN (b, n - 1)];
+    self->slot_planes[b] = from->planes;
+    self->slot_strides[b] = from->strides;
+    self->slot_readable[b] = from->readable;
   }
-  for (guint i = 0; i < mapped; i++)
+  return TRUE;
+}
+
+static void
+unmap_slots (GstVkInception * self, guint n)
+{
+  for (guint i = 0; i < n; i++)
     gst_video_frame_unmap (&self->slots[i].vframe);
+}
+
+/* Copies the planes of @n frames (n <= batch) into the net's upload
+ * buffer: the one CPU copy of the pixels, for the async worker, which runs
+ * after the buffers went downstream. */
+static gboolean
+upload (GstVkInception * self, GstBuffer * const *bufs, guint n,
+    GError ** error)
+{
+  gboolean ok;
+
+  if (!map_slots (self, bufs, n, error))
+    return FALSE;
+  ok = gst_vk_inception_net_upload_frames (self->net, self->slot_planes,
+      self->slot_strides, error);
+  unmap_slots (self, n);
   return ok;
+}
+
+/* Runs the network on @n frames (n <= batch) in the streaming thread. The
+ * device reads them where they lie when it can import their memory, so
+ * that they are never copied; else they are copied as upload() does. */
+static gboolean
+run_frames (GstVkInception * self, GstBuffer * const *bufs, guint n,
+    GError ** error)
+{
+  gboolean ok, in_place = FALSE;
+
+  if (!map_slots (self, bufs, n, error))
+    return FALSE;
+  ok = gst_vk_inception_net_run_frames_in_place (self->net, self->slot_planes,
+      self->slot_strides, self->slot_readable, &self->scores, &in_place,
+      error);
+  unmap_slots (self, n);
+  if (!ok)
+    return FALSE;
+  if (in_place != self->in_place || self->frames_classified == 0)
+    GST_INFO_OBJECT (self, "%s", in_place ?
+        "frames read in place (imported host memory, no copy)" :
+        "frames copied for the device");
+  self->in_place = in_place;
+  if (in_place) {
+    g_mutex_lock (&self->worker_lock);
+    self->frames_in_place += n;
+    g_mutex_unlock (&self->worker_lock);
+  }
+  return TRUE;
 }
 
 /* Makes @r (taken) the latest result. */
@@ -473,47 +527,15 @@ infer (GstVkInception * self, const FrameInfo * f, GError ** error)
   return TRUE;
 }
 
-/* Classifies @buf in the streaming thread (batch 1, not async). The device
- * reads the frame where it lies when it can import its memory, so that
- * the frame is never copied; else it is copied as upload() does. */
+/* Classifies @buf in the streaming thread (batch 1, not async). */
 static gboolean
 classify (GstVkInception * self, GstBuffer * buf, const FrameInfo * f,
     GError ** error)
 {
-  Slot *slot = &self->slots[0];
-  GstVideoFrame *vf = &slot->vframe;
   gint64 start = g_get_monotonic_time ();
-  gsize readable = 0;
-  gboolean ok, in_place = FALSE;
 
-  if (!gst_video_frame_map (vf, &self->info, buf, GST_MAP_READ)) {
-    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
-        "could not map the video frame");
+  if (!run_frames (self, &buf, 1, error))
     return FALSE;
-  }
-  for (guint p = 0; p < GST_VIDEO_FRAME_N_PLANES (vf); p++) {
-    slot->planes[p] = GST_VIDEO_FRAME_PLANE_DATA (vf, p);
-    slot->strides[p] = GST_VIDEO_FRAME_PLANE_STRIDE (vf, p);
-  }
-  /* The bytes allocated from the first plane on, in its memory's map. */
-  if (slot->planes[0] >= vf->map[0].data
-      && slot->planes[0] < vf->map[0].data + vf->map[0].maxsize)
-    readable = vf->map[0].data + vf->map[0].maxsize - slot->planes[0];
-  ok = gst_vk_inception_net_run_frame_in_place (self->net, slot->planes,
-      slot->strides, readable, &self->scores, &in_place, error);
-  gst_video_frame_unmap (vf);
-  if (!ok)
-    return FALSE;
-  if (in_place != self->in_place || f->number == 0)
-    GST_INFO_OBJECT (self, "frame %" G_GUINT64_FORMAT ": %s", f->number,
-        in_place ? "read in place (imported host memory, no copy)" :
-        "copied for the device");
-  self->in_place = in_place;
-  if (in_place) {
-    g_mutex_lock (&self->worker_lock);
-    self->frames_in_place++;
-    g_mutex_unlock (&self->worker_lock);
-  }
   finish (self, f, start);
   return TRUE;
 }
@@ -657,6 +679,7 @@ release (GstVkInception * self)
   g_clear_pointer (&self->slots, g_free);
   g_clear_pointer (&self->slot_planes, g_free);
   g_clear_pointer (&self->slot_strides, g_free);
+  g_clear_pointer (&self->slot_readable, g_free);
   g_clear_error (&self->worker_error);
   result_clear (&self->result);
   self->have_result = FALSE;
@@ -685,6 +708,7 @@ gst_vk_inception_start (GstBaseTransform * trans)
   self->slots = g_new0 (Slot, self->batch);
   self->slot_planes = g_new0 (const guint8 * const *, self->batch);
   self->slot_strides = g_new0 (const gint *, self->batch);
+  self->slot_readable = g_new0 (gsize, self->batch);
 
   self->frame_count = 0;
   self->frames_classified = 0;
@@ -1051,9 +1075,7 @@ run_held (GstVkInception * self, GError ** error)
     if (h->due)
       due[n_due++] = h->buf;
   }
-  if (n_due > 0 && (!upload (self, due, n_due, error)
-          || !gst_vk_inception_net_run_uploaded (self->net, &self->scores,
-              error)))
+  if (n_due > 0 && !run_frames (self, due, n_due, error))
     return FALSE;
   /* Every frame of the batch waited for the same submission. */
   latency_ms = (g_get_monotonic_time () - start) / 1000.0;
@@ -1523,7 +1545,7 @@ gst_vk_inception_class_init (GstVkInceptionClass * klass)
   g_object_class_install_property (gobject_class, PROP_FRAMES_IN_PLACE,
       g_param_spec_uint64 ("frames-in-place", "Frames read in place",
           "Frames the device read where they lay in memory, without a copy "
-          "(VK_EXT_external_memory_host; batch-size=1, not async)", 0,
+          "(VK_EXT_external_memory_host; not with async=true)", 0,
           G_MAXUINT64, 0, STAT_FLAGS));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);

@@ -3,7 +3,8 @@
 // I420, NV12, GRAY8), bilinear resize (stretch, centre crop or letterbox:
 // a dst->src affine map and the dst box the picture covers), channel order
 // and normalisation. One invocation writes one pixel of every channel.
-// The frames are bytes in binding 2, packed one after the other.
+// The frames are bytes in binding 2, packed one after the other: the whole
+// batch in the upload buffer, or one frame read where it lies.
 #include "common.glsl"
 
 layout(std430, binding = 2) readonly buffer Frames { uint frame[]; };
@@ -46,6 +47,10 @@ layout(constant_id = 34) const uint BGR = 0;
 layout(constant_id = 35) const float KR = 0.299;
 layout(constant_id = 36) const float KB = 0.114;
 layout(constant_id = 37) const uint FULL_RANGE = 0;
+
+// The batch item of the first frame in binding 2: 0 for the upload buffer,
+// k for frame k imported on its own (one dispatch per frame).
+layout(push_constant) uniform Params { uint first; } params;
 
 float byte_at(uint addr)
 {
@@ -108,11 +113,11 @@ void main()
 {
   uint x = gl_GlobalInvocationID.x;
   uint y = gl_GlobalInvocationID.y;
-  uint n = gl_GlobalInvocationID.z;
-  if (x >= DST_W || y >= DST_H || n >= N)
+  uint n = gl_GlobalInvocationID.z;    // frame in binding 2
+  if (x >= DST_W || y >= DST_H || n + params.first >= N)
     return;
 
-  uint out_base = OUT_OFF + n * OUT_BSTRIDE + y * DST_W + x;
+  uint out_base = OUT_OFF + (n + params.first) * OUT_BSTRIDE + y * DST_W + x;
   const uint PLANE = DST_H * DST_W;
   if (x < BOX_X0 || x >= BOX_X1 || y < BOX_Y0 || y >= BOX_Y1) {
     // Letterbox bars hold the mean: 0 after normalisation.

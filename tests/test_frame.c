@@ -456,44 +456,63 @@ guarded_clear (Guarded * g)
   munmap (g->map, g->map_bytes);
 }
 
-/* Runs @f in place (expecting that it is read in place or not) and
- * through the copy, checks both outputs are the same bits and match the
+/* Runs the batch @f (one frame per batch item, @readable bytes of each) in
+ * place (expecting that it is read in place or not) and through the copy,
+ * checks both outputs are the same bits and each frame's matches the
  * reference. */
 static void
-check_in_place (GstVkInceptionNet * net, const Format * fmt, const Frame * f,
+check_batch_in_place (GstVkInceptionNet * net, const Format * fmt,
+    const Frame * const *f, const gsize * readable,
     const GstVkInceptionFrameFormat * ff, const GstVkInceptionPreprocess * pre,
-    gsize readable, gboolean expect_in_place)
+    gboolean expect_in_place)
 {
   GstVkInceptionShape s;
   gsize per;
+  guint n;
   float *a, *b;
   double *ref;
   gboolean in_place = !expect_in_place;
-  const guint8 *const *planes[1] = { (const guint8 * const *) f->planes };
-  const gint *strides[1] = { f->strides };
+  const guint8 *const *planes[4];
+  const gint *strides[4];
   GError *error = NULL;
 
   gst_vk_inception_net_get_input_shape (net, 0, &s);
+  n = (guint) s.dims[0];
+  g_assert_cmpuint (n, <=, G_N_ELEMENTS (planes));
+  for (guint k = 0; k < n; k++) {
+    planes[k] = (const guint8 * const *) f[k]->planes;
+    strides[k] = f[k]->strides;
+  }
   per = (gsize) s.dims[1] * s.dims[2] * s.dims[3];
-  a = g_new0 (float, per * s.dims[0]);
-  b = g_new0 (float, per * s.dims[0]);
+  a = g_new0 (float, per * n);
+  b = g_new0 (float, per * n);
   ref = g_new0 (double, per);
-  g_assert_true (gst_vk_inception_net_run_frame_in_place (net, planes[0],
-          strides[0], readable, &a, &in_place, &error));
+  g_assert_true (gst_vk_inception_net_run_frames_in_place (net, planes,
+          strides, readable, &a, &in_place, &error));
   g_assert_no_error (error);
   g_assert_cmpint (in_place, ==, expect_in_place);
   g_assert_true (gst_vk_inception_net_run_frames (net, planes, strides, &b,
           &error));
   g_assert_no_error (error);
-  g_assert_cmpmem (a, per * sizeof (float), b, per * sizeof (float));
-  ref_preprocess (fmt, f, ff, pre, s.dims[1], s.dims[2], s.dims[3], ref);
-  g_assert_cmpfloat (vki_test_rel_error (ref, a, per), <=, 1e-4);
+  g_assert_cmpmem (a, per * n * sizeof (float), b, per * n * sizeof (float));
+  for (guint k = 0; k < n; k++) {
+    ref_preprocess (fmt, f[k], ff, pre, s.dims[1], s.dims[2], s.dims[3], ref);
+    g_assert_cmpfloat (vki_test_rel_error (ref, a + k * per, per), <=, 1e-4);
+  }
   g_free (ref);
   g_free (b);
   g_free (a);
 }
 
-/* gst_vk_inception_net_run_frame_in_place(): frames laid out as the upload
+static void
+check_in_place (GstVkInceptionNet * net, const Format * fmt, const Frame * f,
+    const GstVkInceptionFrameFormat * ff, const GstVkInceptionPreprocess * pre,
+    gsize readable, gboolean expect_in_place)
+{
+  check_batch_in_place (net, fmt, &f, &readable, ff, pre, expect_in_place);
+}
+
+/* gst_vk_inception_net_run_frames_in_place(): frames laid out as the upload
  * lays them out are read where they lie on a device that can import host
  * memory (lavapipe can), with the same result as the copy; every other
  * frame is copied. */
@@ -577,29 +596,38 @@ test_in_place (void)
   }
 
   {
-    /* Copied: a batch of two. */
-    const Format *fmt = &formats[4];
+    /* Batches of two: two frames in place, one frame twice (a partial
+     * batch), and a batch copied whole because one of its frames cannot be
+     * read in place. */
+    const Format *fmt = &formats[10];   /* I420 */
     GstVkInceptionNet *net = identity_net (2, 3, 12, 16);
-    GstVkInceptionFrameFormat ff = { fmt->format, 37, 23, 0.299, 0.114,
+    GstVkInceptionFrameFormat ff = { fmt->format, 37, 24, 0.299, 0.114,
       FALSE
     };
-    Guarded g;
-    float *out = g_new0 (float, 2 * 3 * 12 * 16);
-    gboolean in_place = TRUE;
+    Guarded g1, g2;
+    Frame padded;
+    const Frame *two[2], *twice[2], *mixed[2];
+    gsize readable[2];
 
     g_assert_true (gst_vk_inception_net_set_frame_format (net, &ff, &pre,
             &error));
     g_assert_no_error (error);
-    guarded_init (&g, fmt, ff.width, ff.height, 0, 62);
-    g_assert_false (gst_vk_inception_net_run_frame_in_place (net,
-            (const guint8 * const *) g.frame.planes, g.frame.strides,
-            guarded_readable (&g), &out, &in_place, &error));
-    g_assert_error (error, GST_VK_INCEPTION_ERROR,
-        GST_VK_INCEPTION_ERROR_FAILED);
-    g_clear_error (&error);
-    g_assert_false (in_place);
-    guarded_clear (&g);
-    g_free (out);
+    guarded_init (&g1, fmt, ff.width, ff.height, 0, 62);
+    guarded_init (&g2, fmt, ff.width, ff.height, -1, 63);
+    frame_init (&padded, fmt, ff.width, ff.height, 64);
+    two[0] = twice[0] = twice[1] = mixed[0] = &g1.frame;
+    two[1] = &g2.frame;
+    mixed[1] = &padded;
+    readable[0] = guarded_readable (&g1);
+    readable[1] = guarded_readable (&g2);
+    check_batch_in_place (net, fmt, two, readable, &ff, &pre, can);
+    readable[1] = readable[0];
+    check_batch_in_place (net, fmt, twice, readable, &ff, &pre, can);
+    readable[1] = G_MAXSIZE;
+    check_batch_in_place (net, fmt, mixed, readable, &ff, &pre, FALSE);
+    frame_clear (&padded);
+    guarded_clear (&g2);
+    guarded_clear (&g1);
     gst_vk_inception_net_free (net);
   }
   vki_test_assert_no_validation ();

@@ -645,10 +645,10 @@ use_frames (GstVkInceptionModel * model, GstVkInceptionNet * net,
 /* --bench-frame: the net takes an RGBx frame of @width x @height
  * (synthetic pixels) with the model's preprocessing; times @runs uploads
  * (upload_frames: the CPU copy) and runs (run_uploaded: conversion, network,
- * readback), each batch item the same frame, and prints their medians. At
- * batch 1, each iteration also times the frame read in place
- * (run_frame_in_place: import, conversion, network, readback), printed
- * where the device could import it. */
+ * readback), each batch item the same frame, and prints their medians.
+ * Each iteration also times the frames read in place (run_frames_in_place:
+ * import, conversion, network, readback), printed where the device could
+ * import them. */
 static gboolean
 time_frame_runs (GstVkInceptionModel * model, GstVkInceptionNet * net,
     guint width, guint height, guint runs, float *const *outputs,
@@ -663,6 +663,7 @@ time_frame_runs (GstVkInceptionModel * model, GstVkInceptionNet * net,
   const guint8 *const **frames;
   gint stride;
   const gint **strides;
+  gsize *readable;
   guint8 *pixels;
   guint batch, i;
   gboolean ok = TRUE;
@@ -681,10 +682,12 @@ time_frame_runs (GstVkInceptionModel * model, GstVkInceptionNet * net,
   planes = g_new (const guint8 *, batch);
   frames = g_new (const guint8 * const *, batch);
   strides = g_new (const gint *, batch);
+  readable = g_new (gsize, batch);
   for (i = 0; i < batch; i++) {
     planes[i] = pixels;
     frames[i] = &planes[i];
     strides[i] = &stride;
+    readable[i] = (gsize) stride * height;
   }
   upload_ms = g_new (double, runs);
   run_ms = g_new (double, runs);
@@ -695,9 +698,9 @@ time_frame_runs (GstVkInceptionModel * model, GstVkInceptionNet * net,
     t1 = g_get_monotonic_time ();
     ok = ok && gst_vk_inception_net_run_uploaded (net, outputs, error);
     t2 = g_get_monotonic_time ();
-    if (ok && batch == 1)
-      ok = gst_vk_inception_net_run_frame_in_place (net, planes, &stride,
-          (gsize) stride * height, outputs, &in_place, error);
+    if (ok)
+      ok = gst_vk_inception_net_run_frames_in_place (net, frames, strides,
+          readable, outputs, &in_place, error);
     if (i >= BENCH_WARMUP_RUNS) {
       upload_ms[i - BENCH_WARMUP_RUNS] = (t1 - t0) / us_per_ms;
       run_ms[i - BENCH_WARMUP_RUNS] = (t2 - t1) / us_per_ms;
@@ -735,6 +738,7 @@ time_frame_runs (GstVkInceptionModel * model, GstVkInceptionNet * net,
   g_free (planes);
   g_free (frames);
   g_free (strides);
+  g_free (readable);
   g_free (pixels);
   return ok;
 }

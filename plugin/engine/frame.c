@@ -100,7 +100,8 @@ vki_frame_layout_init (VkiFrameLayout * l,
   }
   /* Laid out as GStreamer lays out these formats by default (rows rounded
    * up to 4 bytes; chroma after an even number of luma rows), so that such
-   * frames can be read where they lie (gst_vk_inception_net_run_frame_in_place). */
+   * frames can be read where they lie
+   * (gst_vk_inception_net_run_frames_in_place). */
   for (guint p = 0; p < l->n_planes; p++) {
     l->stride[p] = (l->row_bytes[p] + 3) & ~(gsize) 3;
     l->offset[p] = off;

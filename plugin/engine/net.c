@@ -135,10 +135,10 @@ struct _GstVkInceptionNet
   VkCommandBuffer frame_cmd;    /* the conversion from frame_upload, submitted
                                  * ahead of cmd (which then holds only the
                                  * network) */
-  /* A frame read where it lies (run_frame_in_place): its memory imported
-   * for one run, bound to import_set, the conversion recorded into
-   * import_cmd for it. */
-  VkDescriptorSet import_set;
+  /* Frames read where they lie (run_frames_in_place): each one's memory
+   * imported for one run and bound to its own set (one per batch item),
+   * the conversions recorded into import_cmd for them. */
+  VkDescriptorSet *import_sets;
   VkCommandPool import_pool;
   VkCommandBuffer import_cmd;
   gboolean import_failed;       /* copy until the next frame format */
@@ -859,6 +859,7 @@ static void
 record_conversion (GstVkInceptionNet * net, VkCommandBuffer cmd,
     VkDescriptorSet frames, VkQueryPool timestamps)
 {
+  const guint32 first = 0;
   barrier (cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT |
       VK_PIPELINE_STAGE_TRANSFER_BIT, ALL_SHADER_ACCESS |
       VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT,
@@ -866,13 +867,16 @@ record_conversion (GstVkInceptionNet * net, VkCommandBuffer cmd,
   if (timestamps)
     vkCmdWriteTimestamp (cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT,
         timestamps, net->dispatches->len + 1);
-  vki_pipeline_record (&net->frame_pipe, cmd, frames, NULL, net->frame_groups);
+  vki_pipeline_record (&net->frame_pipe, cmd, frames, &first,
+      net->frame_groups);
 }
 
-/* A command buffer of the conversion alone, submitted ahead of net->cmd. */
+/* A command buffer of the conversion alone, submitted ahead of net->cmd:
+ * with @n_sets 1, the frames bound to sets[0] (the whole batch); with one
+ * set per batch item, one dispatch per frame. */
 static gboolean
 record_conversion_cmd (GstVkInceptionNet * net, VkCommandBuffer cmd,
-    VkDescriptorSet frames, GError ** error)
+    const VkDescriptorSet * sets, guint n_sets, GError ** error)
 {
   VkCommandBufferBeginInfo begin = {
     .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
@@ -880,7 +884,11 @@ record_conversion_cmd (GstVkInceptionNet * net, VkCommandBuffer cmd,
   if (!vki_result_to_error (vkBeginCommandBuffer (cmd, &begin), error,
           "vkBeginCommandBuffer"))
     return FALSE;
-  record_conversion (net, cmd, frames, VK_NULL_HANDLE);
+  record_conversion (net, cmd, sets[0], VK_NULL_HANDLE);
+  for (guint32 k = 1; k < n_sets; k++) {
+    const guint32 one[3] = { net->frame_groups[0], net->frame_groups[1], 1 };
+    vki_pipeline_record (&net->frame_pipe, cmd, sets[k], &k, one);
+  }
   return vki_result_to_error (vkEndCommandBuffer (cmd), error,
       "vkEndCommandBuffer");
 }
@@ -1394,6 +1402,9 @@ gst_vk_inception_net_profile (GstVkInceptionNet * net, double *layer_ms,
 
 /* preprocess.comp's bindings: the arena, the weights, then the frames. */
 #define FRAMES_BINDING 2
+/* Batches up to this many frames can be read in place (a descriptor set
+ * per frame); larger ones are copied. */
+#define MAX_IN_PLACE_BATCH 64
 
 /* Drops the command buffers so that the next use records them again. */
 static gboolean
@@ -1407,7 +1418,7 @@ rerecord (GstVkInceptionNet * net, GError ** error)
     net->queries = VK_NULL_HANDLE;
   }
   if (net->has_frames && (!alloc_cmd (net, &net->frame_cmd, error)
-          || !record_conversion_cmd (net, net->frame_cmd, net->frame_set,
+          || !record_conversion_cmd (net, net->frame_cmd, &net->frame_set, 1,
               error)))
     return FALSE;
   return alloc_cmd (net, &net->cmd, error)
@@ -1426,16 +1437,17 @@ clear_frames (GstVkInceptionNet * net)
   if (net->frame_pool)
     vkDestroyDescriptorPool (net->dev->device, net->frame_pool, NULL);
   net->frame_pool = VK_NULL_HANDLE;
-  net->frame_set = net->import_set = VK_NULL_HANDLE;
+  net->frame_set = VK_NULL_HANDLE;
+  g_clear_pointer (&net->import_sets, g_free);
   vki_buffer_clear (&net->frame_upload, net->dev);
   net->has_frames = FALSE;
 }
 
-/* What run_frame_in_place() needs, made with the frame format: a second set
- * for the conversion (pointed at each imported frame in turn) and a command
- * pool of its own, reset for every such frame. */
+/* What run_frames_in_place() needs, made with the frame format: a set per
+ * batch item for the conversion (pointed at each imported frame in turn)
+ * and a command pool of its own, reset for every run. */
 static gboolean
-init_import (GstVkInceptionNet * net, const VkBuffer * buffers,
+init_import (GstVkInceptionNet * net, const VkBuffer * buffers, guint batch,
     GError ** error)
 {
   VkCommandPoolCreateInfo pinfo = {
@@ -1449,9 +1461,12 @@ init_import (GstVkInceptionNet * net, const VkBuffer * buffers,
     .commandBufferCount = 1,
   };
 
-  if (!vki_pipeline_alloc_set (&net->frame_pipe, net->dev, net->frame_pool,
-          buffers, NULL, &net->import_set, error)
-      || !vki_result_to_error (vkCreateCommandPool (net->dev->device, &pinfo,
+  net->import_sets = g_new0 (VkDescriptorSet, batch);
+  for (guint k = 0; k < batch; k++)
+    if (!vki_pipeline_alloc_set (&net->frame_pipe, net->dev, net->frame_pool,
+            buffers, NULL, &net->import_sets[k], error))
+      return FALSE;
+  if (!vki_result_to_error (vkCreateCommandPool (net->dev->device, &pinfo,
               NULL, &net->import_pool), error, "vkCreateCommandPool"))
     return FALSE;
   cinfo.commandPool = net->import_pool;
@@ -1506,11 +1521,14 @@ gst_vk_inception_net_set_frame_format (GstVkInceptionNet * net,
   use_precision (net, &desc);
   vki_pipeline_choose_local_size (net->dev, desc.dims, desc.global, local);
   {
-    /* frame_set, and import_set for frames read in place. */
-    VkDescriptorPoolSize size = { VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 6 };
+    /* frame_set, and a set per batch item for frames read in place. */
+    guint32 sets = (guint32) s->dims[0] + 1;
+    VkDescriptorPoolSize size = { VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+      sets * (FRAMES_BINDING + 1)
+    };
     VkDescriptorPoolCreateInfo info = {
       .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
-      .maxSets = 2,
+      .maxSets = sets,
       .poolSizeCount = 1,
       .pPoolSizes = &size,
     };
@@ -1520,11 +1538,11 @@ gst_vk_inception_net_set_frame_format (GstVkInceptionNet * net,
     if (!vki_result_to_error (vkCreateDescriptorPool (net->dev->device, &info,
                 NULL, &net->frame_pool), error, "vkCreateDescriptorPool")
         || !vki_pipeline_init (&net->frame_pipe, net->dev, desc.shader,
-            FRAMES_BINDING + 1, 0, 0, desc.spec, desc.n_spec, local, error)
+            FRAMES_BINDING + 1, 0, 1, desc.spec, desc.n_spec, local, error)
         || !vki_pipeline_alloc_set (&net->frame_pipe, net->dev,
             net->frame_pool, buffers, NULL, &net->frame_set, error)
-        || (net->dev->host_import_align && s->dims[0] == 1
-            && !init_import (net, buffers, error))
+        || (net->dev->host_import_align && s->dims[0] <= MAX_IN_PLACE_BATCH
+            && !init_import (net, buffers, (guint) s->dims[0], error))
         || !vki_pipeline_group_count (&net->frame_pipe, net->dev, desc.global,
             FALSE, net->frame_groups, error))
       goto fail;
@@ -1596,8 +1614,7 @@ frame_in_place_ok (GstVkInceptionNet * net, const guint8 *const *planes,
 {
   const VkiFrameLayout *l = &net->frame_layout;
 
-  if (!net->import_cmd || net->import_failed || readable < l->data_bytes
-      || (guintptr) planes[0] %
+  if (readable < l->data_bytes || (guintptr) planes[0] %
       net->dev->props.limits.minStorageBufferOffsetAlignment)
     return FALSE;
   for (guint p = 0; p < l->n_planes; p++)
@@ -1607,17 +1624,36 @@ frame_in_place_ok (GstVkInceptionNet * net, const guint8 *const *planes,
   return TRUE;
 }
 
-gboolean
-gst_vk_inception_net_run_frame_in_place (GstVkInceptionNet * net,
-    const guint8 *const *planes, const gint * strides, gsize readable,
-    float *const *outputs, gboolean * in_place, GError ** error)
+/* Imports the whole import-aligned blocks around the frame at @data (they
+ * lie in the pages that hold its bytes, as the device's alignment divides
+ * the page size) and points @set at it. */
+static gboolean
+import_frame (GstVkInceptionNet * net, const guint8 * data, VkDescriptorSet set,
+    VkiBuffer * frame, GError ** error)
 {
   VkDeviceSize align = net->dev->host_import_align;
   VkDeviceSize bytes = net->frame_layout.data_bytes;
-  guintptr start, end;
-  VkiBuffer frame = { 0 };
+  guintptr start = (guintptr) data & ~(guintptr) (align - 1);
+  guintptr end = ((guintptr) data + bytes + align - 1) & ~(guintptr) (align - 1);
+
+  if (!vki_buffer_import_host (frame, net->dev, (void *) start, end - start,
+          error))
+    return FALSE;
+  vki_pipeline_set_buffer (&net->frame_pipe, net->dev, set, FRAMES_BINDING,
+      frame->buffer, (guintptr) data - start, bytes);
+  return TRUE;
+}
+
+gboolean
+gst_vk_inception_net_run_frames_in_place (GstVkInceptionNet * net,
+    const guint8 *const *const *frames, const gint *const *strides,
+    const gsize * readable, float *const *outputs, gboolean * in_place,
+    GError ** error)
+{
+  guint n;
+  VkiBuffer *imports;
   GError *err = NULL;
-  gboolean ok;
+  gboolean ok = TRUE;
 
   if (in_place)
     *in_place = FALSE;
@@ -1626,37 +1662,45 @@ gst_vk_inception_net_run_frame_in_place (GstVkInceptionNet * net,
         "no frame format set (gst_vk_inception_net_set_frame_format)");
     return FALSE;
   }
-  if (g_array_index (net->inputs, Io, 0).shape.dims[0] != 1) {
-    g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_FAILED,
-        "gst_vk_inception_net_run_frame_in_place takes one frame, and this "
-        "net's batch is %" G_GINT64_FORMAT,
-        g_array_index (net->inputs, Io, 0).shape.dims[0]);
-    return FALSE;
-  }
-  if (!frame_in_place_ok (net, planes, strides, readable))
-    return gst_vk_inception_net_run_frames (net, &planes, &strides, outputs,
+  n = (guint) g_array_index (net->inputs, Io, 0).shape.dims[0];
+  for (guint k = 0; k < n && ok; k++)
+    ok = frame_in_place_ok (net, frames[k], strides[k], readable[k]);
+  if (!ok || !net->import_cmd || net->import_failed)
+    return gst_vk_inception_net_run_frames (net, frames, strides, outputs,
         error);
 
-  /* Whole import-aligned blocks around the frame: they lie in the pages
-   * that hold its bytes (the device's alignment divides the page size). */
-  start = (guintptr) planes[0] & ~(guintptr) (align - 1);
-  end = ((guintptr) planes[0] + bytes + align - 1) & ~(guintptr) (align - 1);
-  if (!vki_buffer_import_host (&frame, net->dev, (void *) start, end - start,
-          &err)) {
+  imports = g_new0 (VkiBuffer, n);
+  for (guint k = 0; k < n && !err; k++) {
+    /* A frame repeated (a partial batch) is imported once. */
+    guint same = 0;
+    while (same < k && frames[same][0] != frames[k][0])
+      same++;
+    if (same < k)
+      vki_pipeline_set_buffer (&net->frame_pipe, net->dev,
+          net->import_sets[k], FRAMES_BINDING, imports[same].buffer,
+          (guintptr) frames[k][0] % net->dev->host_import_align,
+          net->frame_layout.data_bytes);
+    else
+      import_frame (net, frames[k][0], net->import_sets[k], &imports[k], &err);
+  }
+  if (!err) {
+    ok = vki_result_to_error (vkResetCommandPool (net->dev->device,
+            net->import_pool, 0), error, "vkResetCommandPool")
+        && record_conversion_cmd (net, net->import_cmd, net->import_sets, n,
+        error)
+        && submit (net, net->import_cmd, net->cmd, error);
+  }
+  for (guint k = 0; k < n; k++)
+    vki_buffer_clear (&imports[k], net->dev);
+  g_free (imports);
+  if (err) {
     /* Memory this device cannot pin, most likely all of this stream's. */
     g_debug ("copying video frames from now on: %s", err->message);
     g_clear_error (&err);
     net->import_failed = TRUE;
-    return gst_vk_inception_net_run_frames (net, &planes, &strides, outputs,
+    return gst_vk_inception_net_run_frames (net, frames, strides, outputs,
         error);
   }
-  vki_pipeline_set_buffer (&net->frame_pipe, net->dev, net->import_set,
-      FRAMES_BINDING, frame.buffer, (guintptr) planes[0] - start, bytes);
-  ok = vki_result_to_error (vkResetCommandPool (net->dev->device,
-          net->import_pool, 0), error, "vkResetCommandPool")
-      && record_conversion_cmd (net, net->import_cmd, net->import_set, error)
-      && submit (net, net->import_cmd, net->cmd, error);
-  vki_buffer_clear (&frame, net->dev);
   if (!ok)
     return FALSE;
   for (guint i = 0; i < net->outputs->len; i++)

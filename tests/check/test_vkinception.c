@@ -1232,6 +1232,9 @@ GST_START_TEST (test_batch)
   }
   fail_unless (eos, "EOS did not come out");
   fail_unless_equals_uint64 (frames_classified (run.element), n);
+  /* Full batches and the partial one at EOS alike, read where they lie. */
+  fail_unless_equals_uint64 (frames_in_place (run.element),
+      expect_in_place (run.element) ? n : 0);
   run_stop (&run);
 
   /* interval=2 with batches of 2: frames 0 and 2 run together, 1 and 3

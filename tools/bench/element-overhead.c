@@ -5,7 +5,7 @@
  * Each round times F frames through the element (GstHarness: push, then
  * pull, of a frame laid out as videotestsrc lays it out, already drawn), F
  * through the engine as the element's path runs them
- * (gst_vk_inception_net_run_frame_in_place, on the same frames), and F
+ * (gst_vk_inception_net_run_frames_in_place, on the same frames), and F
  * inferences on a float input (gst_vk_inception_net_run: the network's own
  * time, as `vkinception-infer --bench` measures it). Prints, as key=value
  * lines, the median over rounds of each side's ms per frame and of the
@@ -154,6 +154,9 @@ engine_run_frame (Engine * e, GstBuffer * frame, gint stride,
 {
   GstMapInfo map;
   const guint8 *planes[1];
+  const guint8 *const *frames[1] = { planes };
+  const gint *strides[1] = { &stride };
+  gsize readable;
   gboolean ok;
 
   if (!gst_buffer_map (frame, &map, GST_MAP_READ)) {
@@ -162,8 +165,9 @@ engine_run_frame (Engine * e, GstBuffer * frame, gint stride,
     return FALSE;
   }
   planes[0] = map.data;
-  ok = gst_vk_inception_net_run_frame_in_place (e->frames, planes, &stride,
-      map.maxsize, &e->output, in_place, error);
+  readable = map.maxsize;
+  ok = gst_vk_inception_net_run_frames_in_place (e->frames, frames, strides,
+      &readable, &e->output, in_place, error);
   gst_buffer_unmap (frame, &map);
   return ok;
 }

@@ -363,25 +363,29 @@ gboolean gst_vk_inception_net_run_uploaded (GstVkInceptionNet * net,
     float *const *outputs, GError ** error);
 
 /**
- * gst_vk_inception_net_run_frame_in_place:
- * @planes: one frame's plane pointers (a net of batch 1)
- * @strides: the byte stride of each plane
- * @readable: how many bytes can be read from @planes[0] (its memory's
- *   allocated size from there)
- * @in_place: (out) (optional): TRUE when the frame was read where it lies
+ * gst_vk_inception_net_run_frames_in_place:
+ * @frames: @strides: as for run_frames(), one entry per batch item (a
+ *   partial batch may repeat a frame)
+ * @readable: per frame, how many bytes can be read from its first plane
+ *   (its memory's allocated size from there)
+ * @in_place: (out) (optional): TRUE when the frames were read where they lie
  *
- * run_frames() for one frame, without its copy where the device can read
- * host memory (VK_EXT_external_memory_host): the frame's memory is
- * imported for this run. That takes planes laid out as the packed upload
- * has them (each plane right after the last, rows at their 4-byte-rounded
- * width, as GStreamer lays out most formats) and a first plane aligned to
- * the device's minStorageBufferOffsetAlignment; any other frame, and every
- * frame after an import the device refused, is copied as run_frames()
- * does. The frame must not change until this returns.
+ * run_frames() without the copy where the device can read host memory
+ * (VK_EXT_external_memory_host): each frame's memory is imported for this
+ * run and converted where it lies. That takes planes laid out as the packed
+ * upload has them (each plane right after the last, rows at their
+ * 4-byte-rounded width, chroma after an even number of luma rows: how
+ * GStreamer lays out its formats by default), first planes aligned to the
+ * device's minStorageBufferOffsetAlignment, and batches of up to 64.
+ * Otherwise, if any frame of the batch is not so, and for every run after
+ * an import the device refused (until the next frame format), the frames
+ * are copied as run_frames() does. The frames must not change until this
+ * returns.
  */
-gboolean gst_vk_inception_net_run_frame_in_place (GstVkInceptionNet * net,
-    const guint8 *const *planes, const gint * strides, gsize readable,
-    float *const *outputs, gboolean * in_place, GError ** error);
+gboolean gst_vk_inception_net_run_frames_in_place (GstVkInceptionNet * net,
+    const guint8 *const *const *frames, const gint *const *strides,
+    const gsize * readable, float *const *outputs, gboolean * in_place,
+    GError ** error);
 
 /**
  * gst_vk_inception_net_profile_frames:
