@@ -852,14 +852,17 @@ barrier (VkCommandBuffer cmd, VkPipelineStageFlags src_stage,
 
 #define ALL_SHADER_ACCESS (VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT)
 
-/* The frames' conversion from the frames bound to @frames (timed from query
- * n + 1 with @timestamps), ordered after the previous run's reads of the
- * arena. */
+/* The frames' conversion (timed from query n + 1 with @timestamps),
+ * ordered after the previous run's reads of the arena: with @n_sets 1, one
+ * dispatch over the whole batch bound to sets[0] (the upload buffer, or
+ * the one frame of a batch of 1); with a set per batch item (frames read
+ * in place), one dispatch per frame, its item as the push constant. */
 static void
 record_conversion (GstVkInceptionNet * net, VkCommandBuffer cmd,
-    VkDescriptorSet frames, VkQueryPool timestamps)
+    const VkDescriptorSet * sets, guint n_sets, VkQueryPool timestamps)
 {
-  const guint32 first = 0;
+  const guint32 one[3] = { net->frame_groups[0], net->frame_groups[1], 1 };
+
   barrier (cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT |
       VK_PIPELINE_STAGE_TRANSFER_BIT, ALL_SHADER_ACCESS |
       VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT,
@@ -867,13 +870,12 @@ record_conversion (GstVkInceptionNet * net, VkCommandBuffer cmd,
   if (timestamps)
     vkCmdWriteTimestamp (cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT,
         timestamps, net->dispatches->len + 1);
-  vki_pipeline_record (&net->frame_pipe, cmd, frames, &first,
-      net->frame_groups);
+  for (guint32 k = 0; k < n_sets; k++)
+    vki_pipeline_record (&net->frame_pipe, cmd, sets[k], &k,
+        n_sets == 1 ? net->frame_groups : one);
 }
 
-/* A command buffer of the conversion alone, submitted ahead of net->cmd:
- * with @n_sets 1, the frames bound to sets[0] (the whole batch); with one
- * set per batch item, one dispatch per frame. */
+/* A command buffer of the conversion alone, submitted ahead of net->cmd. */
 static gboolean
 record_conversion_cmd (GstVkInceptionNet * net, VkCommandBuffer cmd,
     const VkDescriptorSet * sets, guint n_sets, GError ** error)
@@ -884,11 +886,7 @@ record_conversion_cmd (GstVkInceptionNet * net, VkCommandBuffer cmd,
   if (!vki_result_to_error (vkBeginCommandBuffer (cmd, &begin), error,
           "vkBeginCommandBuffer"))
     return FALSE;
-  record_conversion (net, cmd, sets[0], VK_NULL_HANDLE);
-  for (guint32 k = 1; k < n_sets; k++) {
-    const guint32 one[3] = { net->frame_groups[0], net->frame_groups[1], 1 };
-    vki_pipeline_record (&net->frame_pipe, cmd, sets[k], &k, one);
-  }
+  record_conversion (net, cmd, sets, n_sets, VK_NULL_HANDLE);
   return vki_result_to_error (vkEndCommandBuffer (cmd), error,
       "vkEndCommandBuffer");
 }
@@ -927,7 +925,7 @@ record (GstVkInceptionNet * net, VkCommandBuffer cmd, VkQueryPool timestamps,
     vkCmdCopyBuffer (cmd, net->upload.buffer, net->arena.buffer, 1, &region);
   }
   if (frames)
-    record_conversion (net, cmd, frames, timestamps);
+    record_conversion (net, cmd, &frames, 1, timestamps);
   barrier (cmd, VK_PIPELINE_STAGE_TRANSFER_BIT |
       VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT |
       VK_ACCESS_SHADER_WRITE_BIT,
