@@ -7,10 +7,12 @@
  * #GstVkInceptionMeta with the top-k classes, and each classified frame posts
  * an element message named `vkinception` on the bus.
  *
- * The frame's planes are uploaded as they are (strides and offsets from its
- * GstVideoMeta honoured); colour conversion, resizing and normalisation run
- * on the device, ahead of the network, in one command buffer recorded per
- * caps.
+ * The frame's planes are handed to the device as they are (strides and
+ * offsets from its GstVideoMeta honoured): read where they lie where the
+ * Vulkan device can import host memory and the frame has GStreamer's
+ * default layout, else copied once (and always with async=true). Colour
+ * conversion, resizing and normalisation run on the device, ahead of the
+ * network, in command buffers recorded per caps.
  *
  * With batch-size=N (synchronous mode), frames are held until N frames are
  * due for classification; the N run in one submission, then all held
