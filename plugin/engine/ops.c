@@ -637,6 +637,25 @@ set_split_dispatch (VkiOpDesc * desc, gint64 items, guint32 split)
   desc->fold = TRUE;
 }
 
+/* The tiled shaders (conv_tiled, pool_tiled, lrn_tiled): parameters as
+ * specialization constants and push constants, reads through the three
+ * texel views, and a flat dispatch of @invocations (folded into y past the
+ * workgroup count limit). */
+static void
+set_tiled (VkiOpDesc * desc, const VkiShader * shader, const guint32 * spec,
+    guint n_spec, const guint32 * push, guint n_push, gint64 invocations)
+{
+  set_spec (desc, spec, n_spec);
+  memcpy (desc->push, push, n_push * sizeof (guint32));
+  desc->n_push = n_push;
+  desc->shader = shader;
+  desc->n_texels = 3;
+  desc->global[0] = (guint32) invocations;
+  desc->global[1] = desc->global[2] = 1;
+  desc->dims = 1;
+  desc->fold = TRUE;
+}
+
 static guint32
 float_bits (float f)
 {
@@ -682,16 +701,9 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
     guint32 push[] = { x->dims[0], x->dims[1], h, w, y->dims[1], oh, ow,
       p->in_off, p->out_off, p->out_bstride, p->w_off, p->b_off, p->w_nstride
     };
-    set_spec (desc, spec, G_N_ELEMENTS (spec));
-    memcpy (desc->push, push, sizeof (push));
-    desc->n_push = G_N_ELEMENTS (push);
+    set_tiled (desc, &vki_shader_conv_tiled, spec, G_N_ELEMENTS (spec), push,
+        G_N_ELEMENTS (push), invocations);
   }
-  desc->shader = &vki_shader_conv_tiled;
-  desc->n_texels = 3;
-  desc->global[0] = (guint32) invocations;
-  desc->global[1] = desc->global[2] = 1;
-  desc->dims = 1;
-  desc->fold = TRUE;
 }
 
 static void
@@ -712,15 +724,8 @@ describe_maxpool_tiled (VkiNode * node, const GstVkInceptionShape * x,
     x->dims[3], y->dims[2], y->dims[3], p->in_off, p->out_off,
     p->out_bstride
   };
-  set_spec (desc, spec, G_N_ELEMENTS (spec));
-  memcpy (desc->push, push, sizeof (push));
-  desc->n_push = G_N_ELEMENTS (push);
-  desc->shader = &vki_shader_pool_tiled;
-  desc->n_texels = 3;
-  desc->global[0] = (guint32) invocations;
-  desc->global[1] = desc->global[2] = 1;
-  desc->dims = 1;
-  desc->fold = TRUE;
+  set_tiled (desc, &vki_shader_pool_tiled, spec, G_N_ELEMENTS (spec), push,
+      G_N_ELEMENTS (push), invocations);
 }
 
 /* lrn_tiled.comp: 4 pixels x LRN_CHUNK channels per invocation, over a
@@ -738,16 +743,8 @@ describe_lrn_tiled (const VkiNode * node, const GstVkInceptionShape * x,
   guint32 push[] = { x->dims[0], x->dims[1], hw, p->in_off, p->out_off,
     p->out_bstride
   };
-
-  set_spec (desc, spec, G_N_ELEMENTS (spec));
-  memcpy (desc->push, push, sizeof (push));
-  desc->n_push = G_N_ELEMENTS (push);
-  desc->shader = &vki_shader_lrn_tiled;
-  desc->n_texels = 3;
-  desc->global[0] = (guint32) invocations;
-  desc->global[1] = desc->global[2] = 1;
-  desc->dims = 1;
-  desc->fold = TRUE;
+  set_tiled (desc, &vki_shader_lrn_tiled, spec, G_N_ELEMENTS (spec), push,
+      G_N_ELEMENTS (push), invocations);
 }
 
 static void
