@@ -7,6 +7,25 @@
  * means the device is stuck, which we report rather than hang. */
 #define SUBMIT_TIMEOUT_NS (300ull * 1000 * 1000 * 1000)
 
+/* @size bytes of memory type @type for @buf's buffer (@next chained to the
+ * allocation: an import), bound to it. */
+static gboolean
+allocate_and_bind (VkiBuffer * buf, GstVkInceptionDevice * dev, gint type,
+    VkDeviceSize size, const void *next, GError ** error)
+{
+  VkMemoryAllocateInfo alloc = {
+    .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+    .pNext = next,
+    .allocationSize = size,
+    .memoryTypeIndex = (guint32) type,
+  };
+  return vki_result_to_error (vkAllocateMemory (dev->device, &alloc, NULL,
+          &buf->memory), error, "vkAllocateMemory (%" G_GUINT64_FORMAT
+      " bytes%s)", (guint64) size, next ? " of host memory" : "")
+      && vki_result_to_error (vkBindBufferMemory (dev->device, buf->buffer,
+          buf->memory, 0), error, "vkBindBufferMemory");
+}
+
 gboolean
 vki_buffer_init (VkiBuffer * buf, GstVkInceptionDevice * dev, VkDeviceSize size,
     VkiBufferKind kind, GError ** error)
@@ -20,7 +39,6 @@ vki_buffer_init (VkiBuffer * buf, GstVkInceptionDevice * dev, VkDeviceSize size,
   };
   VkMemoryRequirements req;
   VkMemoryPropertyFlags required = 0, preferred = 0;
-  VkMemoryAllocateInfo alloc = {.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO };
   gint type;
 
   memset (buf, 0, sizeof (*buf));
@@ -55,14 +73,7 @@ vki_buffer_init (VkiBuffer * buf, GstVkInceptionDevice * dev, VkDeviceSize size,
         kind == VKI_BUFFER_DEVICE ? "device" : "host-visible");
     goto fail;
   }
-  alloc.allocationSize = req.size;
-  alloc.memoryTypeIndex = (guint32) type;
-  if (!vki_result_to_error (vkAllocateMemory (dev->device, &alloc, NULL,
-              &buf->memory), error, "vkAllocateMemory (%" G_GUINT64_FORMAT
-          " bytes)", (guint64) req.size))
-    goto fail;
-  if (!vki_result_to_error (vkBindBufferMemory (dev->device, buf->buffer,
-              buf->memory, 0), error, "vkBindBufferMemory"))
+  if (!allocate_and_bind (buf, dev, type, req.size, NULL, error))
     goto fail;
 
   if (dev->mem_props.memoryTypes[type].propertyFlags &
@@ -105,11 +116,6 @@ vki_buffer_import_host (VkiBuffer * buf, GstVkInceptionDevice * dev,
     .handleType = handle,
     .pHostPointer = ptr,
   };
-  VkMemoryAllocateInfo alloc = {
-    .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
-    .pNext = &import,
-    .allocationSize = size,
-  };
   VkMemoryRequirements req;
   VkDeviceSize align = dev->host_import_align;
   gint type;
@@ -147,12 +153,7 @@ vki_buffer_import_host (VkiBuffer * buf, GstVkInceptionDevice * dev,
         dev->props.deviceName, (guint64) size);
     goto fail;
   }
-  alloc.memoryTypeIndex = (guint32) type;
-  if (!vki_result_to_error (vkAllocateMemory (dev->device, &alloc, NULL,
-              &buf->memory), error, "vkAllocateMemory (%" G_GUINT64_FORMAT
-          " bytes of host memory)", (guint64) size)
-      || !vki_result_to_error (vkBindBufferMemory (dev->device, buf->buffer,
-              buf->memory, 0), error, "vkBindBufferMemory"))
+  if (!allocate_and_bind (buf, dev, type, size, &import, error))
     goto fail;
   buf->coherent = TRUE;
   return TRUE;
