@@ -139,6 +139,7 @@ struct _GstVkInceptionNet
    * imported for one run and bound to its own set (one per batch item),
    * the conversions recorded into import_cmd for them. */
   VkDescriptorSet *import_sets;
+  VkiBuffer *imports;           /* per batch item, held during a run only */
   VkCommandPool import_pool;
   VkCommandBuffer import_cmd;
   gboolean import_failed;       /* copy until the next frame format */
@@ -1269,10 +1270,10 @@ gst_vk_inception_net_get_layers (GstVkInceptionNet * net, guint * n_layers)
 }
 
 /* Runs @cmd, after @convert (a frames' conversion) where not NULL, in one
- * submission. */
+ * submission, then reads the outputs into @outputs where not NULL. */
 static gboolean
 submit (GstVkInceptionNet * net, VkCommandBuffer convert, VkCommandBuffer cmd,
-    GError ** error)
+    float *const *outputs, GError ** error)
 {
   VkCommandBuffer cmds[2] = { convert, cmd };
   guint n = convert ? 2 : 1;
@@ -1284,9 +1285,12 @@ submit (GstVkInceptionNet * net, VkCommandBuffer convert, VkCommandBuffer cmd,
   }
   if (!vki_buffer_flush (&net->upload, net->dev, error)
       || !vki_device_submit_and_wait (net->dev, cmds + 2 - n, n, net->fence,
-          error))
+          error)
+      || !vki_buffer_invalidate (&net->readback, net->dev, error))
     return FALSE;
-  return vki_buffer_invalidate (&net->readback, net->dev, error);
+  for (guint i = 0; outputs && i < net->outputs->len; i++)
+    io_read (net, &g_array_index (net->outputs, Io, i), outputs[i]);
+  return TRUE;
 }
 
 gboolean
@@ -1302,13 +1306,7 @@ gst_vk_inception_net_run (GstVkInceptionNet * net, const float *const *inputs,
     Io *io = &g_array_index (net->inputs, Io, i);
     io_write (net, io, inputs[i]);
   }
-  if (!submit (net, VK_NULL_HANDLE, net->cmd, error))
-    return FALSE;
-  for (guint i = 0; i < net->outputs->len; i++) {
-    Io *io = &g_array_index (net->outputs, Io, i);
-    io_read (net, io, outputs[i]);
-  }
-  return TRUE;
+  return submit (net, VK_NULL_HANDLE, net->cmd, outputs, error);
 }
 
 /* Runs the profiling command buffer (recorded on first use) and returns
@@ -1350,7 +1348,7 @@ profile_run (GstVkInceptionNet * net, GError ** error)
       return NULL;
     }
   }
-  if (!submit (net, VK_NULL_HANDLE, net->profile_cmd, error))
+  if (!submit (net, VK_NULL_HANDLE, net->profile_cmd, NULL, error))
     return NULL;
 
   stamps = g_new0 (guint64, n_stamps);
@@ -1437,6 +1435,7 @@ clear_frames (GstVkInceptionNet * net)
   net->frame_pool = VK_NULL_HANDLE;
   net->frame_set = VK_NULL_HANDLE;
   g_clear_pointer (&net->import_sets, g_free);
+  g_clear_pointer (&net->imports, g_free);
   vki_buffer_clear (&net->frame_upload, net->dev);
   net->has_frames = FALSE;
 }
@@ -1460,6 +1459,7 @@ init_import (GstVkInceptionNet * net, const VkBuffer * buffers, guint batch,
   };
 
   net->import_sets = g_new0 (VkDescriptorSet, batch);
+  net->imports = g_new0 (VkiBuffer, batch);
   for (guint k = 0; k < batch; k++)
     if (!vki_pipeline_alloc_set (&net->frame_pipe, net->dev, net->frame_pool,
             buffers, NULL, &net->import_sets[k], error))
@@ -1585,13 +1585,7 @@ gst_vk_inception_net_run_uploaded (GstVkInceptionNet * net,
         "no frame format set (gst_vk_inception_net_set_frame_format)");
     return FALSE;
   }
-  if (!submit (net, net->frame_cmd, net->cmd, error))
-    return FALSE;
-  for (guint i = 0; i < net->outputs->len; i++) {
-    Io *io = &g_array_index (net->outputs, Io, i);
-    io_read (net, io, outputs[i]);
-  }
-  return TRUE;
+  return submit (net, net->frame_cmd, net->cmd, outputs, error);
 }
 
 gboolean
@@ -1622,24 +1616,20 @@ frame_in_place_ok (GstVkInceptionNet * net, const guint8 *const *planes,
   return TRUE;
 }
 
-/* Imports the whole import-aligned blocks around the frame at @data (they
+/* Imports the whole import-aligned blocks around the frame at @data: they
  * lie in the pages that hold its bytes, as the device's alignment divides
- * the page size) and points @set at it. */
+ * the page size. The frame starts data % alignment bytes into them. */
 static gboolean
-import_frame (GstVkInceptionNet * net, const guint8 * data, VkDescriptorSet set,
-    VkiBuffer * frame, GError ** error)
+import_frame (GstVkInceptionNet * net, const guint8 * data, VkiBuffer * frame,
+    GError ** error)
 {
   VkDeviceSize align = net->dev->host_import_align;
-  VkDeviceSize bytes = net->frame_layout.data_bytes;
   guintptr start = (guintptr) data & ~(guintptr) (align - 1);
-  guintptr end = ((guintptr) data + bytes + align - 1) & ~(guintptr) (align - 1);
+  guintptr end = ((guintptr) data + net->frame_layout.data_bytes + align - 1)
+      & ~(guintptr) (align - 1);
 
-  if (!vki_buffer_import_host (frame, net->dev, (void *) start, end - start,
-          error))
-    return FALSE;
-  vki_pipeline_set_buffer (&net->frame_pipe, net->dev, set, FRAMES_BINDING,
-      frame->buffer, (guintptr) data - start, bytes);
-  return TRUE;
+  return vki_buffer_import_host (frame, net->dev, (void *) start, end - start,
+      error);
 }
 
 gboolean
@@ -1649,7 +1639,6 @@ gst_vk_inception_net_run_frames_in_place (GstVkInceptionNet * net,
     GError ** error)
 {
   guint n;
-  VkiBuffer *imports;
   GError *err = NULL;
   gboolean ok = TRUE;
 
@@ -1667,30 +1656,25 @@ gst_vk_inception_net_run_frames_in_place (GstVkInceptionNet * net,
     return gst_vk_inception_net_run_frames (net, frames, strides, outputs,
         error);
 
-  imports = g_new0 (VkiBuffer, n);
   for (guint k = 0; k < n && !err; k++) {
     /* A frame repeated (a partial batch) is imported once. */
-    guint same = 0;
-    while (same < k && frames[same][0] != frames[k][0])
-      same++;
-    if (same < k)
+    guint from = 0;
+    while (from < k && frames[from][0] != frames[k][0])
+      from++;
+    if (from < k || import_frame (net, frames[k][0], &net->imports[k], &err))
       vki_pipeline_set_buffer (&net->frame_pipe, net->dev,
-          net->import_sets[k], FRAMES_BINDING, imports[same].buffer,
+          net->import_sets[k], FRAMES_BINDING, net->imports[from].buffer,
           (guintptr) frames[k][0] % net->dev->host_import_align,
           net->frame_layout.data_bytes);
-    else
-      import_frame (net, frames[k][0], net->import_sets[k], &imports[k], &err);
   }
-  if (!err) {
+  if (!err)
     ok = vki_result_to_error (vkResetCommandPool (net->dev->device,
             net->import_pool, 0), error, "vkResetCommandPool")
         && record_conversion_cmd (net, net->import_cmd, net->import_sets, n,
         error)
-        && submit (net, net->import_cmd, net->cmd, error);
-  }
+        && submit (net, net->import_cmd, net->cmd, outputs, error);
   for (guint k = 0; k < n; k++)
-    vki_buffer_clear (&imports[k], net->dev);
-  g_free (imports);
+    vki_buffer_clear (&net->imports[k], net->dev);
   if (err) {
     /* Memory this device cannot pin, most likely all of this stream's. */
     g_debug ("copying video frames from now on: %s", err->message);
@@ -1699,13 +1683,9 @@ gst_vk_inception_net_run_frames_in_place (GstVkInceptionNet * net,
     return gst_vk_inception_net_run_frames (net, frames, strides, outputs,
         error);
   }
-  if (!ok)
-    return FALSE;
-  for (guint i = 0; i < net->outputs->len; i++)
-    io_read (net, &g_array_index (net->outputs, Io, i), outputs[i]);
-  if (in_place)
+  if (ok && in_place)
     *in_place = TRUE;
-  return TRUE;
+  return ok;
 }
 
 gboolean
