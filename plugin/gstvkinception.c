@@ -199,9 +199,10 @@ struct _GstVkInception
   Result result;                /* the latest, n_classes 0 before the first */
   gboolean have_result;
   guint64 frames_classified;
-  guint64 frames_in_place;      /* classify() read them without a copy */
+  guint64 frames_in_place;      /* run_frames() read them without a copy */
   gdouble last_latency_ms;
-  gboolean in_place;            /* the last frame classify() ran */
+  gboolean in_place;            /* how run_frames() ran the last ones, for
+                                 * its log */
 };
 
 #define SRC_CAPS GST_VIDEO_CAPS_MAKE ("{ RGB, BGR, RGBA, BGRA, RGBx, BGRx, " \
@@ -516,8 +517,8 @@ finish (GstVkInception * self, const FrameInfo * f, gint64 start)
   set_result (self, &r);
 }
 
-/* Runs the network on the frame uploaded last; from the streaming thread,
- * or from the worker in async mode. */
+/* Runs the network on the frame uploaded last: the async worker's half of
+ * a classification. */
 static gboolean
 infer (GstVkInception * self, const FrameInfo * f, GError ** error)
 {

@@ -42,35 +42,37 @@ typedef struct
   guint n_planes;
 } Frame;
 
+/* The visible bytes per row and the rows of each plane of a @w x @h frame;
+ * returns the number of planes. */
+static guint
+plane_geometry (const Format * fmt, guint w, guint h, gsize bytes[3],
+    gsize rows[3])
+{
+  gsize cw = (w + 1) / 2, ch = (h + 1) / 2;
+
+  bytes[0] = fmt->bpp ? w * fmt->bpp : w;
+  rows[0] = h;
+  if (fmt->format == GST_VK_INCEPTION_PIXEL_I420) {
+    bytes[1] = bytes[2] = cw;
+    rows[1] = rows[2] = ch;
+    return 3;
+  }
+  if (fmt->format == GST_VK_INCEPTION_PIXEL_NV12) {
+    bytes[1] = 2 * cw;
+    rows[1] = ch;
+    return 2;
+  }
+  return 1;
+}
+
 static void
 frame_init (Frame * f, const Format * fmt, guint w, guint h, guint32 seed)
 {
   GRand *r = g_rand_new_with_seed (seed);
-  guint cw = (w + 1) / 2, ch = (h + 1) / 2;
-  guint rows[3], bytes[3];
+  gsize rows[3], bytes[3];
 
   memset (f, 0, sizeof (*f));
-  if (fmt->bpp) {
-    f->n_planes = 1;
-    bytes[0] = w * fmt->bpp;
-    rows[0] = h;
-  } else if (fmt->format == GST_VK_INCEPTION_PIXEL_I420) {
-    f->n_planes = 3;
-    bytes[0] = w;
-    rows[0] = h;
-    bytes[1] = bytes[2] = cw;
-    rows[1] = rows[2] = ch;
-  } else if (fmt->format == GST_VK_INCEPTION_PIXEL_NV12) {
-    f->n_planes = 2;
-    bytes[0] = w;
-    rows[0] = h;
-    bytes[1] = 2 * cw;
-    rows[1] = ch;
-  } else {
-    f->n_planes = 1;
-    bytes[0] = w;
-    rows[0] = h;
-  }
+  f->n_planes = plane_geometry (fmt, w, h, bytes, rows);
   for (guint p = 0; p < f->n_planes; p++) {
     /* Odd padding: the upload must honour the stride. */
     f->strides[p] = bytes[p] + 7;
@@ -403,42 +405,33 @@ static void
 guarded_init (Guarded * g, const Format * fmt, guint w, guint h, gssize lead,
     guint32 seed)
 {
-  gsize page = (gsize) sysconf (_SC_PAGESIZE), off = 0, body;
+  gsize page = (gsize) sysconf (_SC_PAGESIZE), body, off = 0;
+  gsize rows[3], bytes[3], plane_bytes[3];
   guint8 *data;
   Frame tmp;
 
   frame_init (&tmp, fmt, w, h, seed);
   memset (g, 0, sizeof (*g));
-  g->frame.n_planes = tmp.n_planes;
-  for (guint p = 0; p < tmp.n_planes; p++) {
-    gsize row = tmp.strides[p] - 7;     /* frame_init's padding */
-    g->frame.strides[p] = (row + 3) & ~(gsize) 3;
+  g->frame.n_planes = plane_geometry (fmt, w, h, bytes, rows);
+  for (guint p = 0; p < g->frame.n_planes; p++) {
+    g->frame.strides[p] = (bytes[p] + 3) & ~(gsize) 3;
+    plane_bytes[p] = g->frame.strides[p] * (p == 0 && g->frame.n_planes > 1 ?
+        (rows[p] + 1) / 2 * 2 : rows[p]);
+    g->bytes += plane_bytes[p];
   }
-  {
-    gsize rows[3] = { h, (h + 1) / 2, (h + 1) / 2 };
-    if (!tmp.n_planes || tmp.n_planes == 1)
-      rows[1] = rows[2] = 0;
-    for (guint p = 0; p < tmp.n_planes; p++)
-      off += g->frame.strides[p] * (p == 0 && tmp.n_planes > 1 ?
-          (rows[p] + 1) / 2 * 2 : rows[p]);
-    g->bytes = off;
-    body = ((lead > 0 ? (gsize) lead : 0) + g->bytes + page - 1) / page * page;
-    g->map_bytes = body + page;
-    g->map = mmap (NULL, g->map_bytes, PROT_READ | PROT_WRITE,
-        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    g_assert_true (g->map != MAP_FAILED);
-    g_assert_cmpint (mprotect (g->map + body, page, PROT_NONE), ==, 0);
-    data = lead >= 0 ? g->map + lead : g->map + body - g->bytes;
-    off = 0;
-    for (guint p = 0; p < tmp.n_planes; p++) {
-      gsize row = tmp.strides[p] - 7;
-      g->frame.planes[p] = data + off;
-      for (gsize r = 0; r < rows[p]; r++)
-        memcpy (g->frame.planes[p] + r * g->frame.strides[p],
-            tmp.planes[p] + r * tmp.strides[p], row);
-      off += g->frame.strides[p] * (p == 0 && tmp.n_planes > 1 ?
-          (rows[p] + 1) / 2 * 2 : rows[p]);
-    }
+  body = ((lead > 0 ? (gsize) lead : 0) + g->bytes + page - 1) / page * page;
+  g->map_bytes = body + page;
+  g->map = mmap (NULL, g->map_bytes, PROT_READ | PROT_WRITE,
+      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  g_assert_true (g->map != MAP_FAILED);
+  g_assert_cmpint (mprotect (g->map + body, page, PROT_NONE), ==, 0);
+  data = lead >= 0 ? g->map + lead : g->map + body - g->bytes;
+  for (guint p = 0; p < g->frame.n_planes; p++) {
+    g->frame.planes[p] = data + off;
+    for (gsize r = 0; r < rows[p]; r++)
+      memcpy (g->frame.planes[p] + r * g->frame.strides[p],
+          tmp.planes[p] + r * tmp.strides[p], bytes[p]);
+    off += plane_bytes[p];
   }
   frame_clear (&tmp);
 }
@@ -512,6 +505,20 @@ check_in_place (GstVkInceptionNet * net, const Format * fmt, const Frame * f,
   check_batch_in_place (net, fmt, &f, &readable, ff, pre, expect_in_place);
 }
 
+/* An identity net of batch @n over 3x12x16 taking frames of @ff. */
+static GstVkInceptionNet *
+frames_net (guint n, const GstVkInceptionFrameFormat * ff,
+    const GstVkInceptionPreprocess * pre)
+{
+  GstVkInceptionNet *net = identity_net (n, 3, 12, 16);
+  GError *error = NULL;
+
+  g_assert_true (gst_vk_inception_net_set_frame_format (net, ff, pre,
+          &error));
+  g_assert_no_error (error);
+  return net;
+}
+
 /* gst_vk_inception_net_run_frames_in_place(): frames laid out as the upload
  * lays them out are read where they lie on a device that can import host
  * memory (lavapipe can), with the same result as the copy; every other
@@ -525,7 +532,6 @@ test_in_place (void)
   GstVkInceptionPreprocess pre = { FALSE, {10, 120, 240}, {50, 60, 70},
     GST_VK_INCEPTION_RESIZE_STRETCH
   };
-  GError *error = NULL;
 
   /* CI's lavapipe has the extension: the in-place path must be the one
    * tested there, unless a test run turns it off on purpose. */
@@ -545,15 +551,12 @@ test_in_place (void)
     } at[] = { {23, 0}, {24, -1} };
 
     for (guint j = 0; j < G_N_ELEMENTS (at); j++) {
-      GstVkInceptionNet *net = identity_net (1, 3, 12, 16);
       GstVkInceptionFrameFormat ff = { fmt->format, 37, at[j].h, 0.299, 0.114,
         FALSE
       };
       Guarded g;
 
-      g_assert_true (gst_vk_inception_net_set_frame_format (net, &ff, &pre,
-              &error));
-      g_assert_no_error (error);
+      GstVkInceptionNet *net = frames_net (1, &ff, &pre);
       guarded_init (&g, fmt, ff.width, ff.height, at[j].lead, 40 + i);
       check_in_place (net, fmt, &g.frame, &ff, &pre, guarded_readable (&g),
           can);
@@ -566,16 +569,13 @@ test_in_place (void)
 
   {
     const Format *fmt = &formats[4];    /* RGBx */
-    GstVkInceptionNet *net = identity_net (1, 3, 12, 16);
     GstVkInceptionFrameFormat ff = { fmt->format, 37, 23, 0.299, 0.114,
       FALSE
     };
     Guarded g;
     Frame padded, moved;
 
-    g_assert_true (gst_vk_inception_net_set_frame_format (net, &ff, &pre,
-            &error));
-    g_assert_no_error (error);
+    GstVkInceptionNet *net = frames_net (1, &ff, &pre);
     /* Copied: padded rows; a first plane off the storage-buffer offset
      * alignment. */
     frame_init (&padded, fmt, ff.width, ff.height, 60);
@@ -600,7 +600,6 @@ test_in_place (void)
      * batch), and a batch copied whole because one of its frames cannot be
      * read in place. */
     const Format *fmt = &formats[10];   /* I420 */
-    GstVkInceptionNet *net = identity_net (2, 3, 12, 16);
     GstVkInceptionFrameFormat ff = { fmt->format, 37, 24, 0.299, 0.114,
       FALSE
     };
@@ -609,9 +608,7 @@ test_in_place (void)
     const Frame *two[2], *twice[2], *mixed[2];
     gsize readable[2];
 
-    g_assert_true (gst_vk_inception_net_set_frame_format (net, &ff, &pre,
-            &error));
-    g_assert_no_error (error);
+    GstVkInceptionNet *net = frames_net (2, &ff, &pre);
     guarded_init (&g1, fmt, ff.width, ff.height, 0, 62);
     guarded_init (&g2, fmt, ff.width, ff.height, -1, 63);
     frame_init (&padded, fmt, ff.width, ff.height, 64);
