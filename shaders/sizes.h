@@ -17,6 +17,18 @@
  * most invocations one output's sum is split across. */
 #define SPLIT_WG 64
 
+/* conv_gemm.comp: a workgroup's output tile (GEMM_BM output channels x
+ * GEMM_BN output pixels), the input channels and taps it stages in shared
+ * memory per step, and each invocation's register block (GEMM_TM x
+ * GEMM_TN). Its workgroup, (BM / TM) x (BN / TN) = 128 invocations, is the
+ * guaranteed minimum of maxComputeWorkGroupInvocations. */
+#define GEMM_BM 64
+#define GEMM_BN 64
+#define GEMM_BK 16
+#define GEMM_TM 8
+#define GEMM_TN 4
+#define GEMM_WG ((GEMM_BM / GEMM_TM) * (GEMM_BN / GEMM_TN))
+
 /* flat_div.glsl: dispatches of fewer invocations divide their indices in
  * float (2^22). */
 #define FLAT_FAST_DIV_MAX 4194304

@@ -8,7 +8,8 @@ with float16 activations (--fp16): relative error at most 1e-2 and the same
 top-1 class for every batch item. Cases in EXTRA_RUNS run again on other
 paths the engine can take, at 1e-4: each convolution's shader chosen by
 the GPU cost model (VKINCEPTION_CONV=gpu: conv_tiled, conv and conv_split in
-one net, as on a GPU), and Winograd F(4x4, 3x3) for no 3x3 convolution or
+one net, as on a GPU), every convolution on conv_gemm (VKINCEPTION_CONV=gemm:
+the implicit GEMM with shared-memory tiles, for GPUs), and Winograd F(4x4, 3x3) for no 3x3 convolution or
 for every one (VKINCEPTION_WINOGRAD=0, =1; by default the large ones on CPU
 devices). Prints TAP.
 
@@ -37,13 +38,14 @@ CASES = [
 ]
 
 GPU_POLICY = ("gpu policy", {"VKINCEPTION_CONV": "gpu"})
+GEMM = ("conv_gemm", {"VKINCEPTION_CONV": "gemm"})
 NO_WINOGRAD = ("no winograd", {"VKINCEPTION_WINOGRAD": "0"})
 ALL_WINOGRAD = ("winograd everywhere", {"VKINCEPTION_WINOGRAD": "1"})
 EXTRA_RUNS = {
-    "bvlc-opset12-logits": [GPU_POLICY],
+    "bvlc-opset12-logits": [GPU_POLICY, GEMM],
     "torchvision-224": [GPU_POLICY, NO_WINOGRAD],
     "torchvision-160x200": [ALL_WINOGRAD],
-    "nin-45x37-batch2": [GPU_POLICY],
+    "nin-45x37-batch2": [GPU_POLICY, GEMM],
 }
 
 # BVLC GoogLeNet as counted by the engine (see docs/googlenet.md).

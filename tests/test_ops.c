@@ -825,8 +825,9 @@ kernel_name (const gchar * name)
 }
 
 /* The convolution shader VKINCEPTION_CONV asks for: conv.comp (direct, the
- * ops-direct test), conv_split.comp (split, ops-split) or conv_tiled.comp
- * (cpu); the _fp16 build of it in ops-fp16. NULL where each layer is chosen
+ * ops-direct test), conv_split.comp (split, ops-split), conv_tiled.comp
+ * (cpu) or conv_gemm.comp (gemm, ops-gemm); the _fp16 build of it in
+ * ops-fp16 and ops-gemm-fp16. NULL where each layer is chosen
  * by the device's policy (ops on a GPU, ops-gpu). */
 static const gchar *
 conv_kernel (void)
@@ -839,6 +840,8 @@ conv_kernel (void)
     return kernel_name ("conv_split");
   if (g_strcmp0 (mode, "cpu") == 0)
     return kernel_name ("conv_tiled");
+  if (g_strcmp0 (mode, "gemm") == 0)
+    return kernel_name ("conv_gemm");
   return NULL;
 }
 
@@ -993,6 +996,12 @@ static const ConvCase conv_cases[] = {
       {.kernel = {7, 7},.strides = {2, 2},.pads = {3, 3, 3, 3}}},
   {"/ops/conv/tiled-vec4-span-dilation2", S4 (1, 3, 9, 12), 6, TRUE, FALSE,
       {.kernel = {3, 3},.dilations = {2, 2},.pads = {2, 2, 2, 2}}},
+  /* conv_gemm.comp's tile remainders (in ops-gemm): 70 output channels
+   * (a 64-channel tile and 6), 2 x 99 pixels (three 64-pixel tiles and 6,
+   * the second image starting inside a tile), 19 x 9 = 171 filter values
+   * (ten 16-value steps and 11). */
+  {"/ops/conv/gemm-tile-remainders-batch2", S4 (2, 19, 9, 11), 70, TRUE, TRUE,
+      {.kernel = {3, 3},.pads = {1, 1, 1, 1}}},
   /* Winograd F(4x4, 3x3) (in ops-winograd): 9x9 outputs, so the last tile
    * of each row and column hangs over by 3, asymmetric pads, two images'
    * tiles in one product (18 columns, padded to 24). */

@@ -608,8 +608,8 @@ use_tiled_conv (GstVkInceptionNet * net, guint64 weight_floats)
 
 /* How shaders are chosen: the CPU policy (conv_tiled everywhere, tuned on
  * lavapipe) on CPU devices, a per-layer cost model on GPUs.
- * VKINCEPTION_CONV (direct, split, cpu, gpu) overrides it, for the tests
- * and for comparisons. */
+ * VKINCEPTION_CONV (direct, split, cpu, gpu, gemm) overrides it, for the
+ * tests and for comparisons. */
 static VkiShaderPolicy
 shader_policy (GstVkInceptionNet * net)
 {
@@ -623,6 +623,8 @@ shader_policy (GstVkInceptionNet * net)
     return VKI_SHADER_POLICY_CPU;
   if (g_strcmp0 (env, "gpu") == 0)
     return VKI_SHADER_POLICY_GPU;
+  if (g_strcmp0 (env, "gemm") == 0)
+    return VKI_SHADER_POLICY_GEMM;
   return net->dev->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU ?
       VKI_SHADER_POLICY_CPU : VKI_SHADER_POLICY_GPU;
 }

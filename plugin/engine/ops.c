@@ -449,7 +449,8 @@ vki_op_choose_shader (const VkiNode * node, const GstVkInceptionShape * shapes,
       place->conv = VKI_CONV_TILED;
     if (policy == VKI_SHADER_POLICY_SPLIT)
       place->split = widest_split (node->gemm.k, items, G_MAXUINT32);
-    else if (policy == VKI_SHADER_POLICY_GPU)
+    else if (policy == VKI_SHADER_POLICY_GPU
+        || policy == VKI_SHADER_POLICY_GEMM)
       place->split = gpu_split (node->gemm.k, 1, items, items * node->gemm.k,
           &split_ns);
     return;
@@ -473,6 +474,15 @@ vki_op_choose_shader (const VkiNode * node, const GstVkInceptionShape * shapes,
       place->conv = VKI_CONV_SPLIT;
       place->split = widest_split (cin, items, G_MAXUINT32);
       return;
+    case VKI_SHADER_POLICY_GEMM:
+      /* One workgroup per GEMM_BN pixels along x: within the limit every
+       * device has (65535). */
+      if (ceil_div (y->dims[0] * y->dims[2] * y->dims[3], GEMM_BN) <= 65535
+          && ceil_div (y->dims[1], GEMM_BM) <= 65535) {
+        place->conv = VKI_CONV_GEMM;
+        return;
+      }
+      break;
     case VKI_SHADER_POLICY_GPU:
       break;
   }
@@ -781,7 +791,8 @@ vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
         break;
       }
       {
-        /* conv_split.comp takes conv.comp's constants and SPLIT. */
+        /* conv_gemm.comp takes conv.comp's constants, conv_split.comp
+         * those and SPLIT. */
         guint32 spec[] = { x->dims[0], x->dims[1], x->dims[2], x->dims[3],
           y->dims[1], y->dims[2], y->dims[3], node->win.kernel[0],
           node->win.kernel[1], node->win.stride[0], node->win.stride[1],
@@ -791,6 +802,18 @@ vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
         };
         set_spec (desc, spec, G_N_ELEMENTS (spec) -
             (p->conv == VKI_CONV_SPLIT ? 0 : 1));
+      }
+      if (p->conv == VKI_CONV_GEMM) {
+        /* One workgroup per GEMM_BM x GEMM_BN output tile: pixels (of all
+         * images) along x, output channels along y. */
+        desc->shader = &vki_shader_conv_gemm;
+        desc->global[0] = (guint32) (ceil_div ((gint64) y->dims[0]
+                * y->dims[2] * y->dims[3], GEMM_BN) * GEMM_WG);
+        desc->global[1] = (guint32) ceil_div (y->dims[1], GEMM_BM);
+        desc->local[0] = GEMM_WG;
+        desc->local[1] = desc->local[2] = 1;
+        desc->dims = 1;
+        break;
       }
       if (p->conv == VKI_CONV_SPLIT) {
         desc->shader = &vki_shader_conv_split;

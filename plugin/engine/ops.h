@@ -19,6 +19,8 @@ typedef enum
                                  * per invocation, texel reads */
   VKI_CONV_SPLIT,               /* conv_split.comp: conv.comp with the input
                                  * channels split across invocations */
+  VKI_CONV_GEMM,                /* conv_gemm.comp: implicit GEMM, tiles
+                                 * staged in shared memory (GPU-shaped) */
 } VkiConvKind;
 
 /* How the net chooses shaders (vki_op_choose_shader()). */
@@ -31,6 +33,9 @@ typedef enum
   VKI_SHADER_POLICY_DIRECT,     /* conv.comp, no split (tests, fallback) */
   VKI_SHADER_POLICY_SPLIT,      /* conv_split.comp and split Gemm sums, as
                                  * wide as they go (tests) */
+  VKI_SHADER_POLICY_GEMM,       /* conv_gemm.comp for every convolution
+                                 * whose tiles fit the workgroup count
+                                 * limit, the rest as the GPU policy */
 } VkiShaderPolicy;
 
 /* Where an op's tensors live. Offsets are in floats: activations in the
