@@ -156,16 +156,19 @@ node_error (LoadCtx * ctx, const Onnx__NodeProto * n, GError ** error,
     GstVkInceptionError code, const gchar * format, ...)
 {
   va_list args;
-  gchar *msg;
+  gchar *raw, *msg;
 
   gchar *name = printable (node_display_name (n));
   gchar *op = printable (n->op_type ? n->op_type : "?");
 
+  /* The details may quote the file too (the op, its domain). */
   va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
+  raw = g_strdup_vprintf (format, args);
   va_end (args);
+  msg = printable (raw);
   g_set_error (error, GST_VK_INCEPTION_ERROR, code, "%s: node '%s' (%s): %s",
       ctx->m->name, name, op, msg);
+  g_free (raw);
   g_free (msg);
   g_free (name);
   g_free (op);
