@@ -166,7 +166,8 @@ struct _GstVkInception
   guint model_width, model_height;
   GstVkInceptionNet *net;
   GstVkInceptionPreprocess pre;
-  gchar *model_name;
+  gchar *model_name;           /* the file's base name, as UTF-8 */
+  gchar *model_display;         /* its path, as UTF-8, for messages */
   gchar **labels;
   guint n_labels;
   gsize n_scores;
@@ -679,6 +680,7 @@ release (GstVkInception * self)
   g_clear_pointer (&self->scores, g_free);
   g_clear_pointer (&self->smoothed, g_free);
   g_clear_pointer (&self->model_name, g_free);
+  g_clear_pointer (&self->model_display, g_free);
   g_clear_pointer (&self->slots, g_free);
   g_clear_pointer (&self->slot_planes, g_free);
   g_clear_pointer (&self->slot_strides, g_free);
@@ -732,26 +734,32 @@ gst_vk_inception_start (GstBaseTransform * trans)
             "model is not installed)"));
     goto fail;
   }
+  /* Messages, the meta and the bus show the file name as UTF-8, whatever
+   * its bytes. */
+  self->model_display = g_filename_display_name (model_path);
   self->model = gst_vk_inception_model_new_from_file (model_path, &error);
   if (!self->model) {
     GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
-        ("Could not load the model %s", model_path), ("%s", error->message));
+        ("Could not load the model %s", self->model_display), ("%s",
+            error->message));
     goto fail;
   }
-  self->model_name = g_path_get_basename (model_path);
+  self->model_name = g_filename_display_basename (model_path);
   self->model_file = g_strdup (model_path);
   if (gst_vk_inception_model_get_n_outputs (self->model) < 1) {
     GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
-        ("The model %s has no output", model_path), (NULL));
+        ("The model %s has no output", self->model_display), (NULL));
     goto fail;
   }
   remember_model_input (self);
   if (labels_path) {
     self->labels = gst_vk_inception_labels_load (labels_path, &error);
     if (!self->labels) {
+      gchar *shown = g_filename_display_name (labels_path);
       GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
-          ("Could not read the labels file %s", labels_path), ("%s",
+          ("Could not read the labels file %s", shown), ("%s",
               error->message));
+      g_free (shown);
       goto fail;
     }
     self->n_labels = g_strv_length (self->labels);
@@ -909,7 +917,7 @@ gst_vk_inception_set_caps (GstBaseTransform * trans, GstCaps * incaps,
     if (!self->model) {
       GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
           ("Could not load the model %s again for a new input size",
-              self->model_file), ("%s", error->message));
+              self->model_display), ("%s", error->message));
       g_clear_error (&error);
       return FALSE;
     }

@@ -737,6 +737,18 @@ test_file_missing (void)
   g_assert_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_IO);
   g_clear_error (&error);
 
+  /* A path that is not UTF-8 (Latin-1 bytes, a newline) is quoted as valid
+   * UTF-8 on one line (assert_clean_error checks). */
+  g_free (path);
+  path = g_build_filename (dir, "mod\xe8le\n.onnx", NULL);
+  m = gst_vk_inception_model_new_from_file (path, &error);
+  g_assert_null (m);
+  note ("%s", error->message);
+  assert_clean_error (error, NULL);
+  g_assert_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_IO);
+  assert_contains (error, "mod\357\277\275le?.onnx");
+  g_clear_error (&error);
+
   g_rmdir (dir);
   g_free (path);
   g_free (dir);
@@ -2034,6 +2046,12 @@ test_output_not_produced (void)
   expect_load_error (tm, GST_VK_INCEPTION_ERROR_INVALID_MODEL,
       "graph output 'nowhere'", NULL);
 
+  /* A name that is not UTF-8, quoted as valid UTF-8 on one line. */
+  tm = relu_model ();
+  vki_test_model_output (tm, "no\xffwhere\t");
+  expect_load_error (tm, GST_VK_INCEPTION_ERROR_INVALID_MODEL,
+      "graph output 'no\357\277\275where?'", NULL);
+
   tm = relu_model ();
   vki_test_model_proto (tm)->graph->output[0]->name = (char *) "";
   expect_load_error (tm, GST_VK_INCEPTION_ERROR_INVALID_MODEL,
@@ -2645,6 +2663,9 @@ test_bad_metadata (void)
     {"vkinception.std", "1,-0,1"},
     {"vkinception.std", "inf,1,1"},
     {"vkinception.std", ""},
+    /* Quoted in the message as valid UTF-8 on one line. */
+    {"vkinception.channel_order", "RG\377\n"},
+    {"vkinception.mean", "1,2,\3773"},
   };
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
     VkiTestModel *tm = relu_model ();

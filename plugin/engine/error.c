@@ -71,3 +71,25 @@ vki_result_to_error (VkResult result, GError ** error, const gchar * format,
   g_free (what);
   return FALSE;
 }
+
+gchar *
+vki_printable (const gchar * s)
+{
+  gchar *p = g_utf8_make_valid (s ? s : "", -1);
+  for (gchar * c = p; *c; c++)
+    if ((guchar) * c < 0x20 || *c == 0x7f)
+      *c = '?';
+  return p;
+}
+
+void
+vki_error_make_printable (GError * error)
+{
+  gchar *p;
+
+  if (!error || !error->message)
+    return;
+  p = vki_printable (error->message);
+  g_free (error->message);
+  error->message = p;
+}

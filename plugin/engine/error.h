@@ -13,6 +13,15 @@ gboolean vki_result_to_error (VkResult result, GError ** error,
 
 const gchar *vki_result_to_string (VkResult result);
 
+/* A copy of @s (NULL: "") fit to quote in a message: valid UTF-8 (invalid
+ * bytes become U+FFFD) on one line (control characters become '?'). */
+gchar *vki_printable (const gchar * s);
+
+/* Makes @error's message (if any) printable as vki_printable() does: GError
+ * messages are UTF-8, and bindings decode them. The public functions that
+ * quote model files or paths call it on the error they return. */
+void vki_error_make_printable (GError * error);
+
 G_END_DECLS
 
 #endif

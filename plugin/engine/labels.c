@@ -1,4 +1,5 @@
 #include "labels.h"
+#include "error.h"
 
 #include <string.h>
 
@@ -16,8 +17,8 @@ is_synset_line (const gchar * line)
   return TRUE;
 }
 
-gchar **
-gst_vk_inception_labels_load (const gchar * path, GError ** error)
+static gchar **
+load (const gchar * path, GError ** error)
 {
   gchar *contents = NULL;
   gsize len = 0;
@@ -62,4 +63,15 @@ gst_vk_inception_labels_load (const gchar * path, GError ** error)
   }
   g_ptr_array_add (out, NULL);
   return (gchar **) g_ptr_array_free (out, FALSE);
+}
+
+gchar **
+gst_vk_inception_labels_load (const gchar * path, GError ** error)
+{
+  gchar **labels = load (path, error);
+
+  /* The path is quoted as given, in whatever bytes. */
+  if (!labels && error)
+    vki_error_make_printable (*error);
+  return labels;
 }

@@ -4,6 +4,7 @@
  * from Debian's onnx.proto at build time); everything it yields is checked
  * here before use: element types, dimension products, data sizes, attribute
  * types and values, and that every tensor a node reads exists. */
+#include "error.h"
 #include "graph.h"
 #include "onnx.pb-c.h"
 
@@ -127,15 +128,7 @@ check_depth (const guint8 * p, const guint8 * end,
 /* ------------------------------------------------------------------ errors */
 
 /* Names from the file go into messages: valid UTF-8 on one line. */
-static gchar *
-printable (const gchar * s)
-{
-  gchar *p = g_utf8_make_valid (s ? s : "", -1);
-  for (gchar * c = p; *c; c++)
-    if ((guchar) * c < 0x20 || *c == 0x7f)
-      *c = '?';
-  return p;
-}
+#define printable vki_printable
 
 static void
 node_error (LoadCtx * ctx, const Onnx__NodeProto * n, GError ** error,
@@ -1271,7 +1264,8 @@ gst_vk_inception_model_new_from_data (const guint8 * data, gsize size,
   Onnx__ModelProto *mp = NULL;
   LoadCtx ctx = { m };
 
-  m->name = g_path_get_basename (name ? name : "model");
+  /* Quoted in every message: UTF-8 whatever the file name's bytes. */
+  m->name = g_filename_display_basename (name ? name : "model");
   m->tensors = g_ptr_array_new_with_free_func (tensor_free);
   m->nodes = g_ptr_array_new_with_free_func (node_free);
   m->inputs = g_array_new (FALSE, FALSE, sizeof (gint));
@@ -1314,11 +1308,15 @@ fail:
   g_hash_table_unref (ctx.by_name);
   g_hash_table_unref (ctx.alias);
   gst_vk_inception_model_free (m);
+  /* Names from the file are quoted raw in places (graph inputs and outputs,
+   * metadata values): one pass here makes every message printable. */
+  if (error)
+    vki_error_make_printable (*error);
   return NULL;
 }
 
-GstVkInceptionModel *
-gst_vk_inception_model_new_from_file (const gchar * path, GError ** error)
+static GstVkInceptionModel *
+load_file (const gchar * path, GError ** error)
 {
   GMappedFile *file;
   GError *err = NULL;
@@ -1355,6 +1353,17 @@ gst_vk_inception_model_new_from_file (const gchar * path, GError ** error)
       g_mapped_file_get_contents (file), g_mapped_file_get_length (file), path,
       NULL, 0, error);
   g_mapped_file_unref (file);
+  return m;
+}
+
+GstVkInceptionModel *
+gst_vk_inception_model_new_from_file (const gchar * path, GError ** error)
+{
+  GstVkInceptionModel *m = load_file (path, error);
+
+  /* The path is quoted as given, in whatever bytes. */
+  if (!m && error)
+    vki_error_make_printable (*error);
   return m;
 }
 
@@ -1429,11 +1438,14 @@ metadata_triple (GstVkInceptionModel * m, const gchar * key, float out[3],
     out[i] = (float) v;
   }
   g_strfreev (parts);
-  if (!ok)
+  if (!ok) {
+    gchar *shown = printable (text);
     g_set_error (error, GST_VK_INCEPTION_ERROR,
         GST_VK_INCEPTION_ERROR_INVALID_MODEL,
-        "%s: metadata %s='%s' needs three numbers%s", m->name, key, text,
+        "%s: metadata %s='%s' needs three numbers%s", m->name, key, shown,
         nonzero ? ", none of them 0" : "");
+    g_free (shown);
+  }
   return ok;
 }
 
@@ -1462,10 +1474,12 @@ gst_vk_inception_model_get_preprocess (GstVkInceptionModel * m,
   else if (order && g_ascii_strcasecmp (order, "BGR") == 0)
     pre->bgr = TRUE;
   else if (order) {
+    gchar *shown = printable (order);
     g_set_error (error, GST_VK_INCEPTION_ERROR,
         GST_VK_INCEPTION_ERROR_INVALID_MODEL,
         "%s: metadata %s='%s' must be RGB or BGR", m->name,
-        METADATA_CHANNEL_ORDER, order);
+        METADATA_CHANNEL_ORDER, shown);
+    g_free (shown);
     return FALSE;
   }
   return metadata_triple (m, METADATA_MEAN, pre->mean, FALSE, error)

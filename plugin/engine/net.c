@@ -1176,8 +1176,11 @@ gst_vk_inception_net_new_full (GstVkInceptionModel * m,
     g_clear_error (&err);
     net = net_build (m, dev, input_shapes, precision, FALSE, &retry, &err);
   }
-  if (!net)
+  if (!net) {
+    /* Messages quote the model's names (its inputs, nodes). */
+    vki_error_make_printable (err);
     g_propagate_error (error, err);
+  }
   return net;
 }
 

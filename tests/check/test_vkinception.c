@@ -1513,6 +1513,46 @@ GST_START_TEST (test_error_garbage_model)
 
 GST_END_TEST;
 
+/* A model path in Latin-1 bytes, not UTF-8: the error names it in UTF-8
+ * (GError messages are UTF-8; bindings decode them), and so does the
+ * engine's message in the debug string. */
+GST_START_TEST (test_error_model_path_not_utf8)
+{
+  gchar *path = tmp_path ("mod\xe8le.onnx");
+  GstElement *pipeline = gst_parse_launch ("videotestsrc num-buffers=2 ! "
+      "video/x-raw,width=32,height=24 ! vkinception name=vki ! fakesink",
+      NULL);
+  GstElement *vki = gst_bin_get_by_name (GST_BIN (pipeline), "vki");
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GstMessage *msg;
+  GError *error = NULL;
+  gchar *debug = NULL;
+
+  g_object_set (vki, "model", path, NULL);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (bus, WAIT_TIMEOUT,
+      GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
+  fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR);
+  gst_message_parse_error (msg, &error, &debug);
+  fail_unless (g_utf8_validate (error->message, -1, NULL));
+  fail_unless (g_utf8_validate (debug, -1, NULL));
+  fail_unless (strstr (error->message, "mod\357\277\275le.onnx") != NULL,
+      "%s", error->message);
+  fail_unless (strstr (debug, "mod\357\277\275le.onnx") != NULL, "%s",
+      debug);
+
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_free (debug);
+  g_error_free (error);
+  gst_message_unref (msg);
+  gst_object_unref (bus);
+  gst_object_unref (vki);
+  gst_object_unref (pipeline);
+  g_free (path);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_error_missing_labels)
 {
   gchar *model = write_model (MODEL_SOFTMAX);
@@ -1732,6 +1772,7 @@ vkinception_suite (void)
   tcase_add_test (tc, test_error_missing_model);
   tcase_add_test (tc, test_error_garbage_model);
   tcase_add_test (tc, test_error_missing_labels);
+  tcase_add_test (tc, test_error_model_path_not_utf8);
   tcase_add_test (tc, test_error_interlaced);
   tcase_add_test (tc, test_error_unknown_device);
   tcase_add_test (tc, test_error_fp16_unsupported);
