@@ -127,9 +127,6 @@ check_depth (const guint8 * p, const guint8 * end,
 
 /* ------------------------------------------------------------------ errors */
 
-/* Names from the file go into messages: valid UTF-8 on one line. */
-#define printable vki_printable
-
 static void
 node_error (LoadCtx * ctx, const Onnx__NodeProto * n, GError ** error,
     GstVkInceptionError code, const gchar * format, ...) G_GNUC_PRINTF (5, 6);
@@ -149,19 +146,16 @@ node_error (LoadCtx * ctx, const Onnx__NodeProto * n, GError ** error,
     GstVkInceptionError code, const gchar * format, ...)
 {
   va_list args;
-  gchar *raw, *msg;
+  gchar *msg;
 
-  gchar *name = printable (node_display_name (n));
-  gchar *op = printable (n->op_type ? n->op_type : "?");
+  gchar *name = vki_printable (node_display_name (n));
+  gchar *op = vki_printable (n->op_type ? n->op_type : "?");
 
-  /* The details may quote the file too (the op, its domain). */
   va_start (args, format);
-  raw = g_strdup_vprintf (format, args);
+  msg = g_strdup_vprintf (format, args);
   va_end (args);
-  msg = printable (raw);
   g_set_error (error, GST_VK_INCEPTION_ERROR, code, "%s: node '%s' (%s): %s",
       ctx->m->name, name, op, msg);
-  g_free (raw);
   g_free (msg);
   g_free (name);
   g_free (op);
@@ -331,7 +325,7 @@ tensor_from_proto (LoadCtx * ctx, const Onnx__TensorProto * tp,
   gint64 numel, elem_size, bytes;
   gint idx;
   VkiTensor *t;
-  gchar *safe = printable (name);
+  gchar *safe = vki_printable (name);
   gchar *what = g_strdup_printf ("tensor '%s'", safe);
   gboolean ok = FALSE;
 
@@ -502,7 +496,7 @@ node_input (LoadCtx * ctx, const Onnx__NodeProto * n, gsize i, gint * out,
   }
   idx = lookup (ctx, n->input[i]);
   if (idx < 0) {
-    gchar *in = printable (n->input[i]);
+    gchar *in = vki_printable (n->input[i]);
     node_error (ctx, n, error, GST_VK_INCEPTION_ERROR_INVALID_MODEL,
         "input '%s' is neither an initializer, a graph input nor the output "
         "of an earlier node", in);
@@ -706,7 +700,7 @@ parse_node (LoadCtx * ctx, const Onnx__NodeProto * n, GError ** error)
   }
 
   node = g_new0 (VkiNode, 1);
-  node->name = printable (node_display_name (n));
+  node->name = vki_printable (node_display_name (n));
   node->weight = node->bias = -1;
 
   if (g_str_equal (op, "Conv")) {
@@ -1439,7 +1433,7 @@ metadata_triple (GstVkInceptionModel * m, const gchar * key, float out[3],
   }
   g_strfreev (parts);
   if (!ok) {
-    gchar *shown = printable (text);
+    gchar *shown = vki_printable (text);
     g_set_error (error, GST_VK_INCEPTION_ERROR,
         GST_VK_INCEPTION_ERROR_INVALID_MODEL,
         "%s: metadata %s='%s' needs three numbers%s", m->name, key, shown,
@@ -1474,7 +1468,7 @@ gst_vk_inception_model_get_preprocess (GstVkInceptionModel * m,
   else if (order && g_ascii_strcasecmp (order, "BGR") == 0)
     pre->bgr = TRUE;
   else if (order) {
-    gchar *shown = printable (order);
+    gchar *shown = vki_printable (order);
     g_set_error (error, GST_VK_INCEPTION_ERROR,
         GST_VK_INCEPTION_ERROR_INVALID_MODEL,
         "%s: metadata %s='%s' must be RGB or BGR", m->name,
