@@ -693,22 +693,32 @@ tmp_dir (void)
   return dir;
 }
 
+/* Loading @path fails with @code and a clean message that contains
+ * @quoted (where not NULL). */
+static void
+expect_file_error (const gchar * path, GstVkInceptionError code,
+    const gchar * quoted)
+{
+  GError *error = NULL;
+
+  g_assert_null (gst_vk_inception_model_new_from_file (path, &error));
+  note ("%s", error->message);
+  assert_clean_error (error, NULL);
+  g_assert_error (error, GST_VK_INCEPTION_ERROR, (gint) code);
+  if (quoted)
+    assert_contains (error, quoted);
+  g_clear_error (&error);
+}
+
 static void
 test_file_empty (void)
 {
   gchar *dir = tmp_dir ();
   gchar *path = g_build_filename (dir, "empty.onnx", NULL);
   GError *error = NULL;
-  GstVkInceptionModel *m;
 
   g_assert_true (g_file_set_contents (path, "", 0, &error));
-  m = gst_vk_inception_model_new_from_file (path, &error);
-  g_assert_null (m);
-  note ("%s", error->message);
-  assert_clean_error (error, NULL);
-  g_assert_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_PARSE);
-  assert_contains (error, "empty.onnx");
-  g_clear_error (&error);
+  expect_file_error (path, GST_VK_INCEPTION_ERROR_PARSE, "empty.onnx");
   g_unlink (path);
   g_rmdir (dir);
   g_free (path);
@@ -720,34 +730,16 @@ test_file_missing (void)
 {
   gchar *dir = tmp_dir ();
   gchar *path = g_build_filename (dir, "no-such-model.onnx", NULL);
-  GError *error = NULL;
-  GstVkInceptionModel *m;
 
-  m = gst_vk_inception_model_new_from_file (path, &error);
-  g_assert_null (m);
-  note ("%s", error->message);
-  assert_clean_error (error, NULL);
-  g_assert_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_IO);
-  assert_contains (error, "no-such-model.onnx");
-  g_clear_error (&error);
-
-  m = gst_vk_inception_model_new_from_file ("", &error);
-  g_assert_null (m);
-  assert_clean_error (error, NULL);
-  g_assert_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_IO);
-  g_clear_error (&error);
+  expect_file_error (path, GST_VK_INCEPTION_ERROR_IO, "no-such-model.onnx");
+  expect_file_error ("", GST_VK_INCEPTION_ERROR_IO, NULL);
 
   /* A path that is not UTF-8 (Latin-1 bytes, a newline) is quoted as valid
    * UTF-8 on one line (assert_clean_error checks). */
   g_free (path);
   path = g_build_filename (dir, "mod\xe8le\n.onnx", NULL);
-  m = gst_vk_inception_model_new_from_file (path, &error);
-  g_assert_null (m);
-  note ("%s", error->message);
-  assert_clean_error (error, NULL);
-  g_assert_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_IO);
-  assert_contains (error, "mod\357\277\275le?.onnx");
-  g_clear_error (&error);
+  expect_file_error (path, GST_VK_INCEPTION_ERROR_IO,
+      "mod\357\277\275le?.onnx");
 
   g_rmdir (dir);
   g_free (path);
@@ -831,8 +823,6 @@ test_file_too_large (void)
 {
   gchar *dir = tmp_dir ();
   gchar *path = g_build_filename (dir, "huge.onnx", NULL);
-  GError *error = NULL;
-  GstVkInceptionModel *m;
   int fd = g_open (path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
 
   g_assert_cmpint (fd, >=, 0);
@@ -842,14 +832,7 @@ test_file_too_large (void)
     goto out;
   }
   close (fd);
-  m = gst_vk_inception_model_new_from_file (path, &error);
-  g_assert_null (m);
-  note ("%s", error->message);
-  assert_clean_error (error, NULL);
-  g_assert_error (error, GST_VK_INCEPTION_ERROR,
-      GST_VK_INCEPTION_ERROR_TOO_LARGE);
-  assert_contains (error, "huge.onnx");
-  g_clear_error (&error);
+  expect_file_error (path, GST_VK_INCEPTION_ERROR_TOO_LARGE, "huge.onnx");
 out:
   g_unlink (path);
   g_rmdir (dir);
