@@ -45,12 +45,16 @@ tiled_cov (gint64 cout)
 #define GPU_MACS_PER_NS_DIRECT 3000     /* and gemm.comp */
 #define GPU_MACS_PER_NS_TILED 12000
 #define GPU_REDUCE_STEP_NS 100  /* one step of conv_split's tree sum */
+/* maxComputeWorkGroupCount along each axis on every Vulkan device (the
+ * spec's minimum). */
+#define GUARANTEED_GROUP_COUNT 65535
 /* Most invocations a split layer may launch. */
 #define GPU_SPLIT_MAX_INVOCATIONS (1 << 20)
 
 static void
 op_error (GstVkInceptionModel * m, VkiNode * node, GError ** error,
     GstVkInceptionError code, const gchar * format, ...) G_GNUC_PRINTF (5, 6);
+
 
 static void
 op_error (GstVkInceptionModel * m, VkiNode * node, GError ** error,
@@ -79,6 +83,15 @@ static gint64
 ceil_div (gint64 a, gint64 b)
 {
   return (a + b - 1) / b;
+}
+
+/* conv_gemm.comp's workgroups for output @y: one per GEMM_BN pixels (of
+ * all images) along x, one per GEMM_BM output channels along y. */
+static void
+gemm_groups (const GstVkInceptionShape * y, gint64 groups[2])
+{
+  groups[0] = ceil_div (y->dims[0] * y->dims[2] * y->dims[3], GEMM_BN);
+  groups[1] = ceil_div (y->dims[1], GEMM_BM);
 }
 
 /* Output size and effective pads of a window over an H x W input. Returns
@@ -474,15 +487,18 @@ vki_op_choose_shader (const VkiNode * node, const GstVkInceptionShape * shapes,
       place->conv = VKI_CONV_SPLIT;
       place->split = widest_split (cin, items, G_MAXUINT32);
       return;
-    case VKI_SHADER_POLICY_GEMM:
-      /* One workgroup per GEMM_BN pixels along x: within the limit every
-       * device has (65535). */
-      if (ceil_div (y->dims[0] * y->dims[2] * y->dims[3], GEMM_BN) <= 65535
-          && ceil_div (y->dims[1], GEMM_BM) <= 65535) {
+    case VKI_SHADER_POLICY_GEMM:{
+      /* Where its workgroups fit every device's limit (the rest as the GPU
+       * policy). */
+      gint64 groups[2];
+      gemm_groups (y, groups);
+      if (groups[0] <= GUARANTEED_GROUP_COUNT
+          && groups[1] <= GUARANTEED_GROUP_COUNT) {
         place->conv = VKI_CONV_GEMM;
         return;
       }
       break;
+    }
     case VKI_SHADER_POLICY_GPU:
       break;
   }
@@ -804,12 +820,11 @@ vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
             (p->conv == VKI_CONV_SPLIT ? 0 : 1));
       }
       if (p->conv == VKI_CONV_GEMM) {
-        /* One workgroup per GEMM_BM x GEMM_BN output tile: pixels (of all
-         * images) along x, output channels along y. */
+        gint64 groups[2];
+        gemm_groups (y, groups);
         desc->shader = &vki_shader_conv_gemm;
-        desc->global[0] = (guint32) (ceil_div ((gint64) y->dims[0]
-                * y->dims[2] * y->dims[3], GEMM_BN) * GEMM_WG);
-        desc->global[1] = (guint32) ceil_div (y->dims[1], GEMM_BM);
+        desc->global[0] = (guint32) (groups[0] * GEMM_WG);
+        desc->global[1] = (guint32) groups[1];
         desc->local[0] = GEMM_WG;
         desc->local[1] = desc->local[2] = 1;
         desc->dims = 1;
