@@ -821,6 +821,9 @@ vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
       }
       if (p->conv == VKI_CONV_GEMM) {
         gint64 groups[2];
+        /* Its pixels span images, so they share one filter set: never
+         * Winograd's batched product, whose images each have their own. */
+        g_assert (p->w_nstride == 0);
         gemm_groups (y, groups);
         desc->shader = &vki_shader_conv_gemm;
         desc->global[0] = (guint32) (groups[0] * GEMM_WG);
