@@ -1,5 +1,15 @@
-/* Device selection, wrapping a device made elsewhere, the pipeline cache. */
+/* Device selection, wrapping a device made elsewhere, the pipeline cache,
+ * the CPU device's threads. */
+#ifdef __linux__
+#define _GNU_SOURCE             /* sched_getaffinity() of another thread */
+#include <sched.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 #include "test-common.h"
+#include "device.h"
+#include "threads.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -220,6 +230,136 @@ test_pipeline_cache (void)
   g_free (old);
 }
 
+#ifdef __linux__
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gint started;
+  gboolean stop;
+  pid_t tids[3];
+} Sleepers;
+
+static gpointer
+sleeper (gpointer data)
+{
+  Sleepers *s = data;
+
+  g_mutex_lock (&s->lock);
+  s->tids[s->started++] = (pid_t) syscall (SYS_gettid);
+  g_cond_broadcast (&s->cond);
+  while (!s->stop)
+    g_cond_wait (&s->cond, &s->lock);
+  g_mutex_unlock (&s->lock);
+  return NULL;
+}
+
+/* The CPUs @tid may run on, in @cpus (CPU_SETSIZE entries); their count. */
+static guint
+allowed_cpus (pid_t tid, guint * cpus)
+{
+  cpu_set_t set;
+  guint n = 0;
+
+  g_assert_cmpint (sched_getaffinity (tid, sizeof set, &set), ==, 0);
+  for (guint c = 0; c < CPU_SETSIZE; c++)
+    if (CPU_ISSET (c, &set))
+      cpus[n++] = c;
+  return n;
+}
+#endif
+
+/* Threads started between two lists get one CPU each, round robin over the
+ * caller's CPUs in the order they started; the others keep theirs. */
+static void
+test_threads_spread (void)
+{
+#ifdef __linux__
+  static guint mine[CPU_SETSIZE], got[CPU_SETSIZE];
+  Sleepers s = { 0 };
+  GThread *threads[3];
+  GArray *before, *after;
+  guint n_mine, pinned;
+
+  g_mutex_init (&s.lock);
+  g_cond_init (&s.cond);
+  n_mine = allowed_cpus (0, mine);
+  before = vki_threads_list ();
+  g_assert_nonnull (before);
+  /* One at a time, so that their ids are their order of starting. */
+  for (guint i = 0; i < 3; i++) {
+    threads[i] = g_thread_new ("sleeper", sleeper, &s);
+    g_mutex_lock (&s.lock);
+    while (s.started <= (gint) i)
+      g_cond_wait (&s.cond, &s.lock);
+    g_mutex_unlock (&s.lock);
+  }
+  after = vki_threads_list ();
+  g_assert_cmpuint (after->len, ==, before->len + 3);
+
+  pinned = vki_threads_spread (before, after);
+  g_assert_cmpuint (pinned, ==, n_mine >= 2 ? 3 : 0);
+  for (guint i = 0; i < 3; i++) {
+    guint n = allowed_cpus (s.tids[i], got);
+    if (n_mine >= 2) {
+      g_assert_cmpuint (n, ==, 1);
+      g_assert_cmpuint (got[0], ==, mine[i % n_mine]);
+    } else {
+      g_assert_cmpuint (n, ==, n_mine);
+    }
+  }
+  g_assert_cmpuint (allowed_cpus (0, got), ==, n_mine);
+  g_assert_cmpuint (vki_threads_spread (NULL, after), ==, 0);
+  g_assert_cmpuint (vki_threads_spread (before, NULL), ==, 0);
+
+  g_mutex_lock (&s.lock);
+  s.stop = TRUE;
+  g_cond_broadcast (&s.cond);
+  g_mutex_unlock (&s.lock);
+  for (guint i = 0; i < 3; i++)
+    g_thread_join (threads[i]);
+  g_array_unref (before);
+  g_array_unref (after);
+  g_mutex_clear (&s.lock);
+  g_cond_clear (&s.cond);
+#else
+  g_assert_null (vki_threads_list ());
+#endif
+}
+
+/* On a CPU device the driver's threads are spread, unless
+ * VKINCEPTION_CPU_AFFINITY=0; the caller's own CPUs never change. */
+static void
+test_cpu_threads (void)
+{
+  GError *error = NULL;
+  GstVkInceptionDevice *dev = gst_vk_inception_device_new (NULL, &error);
+  gboolean cpu, several = g_get_num_processors () >= 2;
+
+  g_assert_no_error (error);
+  cpu = dev->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
+  /* lavapipe starts a pool of compute threads, one per CPU, at least two
+   * here; a GPU's driver threads are left alone. */
+  if (cpu && several)
+    g_assert_cmpuint (dev->driver_threads_pinned, >=, 2);
+  else
+    g_assert_cmpuint (dev->driver_threads_pinned, ==, 0);
+  gst_vk_inception_device_unref (dev);
+
+  g_setenv ("VKINCEPTION_CPU_AFFINITY", "0", TRUE);
+  dev = gst_vk_inception_device_new (NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (dev->driver_threads_pinned, ==, 0);
+  gst_vk_inception_device_unref (dev);
+  g_unsetenv ("VKINCEPTION_CPU_AFFINITY");
+#ifdef __linux__
+  {
+    static guint cpus[CPU_SETSIZE];
+    g_assert_cmpuint (allowed_cpus (0, cpus), ==, g_get_num_processors ());
+  }
+#endif
+}
+
 int
 main (int argc, char **argv)
 {
@@ -229,5 +369,7 @@ main (int argc, char **argv)
   g_test_add_func ("/device/env-selector", test_env_selector);
   g_test_add_func ("/device/wrapped", test_wrapped);
   g_test_add_func ("/device/pipeline-cache", test_pipeline_cache);
+  g_test_add_func ("/device/threads-spread", test_threads_spread);
+  g_test_add_func ("/device/cpu-threads", test_cpu_threads);
   return g_test_run ();
 }

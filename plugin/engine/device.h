@@ -39,6 +39,8 @@ struct _GstVkInceptionDevice
    * imported pointer and size need, 0 when the device cannot import. */
   VkDeviceSize host_import_align;
   PFN_vkGetMemoryHostPointerPropertiesEXT get_host_pointer_props;
+  /* Driver threads given a CPU each at creation (CPU devices, threads.c). */
+  guint driver_threads_pinned;
 
   VkDebugUtilsMessengerEXT messenger;
   gint validation_messages;     /* atomic */
