@@ -1,15 +1,17 @@
 /* Spreading a CPU Vulkan device's worker threads over the CPUs.
  *
  * lavapipe runs each compute dispatch on a pool of worker threads, one per
- * CPU, that sleep between dispatches. On a small virtual machine the kernel
- * sometimes wakes them all on one CPU and leaves them there for the length
- * of a dispatch (0.03-3 ms, too short for its load balancer), and the
- * network then runs at one CPU's speed for minutes at a time: BVLC
- * GoogLeNet at 84-90 ms instead of 62 on 2 CPUs (docs/performance.md). With
- * each worker on its own CPU that cannot happen. The workers are found as
- * the threads that appeared while the engine created its instance and
- * device, which only the driver starts; as a pool's threads are started one
- * after the other, round robin puts each of them on a different CPU. */
+ * CPU, that sleep between dispatches, and cuts the dispatch into one fixed
+ * share per worker. On a small virtual machine the kernel sometimes wakes
+ * them all on one CPU and leaves them there for the length of a dispatch
+ * (mostly under a few milliseconds, too short for its load balancer), and
+ * the network then runs at one CPU's speed for minutes at a time: BVLC
+ * GoogLeNet at 87 ms instead of 64 on 2 CPUs (docs/performance.md, "Driver
+ * threads"). With each worker on its own CPU that cannot happen. The
+ * workers are found as the threads that appeared while the engine created
+ * its instance and device: the driver's, unless another thread of the
+ * process started threads at that moment. A pool's threads are started one
+ * after the other, so round robin puts each of them on a different CPU. */
 #ifdef __linux__
 #define _GNU_SOURCE             /* sched_setaffinity() on another thread */
 #include <sched.h>
