@@ -148,6 +148,11 @@ def machine_info(device_name):
     info["node"] = first_line(["node", "--version"])
     mem = open("/proc/meminfo").readline().split()
     info["mem_total_mb"] = int(mem[1]) // 1024
+    # Whether the engine pinned a CPU device's driver threads (it does
+    # unless this is "0"; docs/performance.md, Driver threads), and how
+    # many threads lavapipe was told to use.
+    info["vkinception_cpu_affinity"] = os.environ.get("VKINCEPTION_CPU_AFFINITY", "default")
+    info["lp_num_threads"] = os.environ.get("LP_NUM_THREADS", "default")
     return info
 
 
