@@ -172,6 +172,24 @@ vki_pipeline_clear (VkiPipeline * p, GstVkInceptionDevice * dev)
   memset (p, 0, sizeof (*p));
 }
 
+/* The write of one binding: a storage buffer (@buffer) or a uniform texel
+ * buffer (@view); both must outlive the vkUpdateDescriptorSets() call. */
+static VkWriteDescriptorSet
+binding_write (VkDescriptorSet set, guint binding,
+    const VkDescriptorBufferInfo * buffer, const VkBufferView * view)
+{
+  return (VkWriteDescriptorSet) {
+    .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+    .dstSet = set,
+    .dstBinding = binding,
+    .descriptorCount = 1,
+    .descriptorType = view ? VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER :
+        VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+    .pBufferInfo = buffer,
+    .pTexelBufferView = view,
+  };
+}
+
 gboolean
 vki_pipeline_alloc_set (VkiPipeline * p, GstVkInceptionDevice * dev,
     VkDescriptorPool pool, const VkBuffer * buffers, const VkBufferView * views,
@@ -191,20 +209,12 @@ vki_pipeline_alloc_set (VkiPipeline * p, GstVkInceptionDevice * dev,
               set), error, "vkAllocateDescriptorSets"))
     return FALSE;
   for (guint i = 0; i < n_bindings; i++) {
-    writes[i] = (VkWriteDescriptorSet) {
-      .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-      .dstSet = *set,
-      .dstBinding = i,
-      .descriptorCount = 1,
-    };
     if (i < p->n_buffers) {
       binfo[i] = (VkDescriptorBufferInfo) {
       buffers[i], 0, VK_WHOLE_SIZE};
-      writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-      writes[i].pBufferInfo = &binfo[i];
+      writes[i] = binding_write (*set, i, &binfo[i], NULL);
     } else {
-      writes[i].descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
-      writes[i].pTexelBufferView = &views[i - p->n_buffers];
+      writes[i] = binding_write (*set, i, NULL, &views[i - p->n_buffers]);
     }
   }
   vkUpdateDescriptorSets (dev->device, n_bindings, writes, 0, NULL);
@@ -217,14 +227,8 @@ vki_pipeline_set_buffer (VkiPipeline * p, GstVkInceptionDevice * dev,
     VkDeviceSize range)
 {
   VkDescriptorBufferInfo info = { buffer, offset, range };
-  VkWriteDescriptorSet write = {
-    .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-    .dstSet = set,
-    .dstBinding = binding,
-    .descriptorCount = 1,
-    .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-    .pBufferInfo = &info,
-  };
+  VkWriteDescriptorSet write = binding_write (set, binding, &info, NULL);
+
   g_return_if_fail (binding < p->n_buffers);
   vkUpdateDescriptorSets (dev->device, 1, &write, 0, NULL);
 }
