@@ -595,11 +595,12 @@ test_in_place (void)
     gst_vk_inception_net_free (net);
   }
 
-  {
-    /* Batches of two: two frames in place, one frame twice (a partial
-     * batch), and a batch copied whole because one of its frames cannot be
-     * read in place. */
-    const Format *fmt = &formats[10];   /* I420 */
+  /* Batches of two: two frames in place, one frame twice (a partial
+   * batch), and a batch copied whole because one of its frames cannot be
+   * read in place. In I420 and in RGBx (one word per pixel), each frame
+   * at its own offset in its pages. */
+  for (guint i = 0; i < 2; i++) {
+    const Format *fmt = &formats[i == 0 ? 10 : 4];      /* I420, RGBx */
     GstVkInceptionFrameFormat ff = { fmt->format, 37, 24, 0.299, 0.114,
       FALSE
     };
