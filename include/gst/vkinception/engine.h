@@ -66,7 +66,10 @@ gchar **gst_vk_inception_device_list (GError ** error);
  *
  * Creates its own VkInstance and VkDevice. With $VKINCEPTION_VALIDATION=1 the
  * Khronos validation layer is enabled and every message it prints is counted
- * (see gst_vk_inception_device_get_validation_messages()).
+ * (see gst_vk_inception_device_get_validation_messages()). On a CPU device
+ * (lavapipe) on Linux, the threads its driver starts meanwhile each get one
+ * of the calling thread's CPUs, so that its compute workers never share a
+ * CPU; $VKINCEPTION_CPU_AFFINITY=0 leaves them to the kernel.
  */
 GstVkInceptionDevice *gst_vk_inception_device_new (const gchar * selector,
     GError ** error);
