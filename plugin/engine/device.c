@@ -467,18 +467,14 @@ device_init_common (GstVkInceptionDevice * dev, GError ** error)
   return TRUE;
 }
 
-/* On a CPU device, one CPU for each thread the driver started (threads.c
- * says why). VKINCEPTION_CPU_AFFINITY=0 leaves them to the kernel. */
+/* One CPU for each thread the driver started since @before was listed
+ * (threads.c says why). */
 static guint
 spread_driver_threads (const GArray * before)
 {
-  GArray *after;
-  guint n;
+  GArray *after = vki_threads_list ();
+  guint n = vki_threads_spread (before, after);
 
-  if (g_strcmp0 (g_getenv ("VKINCEPTION_CPU_AFFINITY"), "0") == 0)
-    return 0;
-  after = vki_threads_list ();
-  n = vki_threads_spread (before, after);
   g_debug ("gave %u driver thread(s) a CPU each", n);
   g_clear_pointer (&after, g_array_unref);
   return n;
@@ -514,8 +510,11 @@ gst_vk_inception_device_new (const gchar * selector, GError ** error)
   VkPhysicalDeviceProperties p;
   gboolean host_import;
   /* Taken before the instance exists: the threads that appear from here to
-   * the device are the driver's. */
-  GArray *threads_before = vki_threads_list ();
+   * the device are the driver's, given a CPU each if it turns out to be a
+   * CPU device. VKINCEPTION_CPU_AFFINITY=0 leaves them to the kernel. */
+  GArray *threads_before =
+      g_strcmp0 (g_getenv ("VKINCEPTION_CPU_AFFINITY"), "0") == 0 ? NULL :
+      vki_threads_list ();
 
   dev->ref_count = 1;
   dev->owned = TRUE;
@@ -558,7 +557,7 @@ gst_vk_inception_device_new (const gchar * selector, GError ** error)
   dev->has_fp16_storage = storage16.storageBuffer16BitAccess;
   if (host_import)
     init_host_import (dev);
-  if (p.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU)
+  if (threads_before && p.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU)
     dev->driver_threads_pinned = spread_driver_threads (threads_before);
   g_clear_pointer (&threads_before, g_array_unref);
   g_debug ("using Vulkan device '%s'", dev->props.deviceName);

@@ -55,7 +55,6 @@ static void
 op_error (GstVkInceptionModel * m, VkiNode * node, GError ** error,
     GstVkInceptionError code, const gchar * format, ...) G_GNUC_PRINTF (5, 6);
 
-
 static void
 op_error (GstVkInceptionModel * m, VkiNode * node, GError ** error,
     GstVkInceptionError code, const gchar * format, ...)
