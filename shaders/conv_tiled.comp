@@ -22,9 +22,27 @@
 //
 // Lanes run along one flat (image, channel block, output row, 8-pixel block)
 // index, so neighbouring invocations read neighbouring pixels and mostly the
-// same weights, and small planes still fill whole workgroups. No subgroup
-// operations, no shared memory: correct at any subgroup size.
+// same weights, and small planes still fill whole workgroups. No shared
+// memory; this build has no subgroup operations: correct at any subgroup
+// size.
+//
+// SUBGROUP_WEIGHTS (the conv_tiled_sg build, CPU devices, windows on the
+// span path): lanes that need the same weights fetch them once between
+// them. On llvmpipe a texel fetch is a gather whether or not the lanes'
+// indices are equal, and a shuffle by a constant lane is one vector
+// permute, so the first 8 lanes of a subgroup fetch the KW * COV weight
+// vec4s of a window row, 8 per gather (lane l the l-th), and every lane
+// takes each from its lane with subgroupShuffle. That needs every lane of a
+// subgroup on the same (image, channel block), so each one's invocations
+// are padded to a multiple of SG lanes (the subgroup size; idle lanes
+// compute on clamped indices and store nothing), and the fetches stay in
+// uniform control flow. The workgroup size must be a multiple of SG, its
+// subgroups runs of consecutive invocations (plugin/engine/ops.c enables it
+// on CPU devices only).
 #include "common.glsl"
+#ifdef SUBGROUP_WEIGHTS
+#extension GL_KHR_shader_subgroup_shuffle : require
+#endif
 
 layout(binding = 2) uniform samplerBuffer act_s;  // activations, R32F
 layout(binding = 3) uniform samplerBuffer act_v;  // activations, RGBA32F
@@ -50,6 +68,8 @@ layout(constant_id = 11) const uint VEC_IN = 0;   // 0, 1 or 2: see above
 // that cover it.
 layout(constant_id = 12) const uint VEC_SPAN = 0;
 layout(constant_id = 13) const uint FAST_DIV = 0;  // see flat_div.glsl
+// SUBGROUP_WEIGHTS: the subgroup size, at least 8 (1: no padding).
+layout(constant_id = 14) const uint SG = 1;
 #include "flat_div.glsl"
 
 layout(push_constant) uniform Params {
@@ -113,6 +133,35 @@ const uint TAPS = KH * KW;
     FMA(0) FMA(1) FMA(2) FMA(3) FMA(4) FMA(5) FMA(6) FMA(7) \
   }
 
+#ifdef SUBGROUP_WEIGHTS
+// Weight vec4 k (a literal after specialization) of the 8 * 4 the lanes
+// fetched into wg0..wg3.
+#define SG_PICK(k) \
+  subgroupShuffle((k) < 8 ? wg0 : (k) < 16 ? wg1 : (k) < 24 ? wg2 : wg3, \
+      (k) % 8)
+// Weight j of tap kx in a row of KW taps; literal lane indices for every
+// COV, since the shuffle's lane must be a constant.
+#define SG_W(kx, j) \
+  (COV == 4 ? SG_PICK((kx) * 4 + (j)) : COV == 3 ? SG_PICK((kx) * 3 + (j)) : \
+   COV == 2 ? SG_PICK((kx) * 2 + (j)) : SG_PICK((kx) + (j)))
+#define SG_WEIGHTS(kx) \
+  vec4 w0 = SG_W(kx, 0); \
+  vec4 w1 = COV > 1 ? SG_W(kx, 1) : vec4(0.0); \
+  vec4 w2 = COV > 2 ? SG_W(kx, 2) : vec4(0.0); \
+  vec4 w3 = COV > 3 ? SG_W(kx, 3) : vec4(0.0);
+#define SG_FETCH(r) \
+  (KW * COV > (r) * 8 ? texelFetch(wt_v, min(wi + (r) * 8 + lane, wlast)) \
+      : vec4(0.0))
+#define SG_SPAN_TAP(kx) \
+  if (kx < KW) { \
+    float x[NX]; \
+    SPAN_X(0, kx) SPAN_X(1, kx) SPAN_X(2, kx) SPAN_X(3, kx) \
+    SPAN_X(4, kx) SPAN_X(5, kx) SPAN_X(6, kx) SPAN_X(7, kx) \
+    SG_WEIGHTS(kx) \
+    FMA(0) FMA(1) FMA(2) FMA(3) FMA(4) FMA(5) FMA(6) FMA(7) \
+  }
+#endif
+
 #define FMA(p) \
   { a[p][0] += x[p] * w0; \
     if (COV > 1) a[p][1] += x[p] * w1; \
@@ -147,8 +196,17 @@ void main()
   // count limit.
   uint g = gl_GlobalInvocationID.y * gl_NumWorkGroups.x * gl_WorkGroupSize.x
       + gl_GlobalInvocationID.x;
-  if (g >= N * CO_BLOCKS * OH * XB)
+  // Invocations per (image, channel block): its blocks, padded to whole
+  // subgroups (SG 1: none).
+  uint blocks = OH * XB, per = (blocks + SG - 1) / SG * SG;
+  if (g >= N * CO_BLOCKS * per)
     return;
+  bool live = true;
+  if (SG > 1) {
+    uint nc = flat_div(g, per), b = g - nc * per;
+    live = b < blocks;
+    g = nc * blocks + min(b, blocks - 1);
+  }
   uint q = flat_div(g, XB);
   uint ox0 = (g - q * XB) * NX;
   g = flat_div(q, OH);
@@ -164,8 +222,35 @@ void main()
   int iy0 = int(oy * SH) - int(PAD_T);
   int ix0 = int(ox0 * SW) - int(PAD_L);
   int wi = int(W_OFF / 4 + n * (pc.w_nstride / 4) + cob * CIN * TAPS * COV);
+  uint ci = 0;
 
-  for (uint ci = 0; ci < CIN; ci++) {
+#ifdef SUBGROUP_WEIGHTS
+  int lane = int(gl_SubgroupInvocationID & 7u);
+  int wlast = textureSize(wt_v) - 1;
+  if (SPAN_MODE) {
+    // A window row's taps: KW * COV <= 28 vec4s in up to four fetches. A
+    // row in the padding reads a clamped row as zeros, so that every lane
+    // takes part in the shuffles.
+    for (; ci < CIN; ci++) {
+      for (uint ky = 0; ky < KH; ky++, wi += int(KW * COV)) {
+        int iy = iy0 + int(ky * DH);
+        bool inside = iy >= 0 && iy < int(H);
+        int row = int(IN_OFF + ((n * CIN + ci) * H + uint(clamp(iy, 0,
+                int(H) - 1))) * W);
+        vec4 wg0 = SG_FETCH(0), wg1 = SG_FETCH(1), wg2 = SG_FETCH(2),
+            wg3 = SG_FETCH(3);
+        float xs[SPAN_MAX];
+        SPAN_LOAD_ROW
+        for (uint j = 0; j < SPAN; j++)
+          xs[j] = inside ? xs[j] : 0.0;
+        SG_SPAN_TAP(0) SG_SPAN_TAP(1) SG_SPAN_TAP(2) SG_SPAN_TAP(3)
+        SG_SPAN_TAP(4) SG_SPAN_TAP(5) SG_SPAN_TAP(6)
+      }
+    }
+  }
+#endif
+
+  for (; ci < CIN; ci++) {
     for (uint ky = 0; ky < KH; ky++, wi += int(KW * COV)) {
       int iy = iy0 + int(ky * DH);
       if (iy < 0 || iy >= int(H))
@@ -223,5 +308,7 @@ void main()
   for (uint j = 0; j < 4; j++)
     bias[j] = HAS_BIAS != 0 && j < COV && co0 + j * 4 < COUT ?
         texelFetch(wt_v, int((B_OFF + co0) / 4 + j)) : vec4(0.0);
+  if (!live)
+    return;
   STORE(0) STORE(1) STORE(2) STORE(3) STORE(4) STORE(5) STORE(6) STORE(7)
 }

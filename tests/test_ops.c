@@ -1097,6 +1097,65 @@ test_conv_winograd_auto (void)
  * test. The net chooses Winograd by itself (lavapipe) but builds without
  * it, keeping its texel reads; forced (VKINCEPTION_WINOGRAD=1) it fails
  * with TOO_LARGE past the range, and runs conv.comp past the texel limit. */
+/* conv_tiled_sg, conv_tiled.comp whose subgroups share weight fetches:
+ * under the CPU policy on a device that has it (always llvmpipe) the
+ * convolutions on the span path run it, pointwise ones the plain build;
+ * never under another policy. The conv cases above check its results
+ * wherever it runs; these shapes add a 5x5 window whose rows of blocks
+ * (14 x 2 per channel block) do not fill whole subgroups, so that its
+ * padding lanes are exercised, and channels that fill no block of 16. */
+static void
+test_conv_subgroup_weights (void)
+{
+  GstVkInceptionDevice *dev = vki_test_device ();
+  guint32 sg = cpu_policy_texels () ?
+      vki_op_subgroup_weights (dev, VKI_SHADER_POLICY_CPU) : 0;
+  static const struct
+  {
+    guint k, cin, cout;
+    gboolean batch2;
+  } cases[] = {
+    {5, 5, 24, FALSE},
+    {5, 3, 9, TRUE},
+    {3, 7, 20, TRUE},
+    {1, 16, 24, FALSE},
+  };
+
+  if (strstr (dev->props.deviceName, "llvmpipe") && cpu_policy_texels ()
+      && g_strcmp0 (g_getenv ("VKINCEPTION_SUBGROUP_WEIGHTS"), "0") != 0)
+    g_assert_cmpuint (sg, ==, dev->subgroup_size);
+  g_test_message ("subgroup weights: %u", sg);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    guint k = cases[i].k, pad = k / 2;
+    Window win = {.kernel = {k, k},.pads = {pad, pad, pad, pad} };
+    Graph *g = graph_new (13);
+    GstVkInceptionNet *net;
+    const gchar *kernel;
+    guint n;
+
+    graph_input (g, "x", SHAPE (cases[i].batch2 ? 2 : 1, cases[i].cin, 14,
+            14));
+    conv (g, "x", "c", cases[i].cout, TRUE, &win);
+    relu (g, "c", "y");
+    graph_output (g, "y");
+    expect_winograd = winograd_expected ((cases[i].batch2 ? 2 : 1)
+        * cases[i].cout * 14 * 14 * cases[i].cin * k * k, 14 * 14, k == 3);
+    net = graph_net (g);
+    graph_run (g, net);
+    graph_check_layers (g, net, "Conv+Relu");
+    expect_winograd = -1;
+    kernel = gst_vk_inception_net_get_layers (net, &n)[0].kernel;
+    g_test_message ("%ux%u, %u -> %u channels: %s", k, k, cases[i].cin,
+        cases[i].cout, kernel);
+    if (sg && k > 1 && !g_str_has_prefix (kernel, "winograd"))
+      g_assert_cmpstr (kernel, ==, kernel_name ("conv_tiled_sg"));
+    else
+      g_assert_false (g_str_has_prefix (kernel, "conv_tiled_sg"));
+    gst_vk_inception_net_free (net);
+    graph_free (g);
+  }
+}
+
 static void
 test_conv_winograd_too_large (void)
 {
@@ -1146,8 +1205,9 @@ test_conv_winograd_too_large (void)
       if (forced)
         g_assert_cmpstr (kernel, ==, "winograd+conv");
       else if (winograd_expected (18874368, 1024, TRUE))
-        g_assert_cmpstr (kernel, ==, vki_test_device ()->has_texel_reads ?
-            "conv_tiled" : "conv");
+        g_assert_cmpstr (kernel, ==, !vki_test_device ()->has_texel_reads ?
+            "conv" : vki_op_subgroup_weights (vki_test_device (),
+                VKI_SHADER_POLICY_CPU) ? "conv_tiled_sg" : "conv_tiled");
       else
         g_assert_false (g_str_has_prefix (kernel, "winograd"));
     }
@@ -1976,6 +2036,7 @@ main (int argc, char **argv)
   ADD_CASES (conv_cases, test_conv);
   g_test_add_func ("/ops/local-size", test_local_size);
   g_test_add_func ("/ops/conv/winograd-auto", test_conv_winograd_auto);
+  g_test_add_func ("/ops/conv/subgroup-weights", test_conv_subgroup_weights);
   g_test_add_func ("/ops/conv/winograd-too-large",
       test_conv_winograd_too_large);
   ADD_CASES (pool_cases, test_pool);

@@ -455,6 +455,9 @@ device_init_common (GstVkInceptionDevice * dev, GError ** error)
     };
     vkGetPhysicalDeviceProperties2 (dev->physical_device, &props2);
     dev->subgroup_size = MAX (sub.subgroupSize, 1);
+    dev->has_subgroup_shuffle =
+        (sub.supportedOperations & VK_SUBGROUP_FEATURE_SHUFFLE_BIT)
+        && (sub.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT);
   }
   dev->has_texel_reads = texel_reads (dev, VK_FORMAT_R32_SFLOAT,
       VK_FORMAT_R32G32B32A32_SFLOAT);

@@ -26,6 +26,7 @@ struct _GstVkInceptionDevice
    * are taken modulo it, as the counter may wrap. */
   guint64 timestamp_mask;
   guint32 subgroup_size;        /* VkPhysicalDeviceSubgroupProperties */
+  gboolean has_subgroup_shuffle;        /* in compute shaders */
   /* Reads through uniform texel buffers of R32_SFLOAT and R32G32B32A32_SFLOAT
    * (mandatory formats, checked all the same); conv_tiled.comp needs them. */
   gboolean has_texel_reads;

@@ -111,6 +111,7 @@ struct _GstVkInceptionNet
   gint64 arena_floats;          /* elements */
   VkiBuffer arena, weights, upload, readback;
   VkiShaderPolicy policy;       /* how each layer's shader is chosen */
+  guint32 subgroup;             /* vki_op_subgroup_weights() */
   WinogradMode winograd;
   gboolean has_winograd;        /* some convolution runs as Winograd */
   gboolean tiled;               /* texel views exist: pools read through
@@ -659,6 +660,7 @@ pack_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
     if (d->node) {
       VkiOpPlace place = { 0 };
       place.tiled = tiled;
+      place.subgroup = net->subgroup;
       if (d->step) {
         /* The product: a batched 1x1 convolution. */
         place.conv = tiled ? VKI_CONV_TILED : VKI_CONV_DIRECT;
@@ -1093,6 +1095,7 @@ net_build (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
   if (!infer_shapes (net, m, input_shapes, &err))
     goto fail;
   net->policy = shader_policy (net);
+  net->subgroup = vki_op_subgroup_weights (net->dev, net->policy);
   net->winograd = winograd ? winograd_mode (net) : WINOGRAD_NONE;
   plan_storage (net, m);
   if (!plan_arena (net, m, &err))

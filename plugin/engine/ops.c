@@ -689,6 +689,27 @@ float_bits (float f)
   return u;
 }
 
+/* Whether a window row's input span fits span.glsl's (SPAN_FITS there). */
+static gboolean
+span_fits (const VkiWindow * win)
+{
+  return win->kernel[1] <= TILED_KW_MAX && (TILED_NX - 1) * win->stride[1]
+      + (win->kernel[1] - 1) * win->dilation[1] + 1 <= TILED_SPAN_MAX;
+}
+
+guint32
+vki_op_subgroup_weights (GstVkInceptionDevice * dev, VkiShaderPolicy policy)
+{
+  guint32 sg = dev->subgroup_size;
+
+  if (policy != VKI_SHADER_POLICY_CPU
+      || dev->props.deviceType != VK_PHYSICAL_DEVICE_TYPE_CPU
+      || !dev->has_subgroup_shuffle || sg < 8 || sg > 64 || (sg & (sg - 1))
+      || g_strcmp0 (g_getenv ("VKINCEPTION_SUBGROUP_WEIGHTS"), "0") == 0)
+    return 0;
+  return sg;
+}
+
 static void
 describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
     const GstVkInceptionShape * y, const gint64 pads[4], const VkiOpPlace * p,
@@ -697,8 +718,8 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
   const VkiWindow *win = &node->win;
   guint32 cov = tiled_cov (y->dims[1]);
   guint32 h = x->dims[2], w = x->dims[3], oh = y->dims[2], ow = y->dims[3];
-  guint32 vec_in, vec_span;
-  gint64 invocations;
+  guint32 vec_in, vec_span, sg;
+  gint64 blocks, invocations;
 
   /* A pointwise convolution is one long row: blocks of 8 pixels run across
    * row ends (output pixel i reads input pixel i). */
@@ -707,13 +728,20 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
     w = ow = h * w;
     h = oh = 1;
   }
-  invocations = x->dims[0] * ceil_div (y->dims[1], 4 * cov) * oh *
-      ceil_div (ow, TILED_NX);
   /* A block's 8 inputs are contiguous: two RGBA32F fetches in rows of
    * whole 16-byte units (1), three at any other alignment (2: 7x7 planes,
    * where 8 scalar fetches took a fifth longer). */
   vec_in = win->kernel[1] == 1 && win->stride[1] == 1 && pads[1] == 0 ?
       (w % 4 == 0 && p->in_off % 4 == 0 ? 1 : 2) : 0;
+  /* Weight fetches shared by a subgroup on the span path only: on the
+   * pointwise path the shuffles cost more than the fetches they save
+   * (docs/performance.md). Each (image, channel block)'s pixel blocks are
+   * then padded to whole subgroups. */
+  sg = !vec_in && span_fits (win) ? p->subgroup : 0;
+  blocks = (gint64) oh * ceil_div (ow, TILED_NX);
+  if (sg)
+    blocks = ceil_div (blocks, sg) * sg;
+  invocations = x->dims[0] * ceil_div (y->dims[1], 4 * cov) * blocks;
   /* Spans over such rows: vec4 fetches too (any stride and dilation: a
    * span is contiguous and starts at -PAD_L modulo 4). */
   vec_span = !vec_in && w % 4 == 0 && p->in_off % 4 == 0;
@@ -721,12 +749,13 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
     guint32 spec[] = { win->kernel[0], win->kernel[1], win->stride[0],
       win->stride[1], pads[0], pads[1], win->dilation[0], win->dilation[1],
       node->bias >= 0, relu, cov, vec_in, vec_span,
-      vki_op_fast_div (invocations)
+      vki_op_fast_div (invocations), MAX (sg, 1)
     };
     guint32 push[] = { x->dims[0], x->dims[1], h, w, y->dims[1], oh, ow,
       p->in_off, p->out_off, p->out_bstride, p->w_off, p->b_off, p->w_nstride
     };
-    set_tiled (desc, &vki_shader_conv_tiled, spec, G_N_ELEMENTS (spec), push,
+    set_tiled (desc, sg ? &vki_shader_conv_tiled_sg :
+        &vki_shader_conv_tiled, spec, G_N_ELEMENTS (spec), push,
         G_N_ELEMENTS (push), invocations);
   }
 }
@@ -857,10 +886,7 @@ vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
         describe_global_avgpool (x, p, relu, desc);
         break;
       }
-      if (p->tiled && node->type == VKI_OP_MAXPOOL
-          && node->win.kernel[1] <= TILED_KW_MAX
-          && (TILED_NX - 1) * node->win.stride[1] + (node->win.kernel[1] - 1)
-          * node->win.dilation[1] + 1 <= TILED_SPAN_MAX) {
+      if (p->tiled && node->type == VKI_OP_MAXPOOL && span_fits (&node->win)) {
         describe_maxpool_tiled (node, x, y, pads, p, relu, desc);
         break;
       }

@@ -63,6 +63,9 @@ typedef struct
                                  * (all but Winograd's batched product) */
   guint32 u_off, m_off;         /* Winograd convolutions: the transformed
                                  * input and product (winograd.h) */
+  guint32 subgroup;             /* VKI_CONV_TILED: the subgroup size where
+                                 * conv_tiled_sg shares weight fetches
+                                 * (vki_op_subgroup_weights()), else 0 */
 } VkiOpPlace;
 
 typedef struct
@@ -104,6 +107,18 @@ gboolean vki_op_writes_views (const VkiNode * node);
 void vki_op_choose_shader (const VkiNode * node,
     const GstVkInceptionShape * shapes, VkiShaderPolicy policy,
     gboolean texels, VkiOpPlace * place);
+
+/* The subgroup size with which convolutions on conv_tiled.comp run its
+ * conv_tiled_sg build, whose subgroups fetch each weight once and share it
+ * by shuffles, or 0 for the plain build. Only on CPU devices under the CPU
+ * policy (measured on lavapipe, where a texel fetch is a gather and a
+ * shuffle by a constant lane one permute), with subgroup shuffles in
+ * compute and a power-of-two subgroup size of 8 to 64, so that the
+ * workgroups the pipeline helper chooses there (that size or 64) hold
+ * whole subgroups of consecutive invocations. VKINCEPTION_SUBGROUP_WEIGHTS=0
+ * turns it off (tests, comparisons). */
+guint32 vki_op_subgroup_weights (GstVkInceptionDevice * dev,
+    VkiShaderPolicy policy);
 
 /* flat_div.glsl's FAST_DIV for a dispatch of @invocations: 1 below
  * FLAT_FAST_DIV_MAX, unless VKINCEPTION_INT_DIV=1 (tests) asks for
