@@ -222,16 +222,15 @@ void main()
   int iy0 = int(oy * SH) - int(PAD_T);
   int ix0 = int(ox0 * SW) - int(PAD_L);
   int wi = int(W_OFF / 4 + n * (pc.w_nstride / 4) + cob * CIN * TAPS * COV);
-  uint ci = 0;
-
 #ifdef SUBGROUP_WEIGHTS
-  int lane = int(gl_SubgroupInvocationID & 7u);
-  int wlast = textureSize(wt_v) - 1;
+  // A window row's taps: KW * COV <= 28 vec4s in up to four fetches. A row
+  // in the padding reads a clamped row as zeros, so that every lane takes
+  // part in the shuffles. (Only the span path shares weights; the loop
+  // after the else, dead code here once specialized, serves the others.)
   if (SPAN_MODE) {
-    // A window row's taps: KW * COV <= 28 vec4s in up to four fetches. A
-    // row in the padding reads a clamped row as zeros, so that every lane
-    // takes part in the shuffles.
-    for (; ci < CIN; ci++) {
+    int lane = int(gl_SubgroupInvocationID & 7u);
+    int wlast = textureSize(wt_v) - 1;
+    for (uint ci = 0; ci < CIN; ci++) {
       for (uint ky = 0; ky < KH; ky++, wi += int(KW * COV)) {
         int iy = iy0 + int(ky * DH);
         bool inside = iy >= 0 && iy < int(H);
@@ -247,10 +246,9 @@ void main()
         SG_SPAN_TAP(4) SG_SPAN_TAP(5) SG_SPAN_TAP(6)
       }
     }
-  }
+  } else
 #endif
-
-  for (; ci < CIN; ci++) {
+  for (uint ci = 0; ci < CIN; ci++) {
     for (uint ky = 0; ky < KH; ky++, wi += int(KW * COV)) {
       int iy = iy0 + int(ky * DH);
       if (iy < 0 || iy >= int(H))
