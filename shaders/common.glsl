@@ -19,3 +19,20 @@ layout(std430, binding = 0) buffer Activations { float act[]; };
 #define ST(i, v) act[i] = (v)
 #endif
 layout(std430, binding = 1) readonly buffer Weights { float wt[]; };
+
+// The texel views (bindings 2-4, read by the tiled and *_texel shaders):
+// uniform texel buffers read with texelFetch, or in the *_img builds
+// (IMAGE_READS; float32 activations only) storage texel buffers read with
+// imageLoad. llvmpipe turns a texelFetch of a float format into a call of
+// a sampling function, around which the caller's live vector registers
+// are saved and restored, and an imageLoad into inline code
+// (docs/performance.md, "Image reads").
+#ifdef IMAGE_READS
+#define TEXEL_VIEW(b, fmt) layout(binding = b, fmt) readonly uniform imageBuffer
+#define FETCH(view, i) imageLoad(view, i)
+#define VIEW_SIZE(view) imageSize(view)
+#else
+#define TEXEL_VIEW(b, fmt) layout(binding = b) uniform samplerBuffer
+#define FETCH(view, i) texelFetch(view, i)
+#define VIEW_SIZE(view) textureSize(view)
+#endif

@@ -44,9 +44,9 @@
 #extension GL_KHR_shader_subgroup_shuffle : require
 #endif
 
-layout(binding = 2) uniform samplerBuffer act_s;  // activations, R32F
-layout(binding = 3) uniform samplerBuffer act_v;  // activations, RGBA32F
-layout(binding = 4) uniform samplerBuffer wt_v;   // weights, RGBA32F
+TEXEL_VIEW(2, r32f) act_s;  // activations, R32F
+TEXEL_VIEW(3, rgba32f) act_v;  // activations, RGBA32F
+TEXEL_VIEW(4, rgba32f) wt_v;   // weights, RGBA32F
 
 // The window shape and the code paths are specialization constants; sizes
 // and offsets are push constants, so that every convolution with the same
@@ -107,15 +107,15 @@ const uint TAPS = KH * KW;
 // fetch index is clamped into the row so it never leaves the tensor.
 #define LOAD(p) \
   { int ix = ix0 + (p) * int(SW) + kx_off; \
-    float v = texelFetch(act_s, row + clamp(ix, 0, int(W) - 1)).r; \
+    float v = FETCH(act_s, row + clamp(ix, 0, int(W) - 1)).r; \
     x[p] = (ix >= 0 && ix < int(W)) ? v : 0.0; }
 
 #define WEIGHTS(kx) \
   int t = wi + int((kx) * COV); \
-  vec4 w0 = texelFetch(wt_v, t); \
-  vec4 w1 = COV > 1 ? texelFetch(wt_v, t + 1) : vec4(0.0); \
-  vec4 w2 = COV > 2 ? texelFetch(wt_v, t + 2) : vec4(0.0); \
-  vec4 w3 = COV > 3 ? texelFetch(wt_v, t + 3) : vec4(0.0);
+  vec4 w0 = FETCH(wt_v, t); \
+  vec4 w1 = COV > 1 ? FETCH(wt_v, t + 1) : vec4(0.0); \
+  vec4 w2 = COV > 2 ? FETCH(wt_v, t + 2) : vec4(0.0); \
+  vec4 w3 = COV > 3 ? FETCH(wt_v, t + 3) : vec4(0.0);
 
 // Input p of an unaligned block (VEC_IN 2): f[] from the vec4 holding the
 // first input, s floats in.
@@ -150,7 +150,7 @@ const uint TAPS = KH * KW;
   vec4 w2 = COV > 2 ? SG_W(kx, 2) : vec4(0.0); \
   vec4 w3 = COV > 3 ? SG_W(kx, 3) : vec4(0.0);
 #define SG_FETCH(r) \
-  (KW * COV > (r) * 8 ? texelFetch(wt_v, min(wi + (r) * 8 + lane, wlast)) \
+  (KW * COV > (r) * 8 ? FETCH(wt_v, min(wi + (r) * 8 + lane, wlast)) \
       : vec4(0.0))
 #define SG_SPAN_TAP(kx) \
   if (kx < KW) { \
@@ -229,7 +229,7 @@ void main()
   // after the else, dead code here once specialized, serves the others.)
   if (SPAN_MODE) {
     int lane = int(gl_SubgroupInvocationID & 7u);
-    int wlast = textureSize(wt_v) - 1;
+    int wlast = VIEW_SIZE(wt_v) - 1;
     for (uint ci = 0; ci < CIN; ci++) {
       for (uint ky = 0; ky < KH; ky++, wi += int(KW * COV)) {
         int iy = iy0 + int(ky * DH);
@@ -270,10 +270,10 @@ void main()
           // the arena (outputs past a row's end are not stored), and the 8
           // inputs picked from them by selects (s may differ per lane).
           int first = row + ix0, at = first >> 2, s = first & 3;
-          int last = textureSize(act_v) - 1;
-          vec4 v0 = texelFetch(act_v, at);
-          vec4 v1 = texelFetch(act_v, min(at + 1, last));
-          vec4 v2 = texelFetch(act_v, min(at + 2, last));
+          int last = VIEW_SIZE(act_v) - 1;
+          vec4 v0 = FETCH(act_v, at);
+          vec4 v1 = FETCH(act_v, min(at + 1, last));
+          vec4 v2 = FETCH(act_v, min(at + 2, last));
           float f[12] = float[12](v0.x, v0.y, v0.z, v0.w, v1.x, v1.y, v1.z,
               v1.w, v2.x, v2.y, v2.z, v2.w);
           SHIFT(0) SHIFT(1) SHIFT(2) SHIFT(3) SHIFT(4) SHIFT(5) SHIFT(6)
@@ -284,8 +284,8 @@ void main()
           // row + ix0. Past the row end (a last block of 4) the second
           // repeats the first; those outputs are not stored.
           int at = (row + ix0) >> 2;
-          vec4 lo = texelFetch(act_v, at);
-          vec4 hi = texelFetch(act_v, ix0 + 4 < int(W) ? at + 1 : at);
+          vec4 lo = FETCH(act_v, at);
+          vec4 hi = FETCH(act_v, ix0 + 4 < int(W) ? at + 1 : at);
           x[0] = lo.x; x[1] = lo.y; x[2] = lo.z; x[3] = lo.w;
           x[4] = hi.x; x[5] = hi.y; x[6] = hi.z; x[7] = hi.w;
         } else {
@@ -305,7 +305,7 @@ void main()
   vec4 bias[4];
   for (uint j = 0; j < 4; j++)
     bias[j] = HAS_BIAS != 0 && j < COV && co0 + j * 4 < COUT ?
-        texelFetch(wt_v, int((B_OFF + co0) / 4 + j)) : vec4(0.0);
+        FETCH(wt_v, int((B_OFF + co0) / 4 + j)) : vec4(0.0);
   if (!live)
     return;
   STORE(0) STORE(1) STORE(2) STORE(3) STORE(4) STORE(5) STORE(6) STORE(7)

@@ -16,8 +16,8 @@
 #include "common.glsl"
 
 #ifdef TEXEL_READS
-layout(binding = 3) uniform samplerBuffer act_v;  // activations, RGBA32F
-layout(binding = 4) uniform samplerBuffer wt_v;   // weights, RGBA32F
+TEXEL_VIEW(3, rgba32f) act_v;  // activations, RGBA32F
+TEXEL_VIEW(4, rgba32f) wt_v;   // weights, RGBA32F
 #endif
 
 layout(constant_id = 0) const uint M = 1;
@@ -57,7 +57,7 @@ void main()
     int w4 = int((W_OFF + col * K) / 4);
     vec4 acc = vec4(0.0);
     for (uint k = s; k < K / 4; k += SPLIT)
-      acc += texelFetch(act_v, a4 + int(k)) * texelFetch(wt_v, w4 + int(k));
+      acc += FETCH(act_v, a4 + int(k)) * FETCH(wt_v, w4 + int(k));
     sum = (acc.x + acc.y) + (acc.z + acc.w);
 #else
     uint w = W_OFF + col * K;

@@ -10,7 +10,7 @@
 #include "common.glsl"
 #include "sizes.h"
 
-layout(binding = 3) uniform samplerBuffer act_v;  // activations, RGBA32F
+TEXEL_VIEW(3, rgba32f) act_v;  // activations, RGBA32F
 
 // The window is specialised, the sizes and offsets are push constants, so
 // that the LRNs of a net share one pipeline (on llvmpipe each costs
@@ -57,7 +57,7 @@ void main()
   vec4 win[LRN_SIZE_MAX];
   for (int j = 0; j < int(LRN_SIZE_MAX); j++) {
     int k = c0 - BEFORE + j;
-    vec4 v = texelFetch(act_v, texel0 + clamp(k, 0, int(C) - 1) * int(QUADS));
+    vec4 v = FETCH(act_v, texel0 + clamp(k, 0, int(C) - 1) * int(QUADS));
     win[j] = j < int(SIZE) && k >= 0 && k < int(C) ? v : vec4(0.0);
   }
 
@@ -82,7 +82,7 @@ void main()
     for (int j = 0; j + 1 < int(LRN_SIZE_MAX); j++)
       win[j] = win[j + 1];
     int k = c + 1 + AFTER;
-    vec4 v = texelFetch(act_v, texel0 + min(k, int(C) - 1) * int(QUADS));
+    vec4 v = FETCH(act_v, texel0 + min(k, int(C) - 1) * int(QUADS));
     win[SIZE - 1] = k < int(C) ? v : vec4(0.0);
   }
 }

@@ -8,8 +8,8 @@
 // for why that is faster on llvmpipe). The net uses it whenever it uses
 // conv_tiled.
 #ifdef TEXEL_READS
-layout(binding = 2) uniform samplerBuffer act_s;
-#define READ(i) texelFetch(act_s, int(i)).r
+TEXEL_VIEW(2, r32f) act_s;
+#define READ(i) FETCH(act_s, int(i)).r
 #else
 #define READ(i) LD(i)
 #endif

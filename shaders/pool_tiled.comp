@@ -8,8 +8,8 @@
 // Positions in the padding never win the max, as in ONNX.
 #include "common.glsl"
 
-layout(binding = 2) uniform samplerBuffer act_s;  // activations, R32F
-layout(binding = 3) uniform samplerBuffer act_v;  // activations, RGBA32F
+TEXEL_VIEW(2, r32f) act_s;  // activations, R32F
+TEXEL_VIEW(3, rgba32f) act_v;  // activations, RGBA32F
 
 layout(constant_id = 0) const uint KH = 1;
 layout(constant_id = 1) const uint KW = 1;

@@ -28,7 +28,7 @@ const uint SPAN_OFF = (4u - PAD_L % 4u) % 4u;
 #define SPAN_LOAD(j) \
   if (j < SPAN) { \
     int ix = ix0 + j; \
-    float v = texelFetch(act_s, row + clamp(ix, 0, int(SPAN_W) - 1)).r; \
+    float v = FETCH(act_s, row + clamp(ix, 0, int(SPAN_W) - 1)).r; \
     xs[j] = (ix >= 0 && ix < int(SPAN_W)) ? v : SPAN_PAD; \
   }
 
@@ -47,7 +47,7 @@ const uint SPAN_OFF = (4u - PAD_L % 4u) % 4u;
 // outside the row reads as SPAN_PAD all the same.
 #define VSPAN_LOAD(k) \
   if ((k) * 4 < SPAN_OFF + SPAN) { \
-    vec4 v = texelFetch(act_v, clamp(vfirst + (k), vrow, vlast)); \
+    vec4 v = FETCH(act_v, clamp(vfirst + (k), vrow, vlast)); \
     VSPAN_SET(k, 0) VSPAN_SET(k, 1) VSPAN_SET(k, 2) VSPAN_SET(k, 3) \
   }
 

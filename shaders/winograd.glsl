@@ -20,8 +20,8 @@
 // view (binding 2, as conv_tiled.comp): on llvmpipe a vector gather instead
 // of a per-lane loop.
 #ifdef TEXEL_READS
-layout(binding = 2) uniform samplerBuffer act_s;
-#define LDX(i) texelFetch(act_s, int(i)).r
+TEXEL_VIEW(2, r32f) act_s;
+#define LDX(i) FETCH(act_s, int(i)).r
 #else
 #define LDX(i) LD(i)
 #endif

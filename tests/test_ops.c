@@ -810,15 +810,39 @@ cpu_policy_texels (void)
       dev->has_texel_reads);
 }
 
-/* The layer kernel name of shader @name: its _fp16 build in fp16 runs. */
+/* Whether the shaders that read the texel views run their *_img builds
+ * (net.c, image_reads()): float32 nets on CPU devices that read storage
+ * texel buffers, unless VKINCEPTION_IMAGE_READS=0. */
+static gboolean
+image_reads (void)
+{
+  GstVkInceptionDevice *dev = vki_test_device ();
+  return vki_test_precision () == GST_VK_INCEPTION_PRECISION_FP32
+      && dev->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU
+      && dev->has_image_reads
+      && g_strcmp0 (g_getenv ("VKINCEPTION_IMAGE_READS"), "0") != 0;
+}
+
+/* The layer kernel name of shader @name: its _img build where the net
+ * reads images and @name has one, its _fp16 build in fp16 runs. */
 static const gchar *
 kernel_name (const gchar * name)
 {
+  static const gchar *const with_image[] = { "conv_tiled", "conv_tiled_sg",
+    "pool_tiled", "pool_texel", "lrn_tiled", "gemm_texel"
+  };
+  const gchar *suffix = NULL;
   gchar *full;
   const gchar *interned;
-  if (vki_test_precision () != GST_VK_INCEPTION_PRECISION_FP16)
+  if (vki_test_precision () == GST_VK_INCEPTION_PRECISION_FP16)
+    suffix = "_fp16";
+  else if (image_reads ())
+    for (guint i = 0; i < G_N_ELEMENTS (with_image); i++)
+      if (g_str_equal (name, with_image[i]))
+        suffix = "_img";
+  if (!suffix)
     return name;
-  full = g_strconcat (name, "_fp16", NULL);
+  full = g_strconcat (name, suffix, NULL);
   interned = g_intern_string (full);
   g_free (full);
   return interned;
@@ -1156,6 +1180,50 @@ test_conv_subgroup_weights (void)
   }
 }
 
+/* The *_img builds: where a float32 net reads the texel views as storage
+ * texel buffers (always on llvmpipe), every layer whose shader has such a
+ * build runs it (under the CPU policy all three here: a convolution, a
+ * max pool and a pointwise convolution), checked against the CPU
+ * reference; where it does not, none does. The gemm, LRN and pool cases
+ * check their kernels' names with kernel_name() too. */
+static void
+test_image_reads (void)
+{
+  GstVkInceptionDevice *dev = vki_test_device ();
+  Window win3 = {.kernel = {3, 3},.pads = {1, 1, 1, 1} };
+  Window pw = {.kernel = {3, 3},.strides = {2, 2} };
+  Window win1 = {.kernel = {1, 1} };
+  Graph *g = graph_new (13);
+  GstVkInceptionNet *net;
+  const GstVkInceptionLayer *layers;
+  guint n;
+
+  if (strstr (dev->props.deviceName, "llvmpipe"))
+    g_assert_true (dev->has_image_reads);
+  graph_input (g, "x", SHAPE (1, 6, 12, 12));
+  conv (g, "x", "c", 10, TRUE, &win3);
+  pool (g, "MaxPool", "c", "p", &pw);
+  conv (g, "p", "y", 7, TRUE, &win1);
+  graph_output (g, "y");
+  net = graph_net (g);
+  graph_run (g, net);
+  layers = gst_vk_inception_net_get_layers (net, &n);
+  for (guint i = 0; i < n; i++) {
+    gchar *base = g_strdup (layers[i].kernel);
+    if (g_str_has_suffix (base, "_img"))
+      base[strlen (base) - strlen ("_img")] = '\0';
+    if (g_str_has_suffix (base, "_fp16"))
+      base[strlen (base) - strlen ("_fp16")] = '\0';
+    g_test_message ("%s: %s", layers[i].op, layers[i].kernel);
+    g_assert_cmpstr (layers[i].kernel, ==, kernel_name (base));
+    if (image_reads () && cpu_policy_texels ())
+      g_assert_true (g_str_has_suffix (layers[i].kernel, "_img"));
+    g_free (base);
+  }
+  gst_vk_inception_net_free (net);
+  graph_free (g);
+}
+
 static void
 test_conv_winograd_too_large (void)
 {
@@ -1206,8 +1274,8 @@ test_conv_winograd_too_large (void)
         g_assert_cmpstr (kernel, ==, "winograd+conv");
       else if (winograd_expected (18874368, 1024, TRUE))
         g_assert_cmpstr (kernel, ==, !vki_test_device ()->has_texel_reads ?
-            "conv" : vki_op_subgroup_weights (vki_test_device (),
-                VKI_SHADER_POLICY_CPU) ? "conv_tiled_sg" : "conv_tiled");
+            "conv" : kernel_name (vki_op_subgroup_weights (vki_test_device (),
+                    VKI_SHADER_POLICY_CPU) ? "conv_tiled_sg" : "conv_tiled"));
       else
         g_assert_false (g_str_has_prefix (kernel, "winograd"));
     }
@@ -2037,6 +2105,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ops/local-size", test_local_size);
   g_test_add_func ("/ops/conv/winograd-auto", test_conv_winograd_auto);
   g_test_add_func ("/ops/conv/subgroup-weights", test_conv_subgroup_weights);
+  g_test_add_func ("/ops/image-reads", test_image_reads);
   g_test_add_func ("/ops/conv/winograd-too-large",
       test_conv_winograd_too_large);
   ADD_CASES (pool_cases, test_pool);

@@ -46,7 +46,10 @@ vki_buffer_init (VkiBuffer * buf, GstVkInceptionDevice * dev, VkDeviceSize size,
 
   switch (kind) {
     case VKI_BUFFER_DEVICE:
+    case VKI_BUFFER_DEVICE_IMAGE:
       info.usage |= VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT;
+      if (kind == VKI_BUFFER_DEVICE_IMAGE)
+        info.usage |= VK_BUFFER_USAGE_STORAGE_TEXEL_BUFFER_BIT;
       preferred = VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT;
       break;
     case VKI_BUFFER_UPLOAD:

@@ -20,6 +20,9 @@ typedef enum
 {
   VKI_BUFFER_DEVICE,            /* device-local storage, also readable as a
                                  * uniform texel buffer */
+  VKI_BUFFER_DEVICE_IMAGE,      /* the same, also readable as a storage
+                                 * texel buffer (its views' formats must
+                                 * allow that: has_image_reads) */
   VKI_BUFFER_UPLOAD,            /* host-visible, written by the CPU */
   VKI_BUFFER_READBACK,          /* host-visible, read by the CPU */
 } VkiBufferKind;
@@ -29,8 +32,8 @@ typedef enum
 gboolean vki_buffer_init (VkiBuffer * buf, GstVkInceptionDevice * dev,
     VkDeviceSize size, VkiBufferKind kind, GError ** error);
 
-/* A view of the whole of a device buffer as a uniform texel buffer of
- * @format (what conv_tiled.comp reads through). Freed with
+/* A view of the whole of a device buffer as a texel buffer of @format
+ * (what conv_tiled.comp reads through). Freed with
  * vkDestroyBufferView(). */
 gboolean vki_buffer_create_view (VkiBuffer * buf, GstVkInceptionDevice * dev,
     VkFormat format, VkBufferView * view, GError ** error);

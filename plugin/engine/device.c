@@ -346,14 +346,17 @@ out:
   g_mutex_unlock (&dev->cache_lock);
 }
 
+/* Can texel buffers of both formats be read with @feature (uniform or
+ * storage texel buffer)? */
 static gboolean
-texel_reads (GstVkInceptionDevice * dev, VkFormat scalar, VkFormat vec4)
+texel_reads (GstVkInceptionDevice * dev, VkFormat scalar, VkFormat vec4,
+    VkFormatFeatureFlags feature)
 {
   VkFormat formats[] = { scalar, vec4 };
   for (guint i = 0; i < G_N_ELEMENTS (formats); i++) {
     VkFormatProperties fp;
     vkGetPhysicalDeviceFormatProperties (dev->physical_device, formats[i], &fp);
-    if (!(fp.bufferFeatures & VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT))
+    if (!(fp.bufferFeatures & feature))
       return FALSE;
   }
   return TRUE;
@@ -460,9 +463,12 @@ device_init_common (GstVkInceptionDevice * dev, GError ** error)
         && (sub.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT);
   }
   dev->has_texel_reads = texel_reads (dev, VK_FORMAT_R32_SFLOAT,
-      VK_FORMAT_R32G32B32A32_SFLOAT);
+      VK_FORMAT_R32G32B32A32_SFLOAT, VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT);
   dev->has_texel_reads_fp16 = texel_reads (dev, VK_FORMAT_R16_SFLOAT,
-      VK_FORMAT_R16G16B16A16_SFLOAT);
+      VK_FORMAT_R16G16B16A16_SFLOAT,
+      VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT);
+  dev->has_image_reads = texel_reads (dev, VK_FORMAT_R32_SFLOAT,
+      VK_FORMAT_R32G32B32A32_SFLOAT, VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_BIT);
   g_mutex_init (&dev->queue_lock);
   g_mutex_init (&dev->cache_lock);
   dev->locks_ready = TRUE;

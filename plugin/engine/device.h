@@ -35,6 +35,9 @@ struct _GstVkInceptionDevice
    * the same texel reads in R16_SFLOAT and R16G16B16A16_SFLOAT. */
   gboolean has_fp16_storage;
   gboolean has_texel_reads_fp16;
+  /* The same two float32 formats as storage texel buffers (mandatory too),
+   * which the *_img shader builds read with imageLoad. */
+  gboolean has_image_reads;
   /* Reading host memory in place (VK_EXT_external_memory_host, enabled at
    * device creation where listed; 0 for wrapped devices): the alignment an
    * imported pointer and size need, 0 when the device cannot import. */

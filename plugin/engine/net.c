@@ -112,6 +112,7 @@ struct _GstVkInceptionNet
   VkiBuffer arena, weights, upload, readback;
   VkiShaderPolicy policy;       /* how each layer's shader is chosen */
   guint32 subgroup;             /* vki_op_subgroup_weights() */
+  gboolean image_reads;         /* the *_img shader builds: image_reads() */
   WinogradMode winograd;
   gboolean has_winograd;        /* some convolution runs as Winograd */
   gboolean tiled;               /* texel views exist: pools read through
@@ -630,11 +631,28 @@ shader_policy (GstVkInceptionNet * net)
       VKI_SHADER_POLICY_CPU : VKI_SHADER_POLICY_GPU;
 }
 
-/* Every shader that touches the arena has a build for float16 activations
- * (shaders/embed.py links it); an fp16 net runs that one. */
+/* Whether the shaders that read through the texel views run their *_img
+ * builds, which read them as storage texel buffers: float32 nets on CPU
+ * devices (on llvmpipe imageLoad is inline code where texelFetch calls a
+ * function; GPUs keep the path measured on them), unless
+ * VKINCEPTION_IMAGE_READS=0 (tests, comparisons). */
+static gboolean
+image_reads (GstVkInceptionNet * net)
+{
+  return net->precision == GST_VK_INCEPTION_PRECISION_FP32
+      && net->dev->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU
+      && net->dev->has_image_reads
+      && g_strcmp0 (g_getenv ("VKINCEPTION_IMAGE_READS"), "0") != 0;
+}
+
+/* The build of a dispatch's shader the net runs: its *_img build where the
+ * net reads images (shaders/embed.py links it), its _fp16 build in an fp16
+ * net. */
 static void
 use_precision (GstVkInceptionNet * net, VkiOpDesc * desc)
 {
+  if (net->image_reads && desc->shader->image)
+    desc->shader = desc->shader->image;
   if (net->precision == GST_VK_INCEPTION_PRECISION_FP16) {
     g_assert (desc->shader->fp16 != NULL);
     desc->shader = desc->shader->fp16;
@@ -779,7 +797,8 @@ create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
     return FALSE;
   }
   if (!vki_buffer_init (&net->weights, net->dev, floats * sizeof (float),
-          VKI_BUFFER_DEVICE, error)
+          net->image_reads ? VKI_BUFFER_DEVICE_IMAGE : VKI_BUFFER_DEVICE,
+          error)
       || !pack_dispatches (net, m, net->tiled, TRUE, &floats, error))
     return FALSE;
 
@@ -799,6 +818,8 @@ create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
     VkDescriptorPoolSize sizes[] = {
       {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2 * MAX (n, 1)},
       {VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, G_N_ELEMENTS (net->views) *
+            MAX (n, 1)},
+      {VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER, G_N_ELEMENTS (net->views) *
             MAX (n, 1)},
     };
     VkDescriptorPoolCreateInfo info = {
@@ -1096,6 +1117,7 @@ net_build (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
     goto fail;
   net->policy = shader_policy (net);
   net->subgroup = vki_op_subgroup_weights (net->dev, net->policy);
+  net->image_reads = image_reads (net);
   net->winograd = winograd ? winograd_mode (net) : WINOGRAD_NONE;
   plan_storage (net, m);
   if (!plan_arena (net, m, &err))
@@ -1112,7 +1134,7 @@ net_build (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
   }
 
   if (!vki_buffer_init (&net->arena, dev, net->arena_floats * net->elem_size,
-          VKI_BUFFER_DEVICE, &err)
+          net->image_reads ? VKI_BUFFER_DEVICE_IMAGE : VKI_BUFFER_DEVICE, &err)
       || !vki_buffer_init (&net->upload, dev, in_bytes, VKI_BUFFER_UPLOAD,
           &err)
       || !vki_buffer_init (&net->readback, dev, out_bytes, VKI_BUFFER_READBACK,

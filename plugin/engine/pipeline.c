@@ -64,6 +64,9 @@ vki_pipeline_init (VkiPipeline * p, GstVkInceptionDevice * dev,
   g_return_val_if_fail (n_spec <= VKI_MAX_SPEC, FALSE);
   p->n_buffers = n_buffers;
   p->n_texels = n_texels;
+  p->texel_type = shader->image_reads ?
+      VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER :
+      VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
   p->n_push = n_push;
   g_return_val_if_fail (n_push <= VKI_MAX_PUSH, FALSE);
   memcpy (p->local_size, local_size, sizeof (p->local_size));
@@ -72,7 +75,7 @@ vki_pipeline_init (VkiPipeline * p, GstVkInceptionDevice * dev,
     bindings[i] = (VkDescriptorSetLayoutBinding) {
       .binding = i,
       .descriptorType = i < n_buffers ? VK_DESCRIPTOR_TYPE_STORAGE_BUFFER :
-          VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER,
+          p->texel_type,
       .descriptorCount = 1,
       .stageFlags = VK_SHADER_STAGE_COMPUTE_BIT,
     };
@@ -172,10 +175,10 @@ vki_pipeline_clear (VkiPipeline * p, GstVkInceptionDevice * dev)
   memset (p, 0, sizeof (*p));
 }
 
-/* The write of one binding: a storage buffer (@buffer) or a uniform texel
+/* The write of one binding of @p: a storage buffer (@buffer) or a texel
  * buffer (@view); both must outlive the vkUpdateDescriptorSets() call. */
 static VkWriteDescriptorSet
-binding_write (VkDescriptorSet set, guint binding,
+binding_write (const VkiPipeline * p, VkDescriptorSet set, guint binding,
     const VkDescriptorBufferInfo * buffer, const VkBufferView * view)
 {
   return (VkWriteDescriptorSet) {
@@ -183,7 +186,7 @@ binding_write (VkDescriptorSet set, guint binding,
     .dstSet = set,
     .dstBinding = binding,
     .descriptorCount = 1,
-    .descriptorType = view ? VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER :
+    .descriptorType = view ? p->texel_type :
         VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
     .pBufferInfo = buffer,
     .pTexelBufferView = view,
@@ -212,9 +215,9 @@ vki_pipeline_alloc_set (VkiPipeline * p, GstVkInceptionDevice * dev,
     if (i < p->n_buffers) {
       binfo[i] = (VkDescriptorBufferInfo) {
       buffers[i], 0, VK_WHOLE_SIZE};
-      writes[i] = binding_write (*set, i, &binfo[i], NULL);
+      writes[i] = binding_write (p, *set, i, &binfo[i], NULL);
     } else {
-      writes[i] = binding_write (*set, i, NULL, &views[i - p->n_buffers]);
+      writes[i] = binding_write (p, *set, i, NULL, &views[i - p->n_buffers]);
     }
   }
   vkUpdateDescriptorSets (dev->device, n_bindings, writes, 0, NULL);
@@ -227,7 +230,7 @@ vki_pipeline_set_buffer (VkiPipeline * p, GstVkInceptionDevice * dev,
     VkDeviceSize range)
 {
   VkDescriptorBufferInfo info = { buffer, offset, range };
-  VkWriteDescriptorSet write = binding_write (set, binding, &info, NULL);
+  VkWriteDescriptorSet write = binding_write (p, set, binding, &info, NULL);
 
   g_return_if_fail (binding < p->n_buffers);
   vkUpdateDescriptorSets (dev->device, 1, &write, 0, NULL);

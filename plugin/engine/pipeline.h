@@ -18,6 +18,11 @@ struct _VkiShader
   gsize size;                   /* bytes */
   const VkiShader *fp16;        /* the build with float16 activations
                                  * (<name>_fp16), NULL if none */
+  const VkiShader *image;       /* the build that reads the texel views as
+                                 * storage texel buffers (<name>_img), NULL
+                                 * if none */
+  gboolean image_reads;         /* this is such a build: its texel bindings
+                                 * are storage texel buffers */
 };
 
 /* Specialization constant ids 0..n-1 are the op's parameters; the workgroup
@@ -37,7 +42,9 @@ typedef struct
   VkPipelineLayout layout;
   VkPipeline pipeline;
   guint n_buffers;              /* storage buffers: bindings 0.. */
-  guint n_texels;               /* uniform texel buffers: the next ones */
+  guint n_texels;               /* texel buffers: the next ones */
+  VkDescriptorType texel_type;  /* uniform, or storage where the shader
+                                 * reads them with imageLoad */
   guint n_push;                 /* 32-bit push constants */
   guint32 local_size[3];
 } VkiPipeline;
@@ -50,7 +57,8 @@ void vki_pipeline_choose_local_size (GstVkInceptionDevice * dev, guint dims,
     const guint32 global[3], guint32 local_size[3]);
 
 /* Bindings 0 to @n_buffers - 1 are storage buffers, the @n_texels after
- * them uniform texel buffers. */
+ * them uniform texel buffers (storage texel buffers for a shader with
+ * image_reads). */
 gboolean vki_pipeline_init (VkiPipeline * p, GstVkInceptionDevice * dev,
     const VkiShader * shader, guint n_buffers, guint n_texels, guint n_push,
     const guint32 * spec, guint n_spec, const guint32 local_size[3],
