@@ -152,6 +152,32 @@ const uint TAPS = KH * KW;
 #define SG_FETCH(r) \
   (KW * COV > (r) * 8 ? FETCH(wt_v, min(wi + (r) * 8 + lane, wlast)) \
       : vec4(0.0))
+// Input channel ci + c of the G whose weights the lanes fetched: its 8
+// inputs as in main()'s VEC_IN paths, its weights taps c of the fetch.
+#define SG_POINT(c) \
+  if (c < G) { \
+    int row = int(IN_OFF + (n * CIN + ci + c) * H * W); \
+    float x[NX]; \
+    if (VEC_IN == 2) { \
+      int first = row + ix0, at = first >> 2, s = first & 3; \
+      int last = VIEW_SIZE(act_v) - 1; \
+      vec4 v0 = FETCH(act_v, at); \
+      vec4 v1 = FETCH(act_v, min(at + 1, last)); \
+      vec4 v2 = FETCH(act_v, min(at + 2, last)); \
+      float f[12] = float[12](v0.x, v0.y, v0.z, v0.w, v1.x, v1.y, v1.z, \
+          v1.w, v2.x, v2.y, v2.z, v2.w); \
+      SHIFT(0) SHIFT(1) SHIFT(2) SHIFT(3) SHIFT(4) SHIFT(5) SHIFT(6) \
+      SHIFT(7) \
+    } else { \
+      int at = (row + ix0) >> 2; \
+      vec4 lo = FETCH(act_v, at); \
+      vec4 hi = FETCH(act_v, ix0 + 4 < int(W) ? at + 1 : at); \
+      x[0] = lo.x; x[1] = lo.y; x[2] = lo.z; x[3] = lo.w; \
+      x[4] = hi.x; x[5] = hi.y; x[6] = hi.z; x[7] = hi.w; \
+    } \
+    SG_WEIGHTS(c) \
+    FMA(0) FMA(1) FMA(2) FMA(3) FMA(4) FMA(5) FMA(6) FMA(7) \
+  }
 #define SG_SPAN_TAP(kx) \
   if (kx < KW) { \
     float x[NX]; \
@@ -223,13 +249,23 @@ void main()
   int ix0 = int(ox0 * SW) - int(PAD_L);
   int wi = int(W_OFF / 4 + n * (pc.w_nstride / 4) + cob * CIN * TAPS * COV);
 #ifdef SUBGROUP_WEIGHTS
-  // A window row's taps: KW * COV <= 28 vec4s in up to four fetches. A row
-  // in the padding reads a clamped row as zeros, so that every lane takes
-  // part in the shuffles. (Only the span path shares weights; the loop
-  // after the else, dead code here once specialized, serves the others.)
-  if (SPAN_MODE) {
-    int lane = int(gl_SubgroupInvocationID & 7u);
-    int wlast = VIEW_SIZE(wt_v) - 1;
+  int lane = int(gl_SubgroupInvocationID & 7u);
+  int wlast = VIEW_SIZE(wt_v) - 1;
+  // Pointwise: one fetch holds the weights of G input channels (the engine
+  // runs this build only where G divides CIN).
+  const uint G = 8 / COV;
+  if (VEC_IN != 0) {
+    for (uint ci = 0; ci < CIN; ci += G, wi += int(G * COV)) {
+      vec4 wg0 = FETCH(wt_v, min(wi + lane, wlast));
+      vec4 wg1 = vec4(0.0), wg2 = vec4(0.0), wg3 = vec4(0.0);
+      SG_POINT(0) SG_POINT(1) SG_POINT(2) SG_POINT(3)
+      SG_POINT(4) SG_POINT(5) SG_POINT(6) SG_POINT(7)
+    }
+  } else if (SPAN_MODE) {
+    // Windows: a row's taps, KW * COV <= 28 vec4s in up to four fetches. A
+    // row in the padding reads a clamped row as zeros, so that every lane
+    // takes part in the shuffles. (The loop after the else, dead code here
+    // once specialized, serves windows wider than the span.)
     for (uint ci = 0; ci < CIN; ci++) {
       for (uint ky = 0; ky < KH; ky++, wi += int(KW * COV)) {
         int iy = iy0 + int(ky * DH);

@@ -1115,19 +1115,15 @@ test_conv_winograd_auto (void)
   }
 }
 
-/* Winograd's transformed input and product (36 planes per 4x4 tile each)
- * where only the direct convolution fits the device: once past the storage
- * buffer range, once past the texel buffer limit, both lowered for the
- * test. The net chooses Winograd by itself (lavapipe) but builds without
- * it, keeping its texel reads; forced (VKINCEPTION_WINOGRAD=1) it fails
- * with TOO_LARGE past the range, and runs conv.comp past the texel limit. */
 /* conv_tiled_sg, conv_tiled.comp whose subgroups share weight fetches:
  * under the CPU policy on a device that has it (always llvmpipe) the
- * convolutions on the span path run it, pointwise ones the plain build;
- * never under another policy. The conv cases above check its results
- * wherever it runs; these shapes add a 5x5 window whose rows of blocks
- * (14 x 2 per channel block) do not fill whole subgroups, so that its
- * padding lanes are exercised, and channels that fill no block of 16. */
+ * convolutions on the span path run it, and pointwise ones where the net
+ * reads images and 8 / COV divides the input channels (always where 8
+ * does); never under another policy. The conv cases above check its
+ * results wherever it runs; these shapes add a 5x5 window whose rows of
+ * blocks (14 x 2 per channel block) do not fill whole subgroups, so that
+ * its padding lanes are exercised, pointwise planes of 14x14 (25 blocks,
+ * padded to 32), and channels that fill no block of 16. */
 static void
 test_conv_subgroup_weights (void)
 {
@@ -1143,6 +1139,8 @@ test_conv_subgroup_weights (void)
     {5, 3, 9, TRUE},
     {3, 7, 20, TRUE},
     {1, 16, 24, FALSE},
+    {1, 24, 12, TRUE},
+    {1, 7, 20, FALSE},
   };
 
   if (strstr (dev->props.deviceName, "llvmpipe") && cpu_policy_texels ()
@@ -1171,7 +1169,8 @@ test_conv_subgroup_weights (void)
     kernel = gst_vk_inception_net_get_layers (net, &n)[0].kernel;
     g_test_message ("%ux%u, %u -> %u channels: %s", k, k, cases[i].cin,
         cases[i].cout, kernel);
-    if (sg && k > 1 && !g_str_has_prefix (kernel, "winograd"))
+    if (sg && !g_str_has_prefix (kernel, "winograd") && (k > 1
+            || (image_reads () && cases[i].cin % 8 == 0)))
       g_assert_cmpstr (kernel, ==, kernel_name ("conv_tiled_sg"));
     else
       g_assert_false (g_str_has_prefix (kernel, "conv_tiled_sg"));
@@ -1209,21 +1208,32 @@ test_image_reads (void)
   graph_run (g, net);
   layers = gst_vk_inception_net_get_layers (net, &n);
   for (guint i = 0; i < n; i++) {
-    gchar *base = g_strdup (layers[i].kernel);
+    const gchar *kernel = layers[i].kernel;
+    gchar *base;
+    /* A Winograd convolution's product: the shader after the prefix. */
+    if (g_str_has_prefix (kernel, "winograd+"))
+      kernel += strlen ("winograd+");
+    base = g_strdup (kernel);
     if (g_str_has_suffix (base, "_img"))
       base[strlen (base) - strlen ("_img")] = '\0';
     if (g_str_has_suffix (base, "_fp16"))
       base[strlen (base) - strlen ("_fp16")] = '\0';
     g_test_message ("%s: %s", layers[i].op, layers[i].kernel);
-    g_assert_cmpstr (layers[i].kernel, ==, kernel_name (base));
+    g_assert_cmpstr (kernel, ==, kernel_name (base));
     if (image_reads () && cpu_policy_texels ())
-      g_assert_true (g_str_has_suffix (layers[i].kernel, "_img"));
+      g_assert_true (g_str_has_suffix (kernel, "_img"));
     g_free (base);
   }
   gst_vk_inception_net_free (net);
   graph_free (g);
 }
 
+/* Winograd's transformed input and product (36 planes per 4x4 tile each)
+ * where only the direct convolution fits the device: once past the storage
+ * buffer range, once past the texel buffer limit, both lowered for the
+ * test. The net chooses Winograd by itself (lavapipe) but builds without
+ * it, keeping its texel reads; forced (VKINCEPTION_WINOGRAD=1) it fails
+ * with TOO_LARGE past the range, and runs conv.comp past the texel limit. */
 static void
 test_conv_winograd_too_large (void)
 {

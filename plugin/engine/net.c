@@ -679,6 +679,7 @@ pack_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
       VkiOpPlace place = { 0 };
       place.tiled = tiled;
       place.subgroup = net->subgroup;
+      place.image_reads = net->image_reads;
       if (d->step) {
         /* The product: a batched 1x1 convolution. */
         place.conv = tiled ? VKI_CONV_TILED : VKI_CONV_DIRECT;

@@ -733,11 +733,17 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
    * where 8 scalar fetches took a fifth longer). */
   vec_in = win->kernel[1] == 1 && win->stride[1] == 1 && pads[1] == 0 ?
       (w % 4 == 0 && p->in_off % 4 == 0 ? 1 : 2) : 0;
-  /* Weight fetches shared by a subgroup on the span path only: on the
-   * pointwise path the shuffles cost more than the fetches they save
-   * (docs/performance.md). Each (image, channel block)'s pixel blocks are
+  /* Weight fetches shared by a subgroup (conv_tiled_sg): on the span path;
+   * pointwise where one fetch holds the weights of 8 / COV input channels
+   * (CIN a multiple of that), the images share one filter set (not
+   * Winograd's product, whose planes of a few tiles would be mostly
+   * padding) and the net reads images (with texelFetch, a function call on
+   * llvmpipe, the shuffles cost more than the fetches they save:
+   * docs/performance.md). Each (image, channel block)'s pixel blocks are
    * then padded to whole subgroups. */
-  sg = !vec_in && span_fits (win) ? p->subgroup : 0;
+  sg = vec_in ? (p->image_reads && p->w_nstride == 0
+      && x->dims[1] % (8 / cov) == 0) : span_fits (win);
+  sg = sg ? p->subgroup : 0;
   blocks = (gint64) oh * ceil_div (ow, TILED_NX);
   if (sg)
     blocks = ceil_div (blocks, sg) * sg;

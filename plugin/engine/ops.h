@@ -66,6 +66,7 @@ typedef struct
   guint32 subgroup;             /* VKI_CONV_TILED: the subgroup size where
                                  * conv_tiled_sg shares weight fetches
                                  * (vki_op_subgroup_weights()), else 0 */
+  gboolean image_reads;         /* the net runs the *_img shader builds */
 } VkiOpPlace;
 
 typedef struct
