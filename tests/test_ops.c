@@ -1119,11 +1119,13 @@ test_conv_winograd_auto (void)
  * under the CPU policy on a device that has it (always llvmpipe) the
  * convolutions on the span path run it, and pointwise ones where the net
  * reads images and 8 / COV divides the input channels (always where 8
- * does); never under another policy. The conv cases above check its
- * results wherever it runs; these shapes add a 5x5 window whose rows of
- * blocks (14 x 2 per channel block) do not fill whole subgroups, so that
- * its padding lanes are exercised, pointwise planes of 14x14 (25 blocks,
- * padded to 32), and channels that fill no block of 16. */
+ * does), both where padding each channel block's 8-pixel blocks to whole
+ * subgroups adds at most a third of them; never under another policy. The
+ * conv cases above check its results wherever it runs; these shapes add a
+ * 5x5 window whose rows of blocks (14 x 2 per channel block) do not fill
+ * whole subgroups, so that its padding lanes are exercised, pointwise
+ * planes of 14x14 (25 blocks, padded to 32), a 4x4 plane whose 4 blocks
+ * would be padded to 8, and channels that fill no block of 16. */
 static void
 test_conv_subgroup_weights (void)
 {
@@ -1134,13 +1136,15 @@ test_conv_subgroup_weights (void)
   {
     guint k, cin, cout;
     gboolean batch2;
+    guint hw;
   } cases[] = {
-    {5, 5, 24, FALSE},
-    {5, 3, 9, TRUE},
-    {3, 7, 20, TRUE},
-    {1, 16, 24, FALSE},
-    {1, 24, 12, TRUE},
-    {1, 7, 20, FALSE},
+    {5, 5, 24, FALSE, 14},
+    {5, 3, 9, TRUE, 14},
+    {3, 7, 20, TRUE, 14},
+    {3, 5, 8, FALSE, 4},
+    {1, 16, 24, FALSE, 14},
+    {1, 24, 12, TRUE, 14},
+    {1, 7, 20, FALSE, 14},
   };
 
   if (strstr (dev->props.deviceName, "llvmpipe") && cpu_policy_texels ()
@@ -1148,28 +1152,31 @@ test_conv_subgroup_weights (void)
     g_assert_cmpuint (sg, ==, dev->subgroup_size);
   g_test_message ("subgroup weights: %u", sg);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
-    guint k = cases[i].k, pad = k / 2;
+    guint k = cases[i].k, pad = k / 2, hw = cases[i].hw;
+    /* 8-pixel blocks per channel block: a pointwise plane as one row. */
+    guint blocks = k == 1 ? (hw * hw + 7) / 8 : hw * ((hw + 7) / 8);
+    gboolean padded_ok = sg && (blocks + sg - 1) / sg * sg * 3 <= blocks * 4;
     Window win = {.kernel = {k, k},.pads = {pad, pad, pad, pad} };
     Graph *g = graph_new (13);
     GstVkInceptionNet *net;
     const gchar *kernel;
     guint n;
 
-    graph_input (g, "x", SHAPE (cases[i].batch2 ? 2 : 1, cases[i].cin, 14,
-            14));
+    graph_input (g, "x", SHAPE (cases[i].batch2 ? 2 : 1, cases[i].cin, hw,
+            hw));
     conv (g, "x", "c", cases[i].cout, TRUE, &win);
     relu (g, "c", "y");
     graph_output (g, "y");
     expect_winograd = winograd_expected ((cases[i].batch2 ? 2 : 1)
-        * cases[i].cout * 14 * 14 * cases[i].cin * k * k, 14 * 14, k == 3);
+        * cases[i].cout * hw * hw * cases[i].cin * k * k, hw * hw, k == 3);
     net = graph_net (g);
     graph_run (g, net);
     graph_check_layers (g, net, "Conv+Relu");
     expect_winograd = -1;
     kernel = gst_vk_inception_net_get_layers (net, &n)[0].kernel;
-    g_test_message ("%ux%u, %u -> %u channels: %s", k, k, cases[i].cin,
-        cases[i].cout, kernel);
-    if (sg && !g_str_has_prefix (kernel, "winograd") && (k > 1
+    g_test_message ("%ux%u on %ux%u, %u -> %u channels: %s", k, k, hw, hw,
+        cases[i].cin, cases[i].cout, kernel);
+    if (padded_ok && !g_str_has_prefix (kernel, "winograd") && (k > 1
             || (image_reads () && cases[i].cin % 8 == 0)))
       g_assert_cmpstr (kernel, ==, kernel_name ("conv_tiled_sg"));
     else

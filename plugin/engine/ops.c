@@ -733,20 +733,23 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
    * where 8 scalar fetches took a fifth longer). */
   vec_in = win->kernel[1] == 1 && win->stride[1] == 1 && pads[1] == 0 ?
       (w % 4 == 0 && p->in_off % 4 == 0 ? 1 : 2) : 0;
-  /* Weight fetches shared by a subgroup (conv_tiled_sg): on the span path;
-   * pointwise where one fetch holds the weights of 8 / COV input channels
-   * (CIN a multiple of that), the images share one filter set (not
-   * Winograd's product, whose planes of a few tiles would be mostly
-   * padding) and the net reads images (with texelFetch, a function call on
-   * llvmpipe, the shuffles cost more than the fetches they save:
-   * docs/performance.md). Each (image, channel block)'s pixel blocks are
-   * then padded to whole subgroups. */
-  sg = vec_in ? (p->image_reads && p->w_nstride == 0
-      && x->dims[1] % (8 / cov) == 0) : span_fits (win);
-  sg = sg ? p->subgroup : 0;
+  /* Weight fetches shared by a subgroup (conv_tiled_sg), which pads each
+   * (image, channel block)'s pixel blocks to whole subgroups: where that
+   * adds at most a third of them (not on Winograd's 14x14 products, 2
+   * blocks a plane), on the span path, and pointwise where one fetch holds
+   * the weights of 8 / COV input channels (CIN a multiple of that) and the
+   * net reads images (with texelFetch, a function call on llvmpipe, the
+   * shuffles cost more than the fetches they save: docs/performance.md). */
   blocks = (gint64) oh * ceil_div (ow, TILED_NX);
-  if (sg)
+  sg = vec_in ? p->image_reads && x->dims[1] % (8 / cov) == 0 :
+      span_fits (win);
+  if (sg && p->subgroup
+      && ceil_div (blocks, p->subgroup) * p->subgroup * 3 <= blocks * 4) {
+    sg = p->subgroup;
     blocks = ceil_div (blocks, sg) * sg;
+  } else {
+    sg = 0;
+  }
   invocations = x->dims[0] * ceil_div (y->dims[1], 4 * cov) * blocks;
   /* Spans over such rows: vec4 fetches too (any stride and dilation: a
    * span is contiguous and starts at -PAD_L modulo 4). */
