@@ -7,10 +7,11 @@
 //   input value it loads feeds CO_BLOCK multiply-adds, every weight vec4 8.
 // - Weights are packed [co_block][CIN][KH][KW][CO_BLOCK] (zero-padded to a
 //   whole block) so the CO_BLOCK weights of one tap are COV aligned vec4s.
-// - Reads go through uniform texel buffers over the same memory as the
-//   storage buffers (bindings 2-4): on a CPU device (llvmpipe) a texel fetch
-//   is a vector gather, where a storage-buffer load is a per-lane loop with a
-//   bounds check, and an RGBA32F fetch brings 4 floats for about the price
+// - Reads go through texel views over the same memory as the storage
+//   buffers (bindings 2-4; uniform texel buffers, storage texel buffers in
+//   the _img builds: common.glsl): on a CPU device (llvmpipe) a texel read
+//   is a vector gather, where a storage-buffer load is a per-lane loop with
+//   a bounds check, and an RGBA32F read brings 4 floats for about the price
 //   of one. On GPUs the reads take the texture cache path.
 // - A 1x1, stride-1, unpadded convolution is described to this shader with
 //   H = OH = 1 and W = OW = H * W, so its 8-pixel blocks run over the whole
