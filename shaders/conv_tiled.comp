@@ -27,13 +27,13 @@
 // memory; this build has no subgroup operations: correct at any subgroup
 // size.
 //
-// SUBGROUP_WEIGHTS (the conv_tiled_sg build, CPU devices, windows on the
-// span path): lanes that need the same weights fetch them once between
-// them. On llvmpipe a texel fetch is a gather whether or not the lanes'
-// indices are equal, and a shuffle by a constant lane is one vector
-// permute, so the first 8 lanes of a subgroup fetch the KW * COV weight
-// vec4s of a window row, 8 per gather (lane l the l-th), and every lane
-// takes each from its lane with subgroupShuffle. That needs every lane of a
+// SUBGROUP_WEIGHTS (the conv_tiled_sg build, CPU devices): lanes that need
+// the same weights fetch them once between them. On llvmpipe a texel read
+// is a gather whether or not the lanes' indices are equal, and a shuffle by
+// a constant lane is one vector permute, so the first 8 lanes of a subgroup
+// fetch the KW * COV weight vec4s of a window row (pointwise: the COV of
+// each of 8 / COV input channels), 8 per gather (lane l the l-th), and
+// every lane takes each from its lane with subgroupShuffle. That needs every lane of a
 // subgroup on the same (image, channel block), so each one's invocations
 // are padded to a multiple of SG lanes (the subgroup size; idle lanes
 // compute on clamped indices and store nothing), and the fetches stay in
@@ -134,6 +134,32 @@ const uint TAPS = KH * KW;
     FMA(0) FMA(1) FMA(2) FMA(3) FMA(4) FMA(5) FMA(6) FMA(7) \
   }
 
+// The 8 inputs x[] of a pointwise block (VEC_IN, kernel width 1, stride 1,
+// no padding) from the row starting at `row`. VEC_IN 1 (W and the row start
+// multiples of 4): the two aligned vec4s at row + ix0; past the row end (a
+// last block of 4) the second repeats the first, and those outputs are not
+// stored. VEC_IN 2 (any alignment): the three vec4s from the one holding
+// the first input, clamped to the arena, and the 8 inputs picked from them
+// by selects (s may differ per lane).
+#define VEC_INPUTS \
+  if (VEC_IN == 2) { \
+    int first = row + ix0, at = first >> 2, s = first & 3; \
+    int last = VIEW_SIZE(act_v) - 1; \
+    vec4 v0 = FETCH(act_v, at); \
+    vec4 v1 = FETCH(act_v, min(at + 1, last)); \
+    vec4 v2 = FETCH(act_v, min(at + 2, last)); \
+    float f[12] = float[12](v0.x, v0.y, v0.z, v0.w, v1.x, v1.y, v1.z, \
+        v1.w, v2.x, v2.y, v2.z, v2.w); \
+    SHIFT(0) SHIFT(1) SHIFT(2) SHIFT(3) SHIFT(4) SHIFT(5) SHIFT(6) \
+    SHIFT(7) \
+  } else { \
+    int at = (row + ix0) >> 2; \
+    vec4 lo = FETCH(act_v, at); \
+    vec4 hi = FETCH(act_v, ix0 + 4 < int(W) ? at + 1 : at); \
+    x[0] = lo.x; x[1] = lo.y; x[2] = lo.z; x[3] = lo.w; \
+    x[4] = hi.x; x[5] = hi.y; x[6] = hi.z; x[7] = hi.w; \
+  }
+
 #ifdef SUBGROUP_WEIGHTS
 // Weight vec4 k (a literal after specialization) of the 8 * 4 the lanes
 // fetched into wg0..wg3.
@@ -154,28 +180,12 @@ const uint TAPS = KH * KW;
   (KW * COV > (r) * 8 ? FETCH(wt_v, min(wi + (r) * 8 + lane, wlast)) \
       : vec4(0.0))
 // Input channel ci + c of the G whose weights the lanes fetched: its 8
-// inputs as in main()'s VEC_IN paths, its weights taps c of the fetch.
+// inputs by VEC_INPUTS, its weights taps c of the fetch.
 #define SG_POINT(c) \
   if (c < G) { \
     int row = int(IN_OFF + (n * CIN + ci + c) * H * W); \
     float x[NX]; \
-    if (VEC_IN == 2) { \
-      int first = row + ix0, at = first >> 2, s = first & 3; \
-      int last = VIEW_SIZE(act_v) - 1; \
-      vec4 v0 = FETCH(act_v, at); \
-      vec4 v1 = FETCH(act_v, min(at + 1, last)); \
-      vec4 v2 = FETCH(act_v, min(at + 2, last)); \
-      float f[12] = float[12](v0.x, v0.y, v0.z, v0.w, v1.x, v1.y, v1.z, \
-          v1.w, v2.x, v2.y, v2.z, v2.w); \
-      SHIFT(0) SHIFT(1) SHIFT(2) SHIFT(3) SHIFT(4) SHIFT(5) SHIFT(6) \
-      SHIFT(7) \
-    } else { \
-      int at = (row + ix0) >> 2; \
-      vec4 lo = FETCH(act_v, at); \
-      vec4 hi = FETCH(act_v, ix0 + 4 < int(W) ? at + 1 : at); \
-      x[0] = lo.x; x[1] = lo.y; x[2] = lo.z; x[3] = lo.w; \
-      x[4] = hi.x; x[5] = hi.y; x[6] = hi.z; x[7] = hi.w; \
-    } \
+    VEC_INPUTS \
     SG_WEIGHTS(c) \
     FMA(0) FMA(1) FMA(2) FMA(3) FMA(4) FMA(5) FMA(6) FMA(7) \
   }
@@ -301,30 +311,8 @@ void main()
       for (uint kx = 0; kx < KW; kx++) {
         int kx_off = int(kx * DW);
         float x[NX];
-        if (VEC_IN == 2) {
-          // Kernel width 1, stride 1, no padding, at any alignment: the
-          // three vec4s from the one holding the first input, clamped to
-          // the arena (outputs past a row's end are not stored), and the 8
-          // inputs picked from them by selects (s may differ per lane).
-          int first = row + ix0, at = first >> 2, s = first & 3;
-          int last = VIEW_SIZE(act_v) - 1;
-          vec4 v0 = FETCH(act_v, at);
-          vec4 v1 = FETCH(act_v, min(at + 1, last));
-          vec4 v2 = FETCH(act_v, min(at + 2, last));
-          float f[12] = float[12](v0.x, v0.y, v0.z, v0.w, v1.x, v1.y, v1.z,
-              v1.w, v2.x, v2.y, v2.z, v2.w);
-          SHIFT(0) SHIFT(1) SHIFT(2) SHIFT(3) SHIFT(4) SHIFT(5) SHIFT(6)
-          SHIFT(7)
-        } else if (VEC_IN != 0) {
-          // Kernel width 1, stride 1, no padding, W and the row start
-          // multiples of 4: the 8 inputs are the two aligned vec4s at
-          // row + ix0. Past the row end (a last block of 4) the second
-          // repeats the first; those outputs are not stored.
-          int at = (row + ix0) >> 2;
-          vec4 lo = FETCH(act_v, at);
-          vec4 hi = FETCH(act_v, ix0 + 4 < int(W) ? at + 1 : at);
-          x[0] = lo.x; x[1] = lo.y; x[2] = lo.z; x[3] = lo.w;
-          x[4] = hi.x; x[5] = hi.y; x[6] = hi.z; x[7] = hi.w;
+        if (VEC_IN != 0) {
+          VEC_INPUTS
         } else {
           LOAD(0) LOAD(1) LOAD(2) LOAD(3) LOAD(4) LOAD(5) LOAD(6) LOAD(7)
         }

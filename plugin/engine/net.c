@@ -649,7 +649,7 @@ image_reads (GstVkInceptionNet * net)
  * net reads images (shaders/embed.py links it), its _fp16 build in an fp16
  * net. */
 static void
-use_precision (GstVkInceptionNet * net, VkiOpDesc * desc)
+use_build (GstVkInceptionNet * net, VkiOpDesc * desc)
 {
   if (net->image_reads && desc->shader->image)
     desc->shader = desc->shader->image;
@@ -716,7 +716,7 @@ pack_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
           (guint32) (arena_offset (net, d->copy_out) + d->copy_slice),
           d->copy_ostride, &d->desc);
     }
-    use_precision (net, &d->desc);
+    use_build (net, &d->desc);
   }
   g_array_unref (op);
   *total = base;
@@ -1547,7 +1547,7 @@ gst_vk_inception_net_set_frame_format (GstVkInceptionNet * net,
 
   vki_frame_describe (&net->frame_layout, pre, s, arena_offset (net,
           in->tensor), &desc);
-  use_precision (net, &desc);
+  use_build (net, &desc);
   vki_pipeline_choose_local_size (net->dev, desc.dims, desc.global, local);
   {
     /* frame_set, and a set per batch item for frames read in place. */
