@@ -112,7 +112,7 @@ struct _GstVkInceptionNet
   VkiBuffer arena, weights, upload, readback;
   VkiShaderPolicy policy;       /* how each layer's shader is chosen */
   guint32 subgroup;             /* vki_op_subgroup_weights() */
-  gboolean image_reads;         /* the *_img shader builds: image_reads() */
+  gboolean image_reads;         /* vki_op_image_reads() */
   WinogradMode winograd;
   gboolean has_winograd;        /* some convolution runs as Winograd */
   gboolean tiled;               /* texel views exist: pools read through
@@ -631,20 +631,6 @@ shader_policy (GstVkInceptionNet * net)
       VKI_SHADER_POLICY_CPU : VKI_SHADER_POLICY_GPU;
 }
 
-/* Whether the shaders that read through the texel views run their *_img
- * builds, which read them as storage texel buffers: float32 nets on CPU
- * devices (on llvmpipe imageLoad is inline code where texelFetch calls a
- * function; GPUs keep the path measured on them), unless
- * VKINCEPTION_IMAGE_READS=0 (tests, comparisons). */
-static gboolean
-image_reads (GstVkInceptionNet * net)
-{
-  return net->precision == GST_VK_INCEPTION_PRECISION_FP32
-      && net->dev->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU
-      && net->dev->has_image_reads
-      && g_strcmp0 (g_getenv ("VKINCEPTION_IMAGE_READS"), "0") != 0;
-}
-
 /* The build of a dispatch's shader the net runs: its *_img build where the
  * net reads images (shaders/embed.py links it), its _fp16 build in an fp16
  * net. */
@@ -1118,7 +1104,7 @@ net_build (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
     goto fail;
   net->policy = shader_policy (net);
   net->subgroup = vki_op_subgroup_weights (net->dev, net->policy);
-  net->image_reads = image_reads (net);
+  net->image_reads = vki_op_image_reads (net->dev, net->precision);
   net->winograd = winograd ? winograd_mode (net) : WINOGRAD_NONE;
   plan_storage (net, m);
   if (!plan_arena (net, m, &err))

@@ -710,6 +710,16 @@ vki_op_subgroup_weights (GstVkInceptionDevice * dev, VkiShaderPolicy policy)
   return sg;
 }
 
+gboolean
+vki_op_image_reads (GstVkInceptionDevice * dev,
+    GstVkInceptionPrecision precision)
+{
+  return precision == GST_VK_INCEPTION_PRECISION_FP32
+      && dev->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU
+      && dev->has_image_reads
+      && g_strcmp0 (g_getenv ("VKINCEPTION_IMAGE_READS"), "0") != 0;
+}
+
 static void
 describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
     const GstVkInceptionShape * y, const gint64 pads[4], const VkiOpPlace * p,
@@ -718,7 +728,8 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
   const VkiWindow *win = &node->win;
   guint32 cov = tiled_cov (y->dims[1]);
   guint32 h = x->dims[2], w = x->dims[3], oh = y->dims[2], ow = y->dims[3];
-  guint32 vec_in, vec_span, sg;
+  guint32 vec_in, vec_span, sg = 0;
+  gboolean share;
   gint64 blocks, invocations;
 
   /* A pointwise convolution is one long row: blocks of 8 pixels run across
@@ -741,14 +752,12 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
    * net reads images (with texelFetch, a function call on llvmpipe, the
    * shuffles cost more than the fetches they save: docs/performance.md). */
   blocks = (gint64) oh * ceil_div (ow, TILED_NX);
-  sg = vec_in ? p->image_reads && x->dims[1] % (8 / cov) == 0 :
+  share = vec_in ? p->image_reads && x->dims[1] % (8 / cov) == 0 :
       span_fits (win);
-  if (sg && p->subgroup
+  if (share && p->subgroup
       && ceil_div (blocks, p->subgroup) * p->subgroup * 3 <= blocks * 4) {
     sg = p->subgroup;
     blocks = ceil_div (blocks, sg) * sg;
-  } else {
-    sg = 0;
   }
   invocations = x->dims[0] * ceil_div (y->dims[1], 4 * cov) * blocks;
   /* Spans over such rows: vec4 fetches too (any stride and dilation: a

@@ -121,6 +121,15 @@ void vki_op_choose_shader (const VkiNode * node,
 guint32 vki_op_subgroup_weights (GstVkInceptionDevice * dev,
     VkiShaderPolicy policy);
 
+/* Whether a net of @precision on @dev runs the *_img builds of the shaders
+ * that read the texel views, which read them as storage texel buffers:
+ * float32 nets on CPU devices (on llvmpipe imageLoad is inline code where
+ * texelFetch calls a function; GPUs keep the path measured on them, fp16
+ * nets the formats every device reads), unless VKINCEPTION_IMAGE_READS=0
+ * (tests, comparisons). */
+gboolean vki_op_image_reads (GstVkInceptionDevice * dev,
+    GstVkInceptionPrecision precision);
+
 /* flat_div.glsl's FAST_DIV for a dispatch of @invocations: 1 below
  * FLAT_FAST_DIV_MAX, unless VKINCEPTION_INT_DIV=1 (tests) asks for
  * integer division everywhere. */
