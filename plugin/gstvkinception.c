@@ -45,6 +45,9 @@
 
 #include <math.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 GST_DEBUG_CATEGORY_STATIC (gst_vk_inception_debug);
 #define GST_CAT_DEFAULT gst_vk_inception_debug
@@ -955,6 +958,13 @@ gst_vk_inception_set_caps (GstBaseTransform * trans, GstCaps * incaps,
       self->n_labels = 0;
     }
     g_clear_pointer (&self->model, gst_vk_inception_model_free);
+#ifdef __GLIBC__
+    /* The model's and the build's freed memory lies between live blocks,
+     * where glibc keeps it; handing it back before the first run compiles
+     * every pipeline lowers the element's peak memory by about 7 MB
+     * (docs/performance.md, Memory). */
+    malloc_trim (0);
+#endif
   }
   if (!gst_vk_inception_net_set_frame_format (self->net, &fmt, &self->pre,
           &error)) {

@@ -11,6 +11,7 @@
 #include "device.h"
 #include "winograd.h"
 #include "pipeline.h"
+#include "net.h"
 #include "sizes.h"
 
 #include <math.h>
@@ -2112,6 +2113,54 @@ test_local_size (void)
   }
 }
 
+/* One build, one workgroup size: on a CPU device, two pointwise
+ * convolutions with the same constants share a pipeline although only the
+ * smaller one has few enough workgroups for the subgroup size (a second
+ * size would be a second pipeline). Both are checked against the CPU
+ * reference at the size they share. */
+static void
+test_shared_local_size (void)
+{
+  GstVkInceptionDevice *dev = vki_test_device ();
+  Window win1 = {.kernel = {1, 1} };
+  Window pw = {.kernel = {2, 2},.strides = {2, 2} };
+  Graph *g = graph_new (13);
+  GstVkInceptionNet *net;
+  guint32 big[3] = { 0 }, small[3] = { 0 }, g1[3], g2[3];
+  guint n_layers, pipes;
+
+  /* The engine's own choices, per dispatch, as it would size them alone:
+   * 160 channels of 28x28 (10 channel blocks of 98-104 pixel blocks) and
+   * of 14x14 (25-32). */
+  g1[0] = 10 * 104;
+  g2[0] = 10 * 32;
+  g1[1] = g1[2] = g2[1] = g2[2] = 1;
+  vki_pipeline_choose_local_size (dev, 1, g1, big);
+  vki_pipeline_choose_local_size (dev, 1, g2, small);
+
+  graph_input (g, "x", SHAPE (1, 16, 28, 28));
+  conv (g, "x", "a", 160, TRUE, &win1);
+  relu (g, "a", "ar");
+  pool (g, "MaxPool", "ar", "p", &pw);
+  conv (g, "p", "b", 160, TRUE, &win1);
+  relu (g, "b", "y");
+  graph_output (g, "y");
+  net = graph_net (g);
+  graph_run (g, net);
+  graph_check_layers (g, net, "Conv+Relu|MaxPool|Conv+Relu");
+  pipes = vki_net_get_n_pipelines (net);
+  gst_vk_inception_net_get_layers (net, &n_layers);
+  g_test_message ("workgroups alone: %u and %u; %u pipelines for %u layers",
+      big[0], small[0], pipes, n_layers);
+  if (dev->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU
+      && cpu_policy () && big[0] != small[0])
+    g_assert_cmpuint (pipes, ==, 2);
+  else
+    g_assert_cmpuint (pipes, <=, 3);
+  gst_vk_inception_net_free (net);
+  graph_free (g);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2119,6 +2168,7 @@ main (int argc, char **argv)
 
   ADD_CASES (conv_cases, test_conv);
   g_test_add_func ("/ops/local-size", test_local_size);
+  g_test_add_func ("/ops/local-size/shared", test_shared_local_size);
   g_test_add_func ("/ops/conv/winograd-auto", test_conv_winograd_auto);
   g_test_add_func ("/ops/conv/subgroup-weights", test_conv_subgroup_weights);
   g_test_add_func ("/ops/image-reads", test_image_reads);

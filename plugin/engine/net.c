@@ -709,21 +709,60 @@ pack_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
   return ok;
 }
 
+/* Whether two dispatches run the same shader build with the same
+ * constants: what a pipeline is, but for its workgroup size. */
+static gboolean
+same_build (const VkiOpDesc * a, const VkiOpDesc * b)
+{
+  return a->shader == b->shader && a->n_spec == b->n_spec
+      && a->n_texels == b->n_texels && a->n_push == b->n_push
+      && memcmp (a->spec, b->spec, a->n_spec * sizeof (guint32)) == 0;
+}
+
 static Pipe *
 find_pipe (GstVkInceptionNet * net, const VkiOpDesc * desc,
     const guint32 local[3])
 {
   for (guint i = 0; i < net->pipes->len; i++) {
     Pipe *p = g_ptr_array_index (net->pipes, i);
-    if (p->desc->shader == desc->shader && p->desc->n_spec == desc->n_spec
-        && p->desc->n_texels == desc->n_texels
-        && p->desc->n_push == desc->n_push
-        && memcmp (p->desc->spec, desc->spec,
-            desc->n_spec * sizeof (guint32)) == 0
+    if (same_build (p->desc, desc)
         && memcmp (p->pipe.local_size, local, 3 * sizeof (guint32)) == 0)
       return p;
   }
   return NULL;
+}
+
+/* Each dispatch's workgroup size (@local: 3 per dispatch). On a CPU device
+ * the dispatches of one build take the smallest size any of them chose
+ * (the subgroup size, where one has few workgroups): on llvmpipe a second
+ * size is a second pipeline of about 3 MiB, and a small workgroup costs a
+ * large dispatch little (docs/performance.md, Memory). */
+static void
+choose_local_sizes (GstVkInceptionNet * net, guint32 * local)
+{
+  guint n = net->dispatches->len;
+
+  for (guint i = 0; i < n; i++) {
+    const Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
+    if (d->desc.local[0])
+      memcpy (&local[3 * i], d->desc.local, 3 * sizeof (guint32));
+    else
+      vki_pipeline_choose_local_size (net->dev, d->desc.dims, d->desc.global,
+          &local[3 * i]);
+  }
+  if (net->dev->props.deviceType != VK_PHYSICAL_DEVICE_TYPE_CPU)
+    return;
+  for (guint i = 0; i < n; i++) {
+    const Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
+    if (d->desc.local[0] || d->desc.dims > 1)
+      continue;
+    for (guint j = 0; j < n; j++) {
+      const Dispatch *e = &g_array_index (net->dispatches, Dispatch, j);
+      if (!e->desc.local[0] && e->desc.dims <= 1
+          && same_build (&d->desc, &e->desc))
+        local[3 * i] = MIN (local[3 * i], local[3 * j]);
+    }
+  }
 }
 
 /* Steps 5 and 6. */
@@ -733,6 +772,8 @@ create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
 {
   guint n = net->dispatches->len;
   guint64 floats;
+  guint32 *locals;
+  gboolean ok = TRUE;
 
   for (guint i = 0; i < n; i++)
     g_array_index (net->dispatches, Dispatch, i).order = i;
@@ -820,14 +861,11 @@ create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
       return FALSE;
   }
 
-  for (guint i = 0; i < n; i++) {
+  locals = g_new (guint32, 3 * MAX (n, 1));
+  choose_local_sizes (net, locals);
+  for (guint i = 0; i < n && ok; i++) {
     Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
-    guint32 local[3];
-    if (d->desc.local[0])
-      memcpy (local, d->desc.local, sizeof (local));
-    else
-      vki_pipeline_choose_local_size (net->dev, d->desc.dims, d->desc.global,
-          local);
+    const guint32 *local = &locals[3 * i];
     d->pipe = find_pipe (net, &d->desc, local);
     if (!d->pipe) {
       VkBuffer buffers[2] = { net->arena.buffer, net->weights.buffer };
@@ -838,17 +876,20 @@ create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
               d->desc.n_texels, d->desc.n_push, d->desc.spec, d->desc.n_spec,
               local, error)
           || !vki_pipeline_alloc_set (&p->pipe, net->dev, net->desc_pool,
-              buffers, net->views, &p->set, error))
-        return FALSE;
+              buffers, net->views, &p->set, error)) {
+        ok = FALSE;
+        break;
+      }
       d->pipe = p;
     }
-    if (!vki_pipeline_group_count (&d->pipe->pipe, net->dev, d->desc.global,
-            d->desc.fold, d->groups, error))
-      return FALSE;
+    ok = vki_pipeline_group_count (&d->pipe->pipe, net->dev, d->desc.global,
+        d->desc.fold, d->groups, error);
   }
-  g_debug ("%s: %u dispatches share %u pipelines", m->name, n,
-      net->pipes->len);
-  return TRUE;
+  g_free (locals);
+  if (ok)
+    g_debug ("%s: %u dispatches share %u pipelines", m->name, n,
+        net->pipes->len);
+  return ok;
 }
 
 static void
@@ -1284,6 +1325,12 @@ gst_vk_inception_net_get_layers (GstVkInceptionNet * net, guint * n_layers)
 {
   *n_layers = net->layers->len;
   return (const GstVkInceptionLayer *) net->layers->data;
+}
+
+guint
+vki_net_get_n_pipelines (GstVkInceptionNet * net)
+{
+  return net->pipes->len;
 }
 
 /* Runs @cmd, after @convert (a frames' conversion) where not NULL, in one

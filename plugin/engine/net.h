@@ -5,4 +5,8 @@
 #include "device.h"
 #include "graph.h"
 
+/* How many pipelines @net's dispatches share (the net's compiled shaders;
+ * on llvmpipe each costs memory). */
+guint vki_net_get_n_pipelines (GstVkInceptionNet * net);
+
 #endif
