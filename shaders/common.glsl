@@ -18,6 +18,17 @@ layout(std430, binding = 0) buffer Activations { float act[]; };
 #define LD(i) act[i]
 #define ST(i, v) act[i] = (v)
 #endif
+// ST4(i, v): the 4 activations from float 4 * i (a 16-byte boundary in
+// float32, 8 bytes in float16), one vector store (Activations4 is the
+// arena again): on llvmpipe every store is a loop over the lanes, so one
+// store of 4 costs little more than one of 1.
+#ifdef FP16
+layout(std430, binding = 0) buffer Activations4 { f16vec4 act4[]; };
+#define ST4(i, v) act4[i] = f16vec4(v)
+#else
+layout(std430, binding = 0) buffer Activations4 { vec4 act4[]; };
+#define ST4(i, v) act4[i] = (v)
+#endif
 layout(std430, binding = 1) readonly buffer Weights { float wt[]; };
 
 // The texel views (bindings 2-4, read by the tiled and *_texel shaders):

@@ -71,6 +71,9 @@ layout(constant_id = 12) const uint VEC_SPAN = 0;
 layout(constant_id = 13) const uint FAST_DIV = 0;  // see flat_div.glsl
 // SUBGROUP_WEIGHTS: the subgroup size, at least 8 (1: no padding).
 layout(constant_id = 14) const uint SG = 1;
+// OW, the output's offset and image stride multiples of 4: a channel's 8
+// outputs are two ST4 stores (common.glsl) instead of 8.
+layout(constant_id = 15) const uint VEC_OUT = 0;
 #include "flat_div.glsl"
 
 layout(push_constant) uniform Params {
@@ -224,6 +227,25 @@ const uint TAPS = KH * KW;
     STORE_J(p, 0) STORE_J(p, 1) STORE_J(p, 2) STORE_J(p, 3) \
   }
 
+// Outputs 4h..4h+3 of the block (all inside the row or all past it: OW
+// is a multiple of 4) as one store per channel.
+#define STORE4_J(h, j) \
+  if (COV > j) \
+    for (uint c = 0; c < 4; c++) { \
+      uint co = co0 + j * 4 + c; \
+      if (co >= COUT) \
+        break; \
+      vec4 r = vec4(a[4 * h][j][c], a[4 * h + 1][j][c], a[4 * h + 2][j][c], \
+          a[4 * h + 3][j][c]) + bias[j][c]; \
+      ST4((out_base + co * OH * OW) / 4 + h, \
+          RELU != 0 ? max(r, vec4(0.0)) : r); \
+    }
+
+#define STORE4(h) \
+  if (ox0 + 4 * h < OW) { \
+    STORE4_J(h, 0) STORE4_J(h, 1) STORE4_J(h, 2) STORE4_J(h, 3) \
+  }
+
 void main()
 {
   uint XB = (OW + NX - 1) / NX;
@@ -333,5 +355,9 @@ void main()
         FETCH(wt_v, int((B_OFF + co0) / 4 + j)) : vec4(0.0);
   if (!live)
     return;
-  STORE(0) STORE(1) STORE(2) STORE(3) STORE(4) STORE(5) STORE(6) STORE(7)
+  if (VEC_OUT != 0) {
+    STORE4(0) STORE4(1)
+  } else {
+    STORE(0) STORE(1) STORE(2) STORE(3) STORE(4) STORE(5) STORE(6) STORE(7)
+  }
 }

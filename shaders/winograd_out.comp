@@ -4,13 +4,18 @@
 // values M[xi] of its column, computes the 4x4 outputs Y = A^T m A, adds
 // the bias, applies the fused Relu and stores the outputs inside the image
 // (the last tiles of a row or column may hang over its edge). The output
-// may be a slice of a Concat (OUT_BSTRIDE).
+// may be a slice of a Concat (OUT_BSTRIDE). Where every tile row starts on
+// a 16-byte boundary (VEC_OUT: the output's width, offset and image
+// stride multiples of 4), a row of 4 outputs is one vec4 store: on
+// llvmpipe each store is a loop over the lanes, so 4 stores a tile
+// instead of 16.
 #include "common.glsl"
 #include "winograd.glsl"
 
 layout(constant_id = 0) const uint HAS_BIAS = 0;
 layout(constant_id = 1) const uint RELU = 0;
 layout(constant_id = 2) const uint FAST_DIV = 0;  // see flat_div.glsl
+layout(constant_id = 3) const uint VEC_OUT = 0;
 #include "flat_div.glsl"
 
 layout(push_constant) uniform Params {
@@ -42,7 +47,14 @@ layout(push_constant) uniform Params {
   { float y[TILE]; \
     uint row = base + (oy0 + r) * pc.ow + ox0; \
     AT6(t[r][0], t[r][1], t[r][2], t[r][3], t[r][4], t[r][5], Y_ROW) \
-    STORE(r, 0) STORE(r, 1) STORE(r, 2) STORE(r, 3) }
+    if (VEC_OUT != 0) { \
+      if (oy0 + r < pc.oh) { \
+        vec4 v = vec4(y[0], y[1], y[2], y[3]) + b; \
+        ST4(row >> 2, RELU != 0 ? max(v, vec4(0.0)) : v); \
+      } \
+    } else { \
+      STORE(r, 0) STORE(r, 1) STORE(r, 2) STORE(r, 3) \
+    } }
 
 void main()
 {

@@ -113,6 +113,7 @@ struct _GstVkInceptionNet
   VkiShaderPolicy policy;       /* how each layer's shader is chosen */
   guint32 subgroup;             /* vki_op_subgroup_weights() */
   gboolean image_reads;         /* vki_op_image_reads() */
+  gboolean vec_out;             /* vki_op_vec_stores() */
   WinogradMode winograd;
   gboolean has_winograd;        /* some convolution runs as Winograd */
   gboolean tiled;               /* texel views exist: pools read through
@@ -666,6 +667,7 @@ pack_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
       place.tiled = tiled;
       place.subgroup = net->subgroup;
       place.image_reads = net->image_reads;
+      place.vec_out = net->vec_out;
       if (d->step) {
         /* The product: a batched 1x1 convolution. */
         place.conv = tiled ? VKI_CONV_TILED : VKI_CONV_DIRECT;
@@ -1146,6 +1148,7 @@ net_build (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
   net->policy = shader_policy (net);
   net->subgroup = vki_op_subgroup_weights (net->dev, net->policy);
   net->image_reads = vki_op_image_reads (net->dev, net->precision);
+  net->vec_out = vki_op_vec_stores (net->dev);
   net->winograd = winograd ? winograd_mode (net) : WINOGRAD_NONE;
   plan_storage (net, m);
   if (!plan_arena (net, m, &err))

@@ -720,6 +720,13 @@ vki_op_image_reads (GstVkInceptionDevice * dev,
       && g_strcmp0 (g_getenv ("VKINCEPTION_IMAGE_READS"), "0") != 0;
 }
 
+gboolean
+vki_op_vec_stores (GstVkInceptionDevice * dev)
+{
+  return dev->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU
+      && g_strcmp0 (g_getenv ("VKINCEPTION_VEC_STORES"), "0") != 0;
+}
+
 static void
 describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
     const GstVkInceptionShape * y, const gint64 pads[4], const VkiOpPlace * p,
@@ -728,7 +735,7 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
   const VkiWindow *win = &node->win;
   guint32 cov = tiled_cov (y->dims[1]);
   guint32 h = x->dims[2], w = x->dims[3], oh = y->dims[2], ow = y->dims[3];
-  guint32 vec_in, vec_span, sg = 0;
+  guint32 vec_in, vec_span, vec_out, sg = 0;
   gboolean share;
   gint64 blocks, invocations;
 
@@ -763,11 +770,15 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
   /* Spans over such rows: vec4 fetches too (any stride and dilation: a
    * span is contiguous and starts at -PAD_L modulo 4). */
   vec_span = !vec_in && w % 4 == 0 && p->in_off % 4 == 0;
+  /* Output rows of whole vec4s: vector stores, on CPU devices (where
+   * each store is a loop over the lanes; GPUs keep the measured path). */
+  vec_out = p->vec_out && ow % 4 == 0 && p->out_off % 4 == 0
+      && p->out_bstride % 4 == 0;
   {
     guint32 spec[] = { win->kernel[0], win->kernel[1], win->stride[0],
       win->stride[1], pads[0], pads[1], win->dilation[0], win->dilation[1],
       node->bias >= 0, relu, cov, vec_in, vec_span,
-      vki_op_fast_div (invocations), MAX (sg, 1)
+      vki_op_fast_div (invocations), MAX (sg, 1), vec_out
     };
     guint32 push[] = { x->dims[0], x->dims[1], h, w, y->dims[1], oh, ow,
       p->in_off, p->out_off, p->out_bstride, p->w_off, p->b_off, p->w_nstride

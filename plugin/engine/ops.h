@@ -67,6 +67,8 @@ typedef struct
                                  * conv_tiled_sg shares weight fetches
                                  * (vki_op_subgroup_weights()), else 0 */
   gboolean image_reads;         /* the net runs the *_img shader builds */
+  gboolean vec_out;             /* vec4 stores where rows allow them
+                                 * (vki_op_vec_stores()) */
 } VkiOpPlace;
 
 typedef struct
@@ -129,6 +131,13 @@ guint32 vki_op_subgroup_weights (GstVkInceptionDevice * dev,
  * (tests, comparisons). */
 gboolean vki_op_image_reads (GstVkInceptionDevice * dev,
     GstVkInceptionPrecision precision);
+
+/* Whether conv_tiled.comp and winograd_out.comp store a row's outputs
+ * four at a time where the rows are whole vec4s: on CPU devices (on
+ * llvmpipe every store is a loop over the lanes; GPUs keep the path
+ * measured on them), unless VKINCEPTION_VEC_STORES=0 (tests,
+ * comparisons). */
+gboolean vki_op_vec_stores (GstVkInceptionDevice * dev);
 
 /* flat_div.glsl's FAST_DIV for a dispatch of @invocations: 1 below
  * FLAT_FAST_DIV_MAX, unless VKINCEPTION_INT_DIV=1 (tests) asks for
