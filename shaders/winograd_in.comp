@@ -4,12 +4,18 @@
 // input tile of its column (zeros outside the image: the padding), and
 // writes its 36 transformed values V = B^T d B, one into each U[xi].
 // Padding columns (past the last tile) are written as zeros.
+//
+// VEC_OUT (CPU devices): one invocation per (input channel, 4 columns), the
+// 4 tiles' values at each position one ST4 store (common.glsl; TP is a
+// multiple of 8): on llvmpipe every store is a loop over the lanes, so 36
+// stores for 4 tiles instead of 144.
 #include "common.glsl"
 #include "winograd.glsl"
 
 layout(constant_id = 0) const uint PAD_T = 1;
 layout(constant_id = 1) const uint PAD_L = 1;
 layout(constant_id = 2) const uint FAST_DIV = 0;  // see flat_div.glsl
+layout(constant_id = 3) const uint VEC_OUT = 0;
 #include "flat_div.glsl"
 
 layout(push_constant) uniform Params {
@@ -48,32 +54,68 @@ layout(push_constant) uniform Params {
     ST(at + (i * ALPHA + 4) * stride, o[4]); \
     ST(at + (i * ALPHA + 5) * stride, o[5]); }
 
+// The tile of column @col: its input (d, zeros outside the image or past
+// the last tile) and B^T d (t), as the rows of V the caller takes.
+#define TILE_LOAD(col) \
+  bool tile_ok = (col) < pc.n * tiles; \
+  uint c = min(col, pc.n * tiles - 1); \
+  uint n = flat_div(c, tiles), t0 = c - n * tiles; \
+  uint ty = flat_div(t0, pc.tiles_w); \
+  int iy0 = int(ty * TILE) - int(PAD_T); \
+  int ix0 = int((t0 - ty * pc.tiles_w) * TILE) - int(PAD_L); \
+  uint base = pc.in_off + (n * pc.cin + ci) * pc.h * pc.w; \
+  float d[ALPHA][ALPHA]; \
+  LOAD_ROW(0) LOAD_ROW(1) LOAD_ROW(2) LOAD_ROW(3) LOAD_ROW(4) LOAD_ROW(5) \
+  float t[ALPHA][ALPHA]; \
+  COLUMN(0) COLUMN(1) COLUMN(2) COLUMN(3) COLUMN(4) COLUMN(5)
+
+// V of the tile of column @col into v[36] (VEC_OUT).
+#define V_AT(k) v[i * ALPHA + k]
+#define V_ROW_INTO(ii) \
+  { const int i = ii; \
+    BT6(t[i][0], t[i][1], t[i][2], t[i][3], t[i][4], t[i][5], V_AT) }
+#define TILE_V(col, vv) \
+  { TILE_LOAD(col) \
+    float v[ALPHA * ALPHA]; \
+    V_ROW_INTO(0) V_ROW_INTO(1) V_ROW_INTO(2) V_ROW_INTO(3) V_ROW_INTO(4) \
+    V_ROW_INTO(5) \
+    vv = v; }
+
+#define ST_POS(xi) \
+  ST4(at4 + (xi) * stride4, vec4(v0[xi], v1[xi], v2[xi], v3[xi]));
+#define ST_POS6(r) \
+  ST_POS(r * ALPHA) ST_POS(r * ALPHA + 1) ST_POS(r * ALPHA + 2) \
+  ST_POS(r * ALPHA + 3) ST_POS(r * ALPHA + 4) ST_POS(r * ALPHA + 5)
+
 void main()
 {
   uint g = gl_GlobalInvocationID.y * gl_NumWorkGroups.x * gl_WorkGroupSize.x
       + gl_GlobalInvocationID.x;
+  uint tiles = pc.tiles_h * pc.tiles_w;
+  int h1 = int(pc.h) - 1, w1 = int(pc.w) - 1;
+  uint stride = pc.cin * pc.tp;
+
+  if (VEC_OUT != 0) {
+    uint groups = pc.tp / 4;
+    if (g >= pc.cin * groups)
+      return;
+    uint ci = flat_div(g, groups);
+    uint col0 = (g - ci * groups) * 4;
+    float v0[ALPHA * ALPHA], v1[ALPHA * ALPHA], v2[ALPHA * ALPHA],
+        v3[ALPHA * ALPHA];
+    TILE_V(col0, v0) TILE_V(col0 + 1, v1) TILE_V(col0 + 2, v2)
+    TILE_V(col0 + 3, v3)
+    uint at4 = (pc.u_off + ci * pc.tp + col0) / 4, stride4 = stride / 4;
+    ST_POS6(0) ST_POS6(1) ST_POS6(2) ST_POS6(3) ST_POS6(4) ST_POS6(5)
+    return;
+  }
+
   if (g >= pc.cin * pc.tp)
     return;
   uint ci = flat_div(g, pc.tp);
   uint col = g - ci * pc.tp;
-  uint tiles = pc.tiles_h * pc.tiles_w;
   // Padding columns read image n - 1's last tile, as zeros.
-  bool tile_ok = col < pc.n * tiles;
-  uint c = min(col, pc.n * tiles - 1);
-  uint n = flat_div(c, tiles), t0 = c - n * tiles;
-  uint ty = flat_div(t0, pc.tiles_w);
-  int iy0 = int(ty * TILE) - int(PAD_T);
-  int ix0 = int((t0 - ty * pc.tiles_w) * TILE) - int(PAD_L);
-  int h1 = int(pc.h) - 1, w1 = int(pc.w) - 1;
-  uint base = pc.in_off + (n * pc.cin + ci) * pc.h * pc.w;
-
-  float d[ALPHA][ALPHA];
-  LOAD_ROW(0) LOAD_ROW(1) LOAD_ROW(2) LOAD_ROW(3) LOAD_ROW(4) LOAD_ROW(5)
-
-  float t[ALPHA][ALPHA];
-  COLUMN(0) COLUMN(1) COLUMN(2) COLUMN(3) COLUMN(4) COLUMN(5)
-
-  uint stride = pc.cin * pc.tp;
+  TILE_LOAD(col)
   uint at = pc.u_off + ci * pc.tp + col;
   ROW(0) ROW(1) ROW(2) ROW(3) ROW(4) ROW(5)
 }

@@ -146,13 +146,17 @@ vki_winograd_describe (const VkiNode * node,
       desc->shader = p->tiled ? &vki_shader_winograd_in_texel
           : &vki_shader_winograd_in;
       desc->n_texels = p->tiled ? 3 : 0;
+      /* With vector stores, an invocation per 4 columns (U's offset and
+       * TP are multiples of 4). */
+      gint64 cols = p->vec_out && p->u_off % 4 == 0 ? g.tp / 4 : g.tp;
       desc->spec[0] = g.pads[0];
       desc->spec[1] = g.pads[1];
-      desc->spec[2] = vki_op_fast_div (g.cin * g.tp);
-      desc->n_spec = 3;
+      desc->spec[2] = vki_op_fast_div (g.cin * cols);
+      desc->spec[3] = cols != g.tp;
+      desc->n_spec = 4;
       memcpy (desc->push, push, sizeof (push));
       desc->n_push = G_N_ELEMENTS (push);
-      flat_dispatch (desc, g.cin * g.tp);
+      flat_dispatch (desc, g.cin * cols);
       break;
     }
     case VKI_WINOGRAD_PRODUCT:{
