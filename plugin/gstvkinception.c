@@ -962,7 +962,7 @@ gst_vk_inception_set_caps (GstBaseTransform * trans, GstCaps * incaps,
     /* The model's and the build's freed memory lies between live blocks,
      * where glibc keeps it; handing it back before the first run compiles
      * every pipeline lowers the element's peak memory by about 7 MB
-     * (docs/performance.md, Memory). */
+     * (docs/performance.md, "Memory on a first run, again"). */
     malloc_trim (0);
 #endif
   }

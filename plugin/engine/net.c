@@ -738,7 +738,8 @@ find_pipe (GstVkInceptionNet * net, const VkiOpDesc * desc,
  * the dispatches of one build take the smallest size any of them chose
  * (the subgroup size, where one has few workgroups): on llvmpipe a second
  * size is a second pipeline of about 3 MiB, and a small workgroup costs a
- * large dispatch little (docs/performance.md, Memory). */
+ * large dispatch little (docs/performance.md, "Memory on a first run,
+ * again"). */
 static void
 choose_local_sizes (GstVkInceptionNet * net, guint32 * local)
 {

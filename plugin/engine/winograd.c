@@ -143,12 +143,12 @@ vki_winograd_describe (const VkiNode * node,
       guint32 push[] = { g.n, g.cin, g.h, g.w, g.tiles_h, g.tiles_w, g.tp,
         p->in_off, p->u_off
       };
-      desc->shader = p->tiled ? &vki_shader_winograd_in_texel
-          : &vki_shader_winograd_in;
-      desc->n_texels = p->tiled ? 3 : 0;
       /* With vector stores, an invocation per 4 columns (U's offset and
        * TP are multiples of 4). */
       gint64 cols = p->vec_out && p->u_off % 4 == 0 ? g.tp / 4 : g.tp;
+      desc->shader = p->tiled ? &vki_shader_winograd_in_texel
+          : &vki_shader_winograd_in;
+      desc->n_texels = p->tiled ? 3 : 0;
       desc->spec[0] = g.pads[0];
       desc->spec[1] = g.pads[1];
       desc->spec[2] = vki_op_fast_div (g.cin * cols);
