@@ -69,20 +69,19 @@ layout(push_constant) uniform Params {
   float t[ALPHA][ALPHA]; \
   COLUMN(0) COLUMN(1) COLUMN(2) COLUMN(3) COLUMN(4) COLUMN(5)
 
-// V of the tile of column @col into v[36] (VEC_OUT).
-#define V_AT(k) v[i * ALPHA + k]
+// V of the tile of column col0 + k into v[k][] (VEC_OUT).
+#define V_AT(j) v[k][i * ALPHA + j]
 #define V_ROW_INTO(ii) \
   { const int i = ii; \
     BT6(t[i][0], t[i][1], t[i][2], t[i][3], t[i][4], t[i][5], V_AT) }
-#define TILE_V(col, vv) \
-  { TILE_LOAD(col) \
-    float v[ALPHA * ALPHA]; \
+#define TILE_V(kk) \
+  { const uint k = kk; \
+    TILE_LOAD(col0 + k) \
     V_ROW_INTO(0) V_ROW_INTO(1) V_ROW_INTO(2) V_ROW_INTO(3) V_ROW_INTO(4) \
-    V_ROW_INTO(5) \
-    vv = v; }
+    V_ROW_INTO(5) }
 
 #define ST_POS(xi) \
-  ST4(at4 + (xi) * stride4, vec4(v0[xi], v1[xi], v2[xi], v3[xi]));
+  ST4(at4 + (xi) * stride4, vec4(v[0][xi], v[1][xi], v[2][xi], v[3][xi]));
 #define ST_POS6(r) \
   ST_POS(r * ALPHA) ST_POS(r * ALPHA + 1) ST_POS(r * ALPHA + 2) \
   ST_POS(r * ALPHA + 3) ST_POS(r * ALPHA + 4) ST_POS(r * ALPHA + 5)
@@ -101,10 +100,8 @@ void main()
       return;
     uint ci = flat_div(g, groups);
     uint col0 = (g - ci * groups) * 4;
-    float v0[ALPHA * ALPHA], v1[ALPHA * ALPHA], v2[ALPHA * ALPHA],
-        v3[ALPHA * ALPHA];
-    TILE_V(col0, v0) TILE_V(col0 + 1, v1) TILE_V(col0 + 2, v2)
-    TILE_V(col0 + 3, v3)
+    float v[4][ALPHA * ALPHA];
+    TILE_V(0) TILE_V(1) TILE_V(2) TILE_V(3)
     uint at4 = (pc.u_off + ci * pc.tp + col0) / 4, stride4 = stride / 4;
     ST_POS6(0) ST_POS6(1) ST_POS6(2) ST_POS6(3) ST_POS6(4) ST_POS6(5)
     return;

@@ -727,6 +727,13 @@ vki_op_vec_stores (GstVkInceptionDevice * dev)
       && g_strcmp0 (g_getenv ("VKINCEPTION_VEC_STORES"), "0") != 0;
 }
 
+gboolean
+vki_op_vec_rows (const VkiOpPlace * p, gint64 row_len)
+{
+  return p->vec_out && row_len % 4 == 0 && p->out_off % 4 == 0
+      && p->out_bstride % 4 == 0;
+}
+
 static void
 describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
     const GstVkInceptionShape * y, const gint64 pads[4], const VkiOpPlace * p,
@@ -770,10 +777,7 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
   /* Spans over such rows: vec4 fetches too (any stride and dilation: a
    * span is contiguous and starts at -PAD_L modulo 4). */
   vec_span = !vec_in && w % 4 == 0 && p->in_off % 4 == 0;
-  /* Output rows of whole vec4s: vector stores, on CPU devices (where
-   * each store is a loop over the lanes; GPUs keep the measured path). */
-  vec_out = p->vec_out && ow % 4 == 0 && p->out_off % 4 == 0
-      && p->out_bstride % 4 == 0;
+  vec_out = vki_op_vec_rows (p, ow);
   {
     guint32 spec[] = { win->kernel[0], win->kernel[1], win->stride[0],
       win->stride[1], pads[0], pads[1], win->dilation[0], win->dilation[1],

@@ -140,6 +140,11 @@ gboolean vki_op_image_reads (GstVkInceptionDevice * dev,
  * comparisons). */
 gboolean vki_op_vec_stores (GstVkInceptionDevice * dev);
 
+/* Whether an op placed at @p whose output rows are @row_len floats long
+ * stores them as vec4s: the net allows it (@p->vec_out) and every row, the
+ * output's offset and its image stride start on a whole vec4. */
+gboolean vki_op_vec_rows (const VkiOpPlace * p, gint64 row_len);
+
 /* flat_div.glsl's FAST_DIV for a dispatch of @invocations: 1 below
  * FLAT_FAST_DIV_MAX, unless VKINCEPTION_INT_DIV=1 (tests) asks for
  * integer division everywhere. */

@@ -192,9 +192,7 @@ vki_winograd_describe (const VkiNode * node,
       desc->spec[0] = node->bias >= 0;
       desc->spec[1] = node->relu ? 1 : 0;
       desc->spec[2] = vki_op_fast_div (g.cout * g.cols);
-      /* Tile rows on 16-byte boundaries: vec4 stores. */
-      desc->spec[3] = p->vec_out && g.ow % 4 == 0 && p->out_off % 4 == 0
-          && p->out_bstride % 4 == 0;
+      desc->spec[3] = vki_op_vec_rows (p, g.ow);
       desc->n_spec = 4;
       memcpy (desc->push, push, sizeof (push));
       desc->n_push = G_N_ELEMENTS (push);
