@@ -2161,6 +2161,35 @@ test_shared_local_size (void)
   graph_free (g);
 }
 
+/* Vector stores (vki_op_vec_stores()): on llvmpipe on unless
+ * VKINCEPTION_VEC_STORES=0, never on a GPU; and vki_op_vec_rows() asks
+ * for rows, offset and image stride on whole vec4s. The stores themselves
+ * are checked by every op case (ops, ops-winograd) against the CPU
+ * reference, and the scalar ones by ops-no-vec-stores. */
+static void
+test_vec_stores (void)
+{
+  GstVkInceptionDevice *dev = vki_test_device ();
+  gboolean on = vki_op_vec_stores (dev);
+  VkiOpPlace p = {.vec_out = TRUE,.out_off = 64,.out_bstride = 256 };
+
+  if (strstr (dev->props.deviceName, "llvmpipe"))
+    g_assert_true (on == (g_strcmp0 (g_getenv ("VKINCEPTION_VEC_STORES"),
+                "0") != 0));
+  if (dev->props.deviceType != VK_PHYSICAL_DEVICE_TYPE_CPU)
+    g_assert_false (on);
+  g_assert_true (vki_op_vec_rows (&p, 28));
+  g_assert_false (vki_op_vec_rows (&p, 14));
+  p.out_off = 66;
+  g_assert_false (vki_op_vec_rows (&p, 28));
+  p.out_off = 64;
+  p.out_bstride = 258;
+  g_assert_false (vki_op_vec_rows (&p, 28));
+  p.out_bstride = 256;
+  p.vec_out = FALSE;
+  g_assert_false (vki_op_vec_rows (&p, 28));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2169,6 +2198,7 @@ main (int argc, char **argv)
   ADD_CASES (conv_cases, test_conv);
   g_test_add_func ("/ops/local-size", test_local_size);
   g_test_add_func ("/ops/local-size/shared", test_shared_local_size);
+  g_test_add_func ("/ops/vec-stores", test_vec_stores);
   g_test_add_func ("/ops/conv/winograd-auto", test_conv_winograd_auto);
   g_test_add_func ("/ops/conv/subgroup-weights", test_conv_subgroup_weights);
   g_test_add_func ("/ops/image-reads", test_image_reads);
