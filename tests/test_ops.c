@@ -1142,9 +1142,13 @@ test_conv_subgroup_weights (void)
     {1, 7, 20, FALSE, 14},
   };
 
+  /* On llvmpipe (subgroups of its vector width: 8 lanes at 256 bits, 4 at
+   * LP_NATIVE_VECTOR_WIDTH=128, 16 at 512) the build runs wherever a
+   * subgroup has the 8 lanes that fetch a row's weights. */
   if (strstr (dev->props.deviceName, "llvmpipe") && cpu_policy_texels ()
       && g_strcmp0 (g_getenv ("VKINCEPTION_SUBGROUP_WEIGHTS"), "0") != 0)
-    g_assert_cmpuint (sg, ==, dev->subgroup_size);
+    g_assert_cmpuint (sg, ==, dev->subgroup_size >= 8 ?
+        dev->subgroup_size : 0);
   g_test_message ("subgroup weights: %u", sg);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
     guint k = cases[i].k, pad = k / 2, hw = cases[i].hw;
