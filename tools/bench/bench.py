@@ -150,11 +150,13 @@ def machine_info(device_name):
     info["mem_total_mb"] = int(mem[1]) // 1024
     # Whether the engine pinned a CPU device's driver threads (it does
     # unless this is "0"; docs/performance.md, Driver threads), how many
-    # threads lavapipe was told to use, and whether the CPU-device shader
-    # paths were turned off (Weights shared across a subgroup, Image reads,
-    # Vector stores).
+    # threads lavapipe was told to use and its vector width (which sets
+    # its subgroup size), and whether the CPU-device shader paths were
+    # turned off (Weights shared across a subgroup, Image reads, Vector
+    # stores).
     info["vkinception_cpu_affinity"] = os.environ.get("VKINCEPTION_CPU_AFFINITY", "default")
     info["lp_num_threads"] = os.environ.get("LP_NUM_THREADS", "default")
+    info["lp_native_vector_width"] = os.environ.get("LP_NATIVE_VECTOR_WIDTH", "default")
     info["vkinception_subgroup_weights"] = os.environ.get("VKINCEPTION_SUBGROUP_WEIGHTS", "default")
     info["vkinception_image_reads"] = os.environ.get("VKINCEPTION_IMAGE_READS", "default")
     info["vkinception_vec_stores"] = os.environ.get("VKINCEPTION_VEC_STORES", "default")
