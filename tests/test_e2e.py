@@ -11,7 +11,9 @@ the GPU cost model (VKINCEPTION_CONV=gpu: conv_tiled, conv and conv_split in
 one net, as on a GPU), every convolution on conv_gemm (VKINCEPTION_CONV=gemm:
 the implicit GEMM with shared-memory tiles, for GPUs), and Winograd F(4x4, 3x3) for no 3x3 convolution or
 for every one (VKINCEPTION_WINOGRAD=0, =1; by default the large ones on CPU
-devices). Prints TAP.
+devices). With LP_NATIVE_VECTOR_WIDTH set (the e2e-sg16 test: llvmpipe's
+subgroups of 16 lanes), one more case checks that llvmpipe took it. Prints
+TAP.
 
 usage: test_e2e.py VKINCEPTION_INFER WORK_DIR
 Needs Debian's python3 with torch, torchvision and onnx (tools/models/)."""
@@ -205,11 +207,31 @@ def check_preprocessing(infer, work):
     return True, "; ".join(lines)
 
 
+def check_vector_width(infer):
+    """With LP_NATIVE_VECTOR_WIDTH set (e2e-sg16), llvmpipe must have taken
+    it: its device name states its width. A run at the default width would
+    test nothing new. Other devices ignore the variable."""
+    width = os.environ.get("LP_NATIVE_VECTOR_WIDTH")
+    if not width:
+        return True, "LP_NATIVE_VECTOR_WIDTH not set"
+    r = run([infer, "--list-devices"])
+    first = r.stdout.splitlines()[0] if r.stdout else ""
+    if r.returncode != 0 or not first:
+        return False, f"--list-devices failed: {r.stderr.strip()}"
+    if "llvmpipe" not in first:
+        return True, f"not llvmpipe, width not checked: {first}"
+    return f"{width} bits" in first, first
+
+
 def main():
     infer, work = sys.argv[1], sys.argv[2]
     os.makedirs(work, exist_ok=True)
-    print(f"1..{len(CASES) + 1}")
+    print(f"1..{len(CASES) + 2}")
     failed = 0
+    ok, detail = check_vector_width(infer)
+    print(f"{'ok' if ok else 'not ok'} {len(CASES) + 2} - the device's vector width")
+    print(f"# {detail}")
+    failed += not ok
     for i, (name, args, extra) in enumerate(CASES, 1):
         ok, detail = check_case(infer, work, name, args, extra)
         print(f"{'ok' if ok else 'not ok'} {i} - {name}")
