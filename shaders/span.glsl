@@ -18,9 +18,12 @@
 const uint SPAN = (NX - 1) * SW + (KW - 1) * DW + 1;
 // Whether a window row fits xs[] (the includer falls back otherwise).
 const bool SPAN_FITS = KW <= KW_MAX && SPAN <= SPAN_MAX;
-// With VEC_SPAN (rows of whole vec4s: SPAN_W and the row start multiples of
-// 4), the span comes as the aligned vec4s covering it; blocks start at
-// multiples of 8 outputs, so the span starts SPAN_OFF floats into the first.
+// The span comes as vec4 fetches too: with VEC_SPAN 1 (rows of whole vec4s:
+// SPAN_W and the row start multiples of 4) the aligned vec4s covering it
+// (blocks start at multiples of 8 outputs, so the span starts SPAN_OFF
+// floats into the first); with VEC_SPAN 2 (any row) those from the one
+// holding its first column, the columns picked by its offset in it; with 0
+// one scalar fetch per column.
 const uint SPAN_OFF = (4u - PAD_L % 4u) % 4u;
 
 // Column j of the span; the fetch index is clamped into the row so it never
@@ -51,8 +54,39 @@ const uint SPAN_OFF = (4u - PAD_L % 4u) % 4u;
     VSPAN_SET(k, 0) VSPAN_SET(k, 1) VSPAN_SET(k, 2) VSPAN_SET(k, 3) \
   }
 
+// VEC_SPAN 2 (rows of any width, so a span at any alignment): the vec4s
+// from the one holding the span's first column, clamped into the view, into
+// f[], and each column picked from them by the span's offset s in the first
+// (which may differ per lane). The arena's view ends on a whole vec4 (its
+// blocks are 16 floats), so every column is in one of them.
+#define USPAN_FETCH(k) \
+  if ((k) * 4 < SPAN + 3) { \
+    vec4 v = FETCH(act_v, clamp(at + (k), 0, vlast)); \
+    f[(k) * 4] = v.x; f[(k) * 4 + 1] = v.y; f[(k) * 4 + 2] = v.z; \
+    f[(k) * 4 + 3] = v.w; \
+  }
+
+#define USPAN_SET(j) \
+  if (j < SPAN) { \
+    int ix = ix0 + j; \
+    float v = s == 0 ? f[j] : s == 1 ? f[(j) + 1] : s == 2 ? f[(j) + 2] \
+        : f[(j) + 3]; \
+    xs[j] = (ix >= 0 && ix < int(SPAN_W)) ? v : SPAN_PAD; \
+  }
+
+#define USPAN_SET8(j) \
+  USPAN_SET(j) USPAN_SET(j + 1) USPAN_SET(j + 2) USPAN_SET(j + 3) \
+  USPAN_SET(j + 4) USPAN_SET(j + 5) USPAN_SET(j + 6) USPAN_SET(j + 7)
+
 #define SPAN_LOAD_ROW \
-  if (VEC_SPAN != 0) { \
+  if (VEC_SPAN == 2) { \
+    int first = row + ix0, at = first >> 2, s = first - at * 4; \
+    int vlast = VIEW_SIZE(act_v) - 1; \
+    float f[SPAN_MAX + 4]; \
+    USPAN_FETCH(0) USPAN_FETCH(1) USPAN_FETCH(2) USPAN_FETCH(3) \
+    USPAN_FETCH(4) USPAN_FETCH(5) USPAN_FETCH(6) \
+    USPAN_SET8(0) USPAN_SET8(8) USPAN_SET8(16) \
+  } else if (VEC_SPAN != 0) { \
     int vrow = row >> 2, vlast = vrow + int(SPAN_W / 4) - 1; \
     int vfirst = (row + ix0 - int(SPAN_OFF)) >> 2; \
     VSPAN_LOAD(0) VSPAN_LOAD(1) VSPAN_LOAD(2) VSPAN_LOAD(3) \

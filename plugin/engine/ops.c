@@ -774,9 +774,12 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
     blocks = ceil_div (blocks, sg) * sg;
   }
   invocations = x->dims[0] * ceil_div (y->dims[1], 4 * cov) * blocks;
-  /* Spans over such rows: vec4 fetches too (any stride and dilation: a
-   * span is contiguous and starts at -PAD_L modulo 4). */
-  vec_span = !vec_in && w % 4 == 0 && p->in_off % 4 == 0;
+  /* Spans as vec4 fetches (span.glsl): the aligned ones covering a span in
+   * rows of whole vec4s (any stride and dilation: a span is contiguous and
+   * starts at -PAD_L modulo 4), else those from the one holding its first
+   * column (14x14 and 7x7 planes; docs/performance.md, "Spans at any
+   * alignment"). */
+  vec_span = vec_in ? 0 : w % 4 == 0 && p->in_off % 4 == 0 ? 1 : 2;
   vec_out = vki_op_vec_rows (p, ow);
   {
     guint32 spec[] = { win->kernel[0], win->kernel[1], win->stride[0],
@@ -799,8 +802,9 @@ describe_maxpool_tiled (VkiNode * node, const GstVkInceptionShape * x,
     guint32 relu, VkiOpDesc * desc)
 {
   const VkiWindow *win = &node->win;
-  /* Rows of whole vec4s: spans as vec4 fetches (span.glsl). */
-  guint32 vec_span = x->dims[3] % 4 == 0 && p->in_off % 4 == 0;
+  /* Spans as vec4 fetches (span.glsl): aligned in rows of whole vec4s,
+   * else from the one holding the span's first column. */
+  guint32 vec_span = x->dims[3] % 4 == 0 && p->in_off % 4 == 0 ? 1 : 2;
   gint64 invocations = x->dims[0] * x->dims[1] * y->dims[2] *
       ceil_div (y->dims[3], TILED_NX);
   guint32 spec[] = { win->kernel[0], win->kernel[1], win->stride[0],
