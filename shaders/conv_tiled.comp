@@ -65,8 +65,8 @@ layout(constant_id = 8) const uint HAS_BIAS = 0;
 layout(constant_id = 9) const uint RELU = 0;
 layout(constant_id = 10) const uint COV = 4;      // 1 to 4
 layout(constant_id = 11) const uint VEC_IN = 0;   // 0, 1 or 2: see above
-// 1 (W and the row start multiples of 4) or 2 (any): a span is read as the
-// vec4s that cover it (span.glsl).
+// W and the row start multiples of 4: a span is read as the aligned vec4s
+// that cover it (else as those from its first column's: span.glsl).
 layout(constant_id = 12) const uint VEC_SPAN = 0;
 layout(constant_id = 13) const uint FAST_DIV = 0;  // see flat_div.glsl
 // SUBGROUP_WEIGHTS: the subgroup size, at least 8 (1: no padding).

@@ -6,7 +6,7 @@
 // The includer defines, before including: the specialization constants
 // SW, KW, DW, PAD_L and VEC_SPAN; SPAN_W (the row width) and SPAN_PAD (what a
 // column outside the row reads as: 0 for a convolution, the lowest float
-// for a max pool); and binds act_s (R32F) and act_v (RGBA32F) views of the
+// for a max pool); and binds act_v, the RGBA32F view of the
 // arena. SPAN_LOAD_ROW expects in scope: `row`, the texel index of the
 // row's first element; `ix0`, the first input column (may be negative);
 // `float xs[SPAN_MAX]`.
@@ -18,26 +18,12 @@
 const uint SPAN = (NX - 1) * SW + (KW - 1) * DW + 1;
 // Whether a window row fits xs[] (the includer falls back otherwise).
 const bool SPAN_FITS = KW <= KW_MAX && SPAN <= SPAN_MAX;
-// The span comes as vec4 fetches too: with VEC_SPAN 1 (rows of whole vec4s:
+// The span comes as vec4 fetches: with VEC_SPAN (rows of whole vec4s:
 // SPAN_W and the row start multiples of 4) the aligned vec4s covering it
 // (blocks start at multiples of 8 outputs, so the span starts SPAN_OFF
-// floats into the first); with VEC_SPAN 2 (any row) those from the one
-// holding its first column, the columns picked by its offset in it; with 0
-// one scalar fetch per column.
+// floats into the first); in any other row those from the one holding its
+// first column, the columns picked by its offset in it.
 const uint SPAN_OFF = (4u - PAD_L % 4u) % 4u;
-
-// Column j of the span; the fetch index is clamped into the row so it never
-// leaves the tensor.
-#define SPAN_LOAD(j) \
-  if (j < SPAN) { \
-    int ix = ix0 + j; \
-    float v = FETCH(act_s, row + clamp(ix, 0, int(SPAN_W) - 1)).r; \
-    xs[j] = (ix >= 0 && ix < int(SPAN_W)) ? v : SPAN_PAD; \
-  }
-
-#define SPAN_LOAD8(j) \
-  SPAN_LOAD(j) SPAN_LOAD(j + 1) SPAN_LOAD(j + 2) SPAN_LOAD(j + 3) \
-  SPAN_LOAD(j + 4) SPAN_LOAD(j + 5) SPAN_LOAD(j + 6) SPAN_LOAD(j + 7)
 
 #define VSPAN_SET(k, c) \
   if ((k) * 4 + (c) >= SPAN_OFF && (k) * 4 + (c) - SPAN_OFF < SPAN) { \
@@ -54,7 +40,7 @@ const uint SPAN_OFF = (4u - PAD_L % 4u) % 4u;
     VSPAN_SET(k, 0) VSPAN_SET(k, 1) VSPAN_SET(k, 2) VSPAN_SET(k, 3) \
   }
 
-// VEC_SPAN 2 (rows of any width, so a span at any alignment): the vec4s
+// Without VEC_SPAN (a span at any alignment, 14x14 and 7x7 planes): the vec4s
 // from the one holding the span's first column, clamped into the view, into
 // f[], and each column picked from them by the span's offset s in the first
 // (which may differ per lane). The arena's view ends on a whole vec4 (its
@@ -79,18 +65,16 @@ const uint SPAN_OFF = (4u - PAD_L % 4u) % 4u;
   USPAN_SET(j + 4) USPAN_SET(j + 5) USPAN_SET(j + 6) USPAN_SET(j + 7)
 
 #define SPAN_LOAD_ROW \
-  if (VEC_SPAN == 2) { \
+  if (VEC_SPAN != 0) { \
+    int vrow = row >> 2, vlast = vrow + int(SPAN_W / 4) - 1; \
+    int vfirst = (row + ix0 - int(SPAN_OFF)) >> 2; \
+    VSPAN_LOAD(0) VSPAN_LOAD(1) VSPAN_LOAD(2) VSPAN_LOAD(3) \
+    VSPAN_LOAD(4) VSPAN_LOAD(5) VSPAN_LOAD(6) \
+  } else { \
     int first = row + ix0, at = first >> 2, s = first - at * 4; \
     int vlast = VIEW_SIZE(act_v) - 1; \
     float f[SPAN_MAX + 4]; \
     USPAN_FETCH(0) USPAN_FETCH(1) USPAN_FETCH(2) USPAN_FETCH(3) \
     USPAN_FETCH(4) USPAN_FETCH(5) USPAN_FETCH(6) \
     USPAN_SET8(0) USPAN_SET8(8) USPAN_SET8(16) \
-  } else if (VEC_SPAN != 0) { \
-    int vrow = row >> 2, vlast = vrow + int(SPAN_W / 4) - 1; \
-    int vfirst = (row + ix0 - int(SPAN_OFF)) >> 2; \
-    VSPAN_LOAD(0) VSPAN_LOAD(1) VSPAN_LOAD(2) VSPAN_LOAD(3) \
-    VSPAN_LOAD(4) VSPAN_LOAD(5) VSPAN_LOAD(6) \
-  } else { \
-    SPAN_LOAD8(0) SPAN_LOAD8(8) SPAN_LOAD8(16) \
   }

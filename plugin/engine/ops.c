@@ -779,7 +779,7 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
    * starts at -PAD_L modulo 4), else those from the one holding its first
    * column (14x14 and 7x7 planes; docs/performance.md, "Spans at any
    * alignment"). */
-  vec_span = vec_in ? 0 : w % 4 == 0 && p->in_off % 4 == 0 ? 1 : 2;
+  vec_span = !vec_in && w % 4 == 0 && p->in_off % 4 == 0;
   vec_out = vki_op_vec_rows (p, ow);
   {
     guint32 spec[] = { win->kernel[0], win->kernel[1], win->stride[0],
@@ -804,7 +804,7 @@ describe_maxpool_tiled (VkiNode * node, const GstVkInceptionShape * x,
   const VkiWindow *win = &node->win;
   /* Spans as vec4 fetches (span.glsl): aligned in rows of whole vec4s,
    * else from the one holding the span's first column. */
-  guint32 vec_span = x->dims[3] % 4 == 0 && p->in_off % 4 == 0 ? 1 : 2;
+  guint32 vec_span = x->dims[3] % 4 == 0 && p->in_off % 4 == 0;
   gint64 invocations = x->dims[0] * x->dims[1] * y->dims[2] *
       ceil_div (y->dims[3], TILED_NX);
   guint32 spec[] = { win->kernel[0], win->kernel[1], win->stride[0],
