@@ -734,6 +734,15 @@ vki_op_vec_rows (const VkiOpPlace * p, gint64 row_len)
       && p->out_bstride % 4 == 0;
 }
 
+/* Whether an op's input rows of @row_len floats, from its input offset,
+ * all start on a whole vec4, so that they can be read as aligned RGBA32F
+ * texels. */
+static gboolean
+vec_rows_in (const VkiOpPlace * p, gint64 row_len)
+{
+  return row_len % 4 == 0 && p->in_off % 4 == 0;
+}
+
 static void
 describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
     const GstVkInceptionShape * y, const gint64 pads[4], const VkiOpPlace * p,
@@ -757,7 +766,7 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
    * whole 16-byte units (1), three at any other alignment (2: 7x7 planes,
    * where 8 scalar fetches took a fifth longer). */
   vec_in = win->kernel[1] == 1 && win->stride[1] == 1 && pads[1] == 0 ?
-      (w % 4 == 0 && p->in_off % 4 == 0 ? 1 : 2) : 0;
+      (vec_rows_in (p, w) ? 1 : 2) : 0;
   /* Weight fetches shared by a subgroup (conv_tiled_sg), which pads each
    * (image, channel block)'s pixel blocks to whole subgroups: where that
    * adds at most a third of them (not on Winograd's 14x14 products, 2
@@ -779,7 +788,7 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
    * starts at -PAD_L modulo 4), else those from the one holding its first
    * column (14x14 and 7x7 planes; docs/performance.md, "Spans at any
    * alignment"). */
-  vec_span = !vec_in && w % 4 == 0 && p->in_off % 4 == 0;
+  vec_span = !vec_in && vec_rows_in (p, w);
   vec_out = vki_op_vec_rows (p, ow);
   {
     guint32 spec[] = { win->kernel[0], win->kernel[1], win->stride[0],
@@ -804,7 +813,7 @@ describe_maxpool_tiled (VkiNode * node, const GstVkInceptionShape * x,
   const VkiWindow *win = &node->win;
   /* Spans as vec4 fetches (span.glsl): aligned in rows of whole vec4s,
    * else from the one holding the span's first column. */
-  guint32 vec_span = x->dims[3] % 4 == 0 && p->in_off % 4 == 0;
+  guint32 vec_span = vec_rows_in (p, x->dims[3]);
   gint64 invocations = x->dims[0] * x->dims[1] * y->dims[2] *
       ceil_div (y->dims[3], TILED_NX);
   guint32 spec[] = { win->kernel[0], win->kernel[1], win->stride[0],
@@ -956,7 +965,7 @@ vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
     }
     case VKI_OP_LRN:{
       gint64 hw = prod (x, 2, x->rank);
-      if (p->conv == VKI_CONV_TILED && hw % 4 == 0 && p->in_off % 4 == 0
+      if (p->conv == VKI_CONV_TILED && vec_rows_in (p, hw)
           && node->lrn.size <= LRN_SIZE_MAX) {
         describe_lrn_tiled (node, x, hw, p, desc);
         break;
@@ -983,7 +992,7 @@ vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
       set_spec (desc, spec, G_N_ELEMENTS (spec));
       /* Rows of A and B as whole texels (B's offset is WEIGHT_ALIGN'd). */
       if (p->conv == VKI_CONV_TILED && !node->gemm.trans_a
-          && node->gemm.k % 4 == 0 && p->in_off % 4 == 0) {
+          && vec_rows_in (p, node->gemm.k)) {
         desc->shader = &vki_shader_gemm_texel;
         desc->n_texels = 3;
       } else {
