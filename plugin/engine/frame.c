@@ -5,7 +5,7 @@
 
 /* The largest frame side accepted: far above any video, and small enough
  * that byte offsets stay within 32 bits. */
-#define MAX_FRAME_SIDE 16384
+#define MAX_FRAME_SIDE 16384u
 #define PIXEL_MAX 255.0f
 
 typedef struct
