@@ -1,0 +1,29 @@
+#!/bin/sh
+# Builds a second tree, build-asan/, with AddressSanitizer and
+# UndefinedBehaviorSanitizer, and runs the tests in it (all of them, or the
+# ones named: tools/run-sanitizers.sh bad-inputs element-element).
+# Not part of CI, whose time goes to valgrind; leaks are left to that
+# setup of tools/run-tests.sh (the Vulkan loader and llvmpipe leave
+# allocations LeakSanitizer would report).
+set -eu
+cd "$(dirname "$0")/.."
+./tools/install-deps.sh
+[ -f build-asan/build.ninja ] ||
+  meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
+ninja -C build-asan
+
+# gst-launch, gst-plugin-scanner and python3 are not instrumented: the
+# runtime is preloaded into them, and plugins are scanned in-process (a
+# forked scanner without it fails to load the plugin and records that in
+# the registry, hence a fresh one).
+LD_PRELOAD=$(gcc -print-file-name=libasan.so):$(gcc -print-file-name=libubsan.so)
+ASAN_OPTIONS=detect_leaks=0
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+GST_REGISTRY_FORK=no
+GST_REGISTRY=$(pwd)/build-asan/registry.bin
+export LD_PRELOAD ASAN_OPTIONS UBSAN_OPTIONS GST_REGISTRY_FORK GST_REGISTRY
+find build-asan -name 'registry*.bin' -delete
+# A test runs several times slower here (default-model, whose python3
+# drives whole pipelines, went past its 1200 s).
+meson test -C build-asan --print-errorlogs --num-processes 1 \
+  --timeout-multiplier 4 "$@"
