@@ -7,12 +7,15 @@
  * #GstVkInceptionMeta with the top-k classes, and each classified frame posts
  * an element message named `vkinception` on the bus.
  *
- * The frame's planes are handed to the device as they are (strides and
- * offsets from its GstVideoMeta honoured): read where they lie where the
- * Vulkan device can import host memory and the frame has GStreamer's
- * default layout, else copied once (and always with async=true). Colour
- * conversion, resizing and normalisation run on the device, ahead of the
- * network, in command buffers recorded per caps.
+ * It reads the common raw formats as they come: the RGB family, GRAY8 and
+ * YUV at 4:2:0 (I420, YV12, NV12, NV21), 4:2:2 (Y42B, NV16, YUY2, UYVY, YVYU)
+ * and 4:4:4 (Y444), so a camera's YUY2 or a JPEG decoder's Y42B needs no
+ * videoconvert. The frame's planes are handed to the device as they are
+ * (strides and offsets from its GstVideoMeta honoured): read where they lie
+ * where the Vulkan device can import host memory and the frame has
+ * GStreamer's default layout, else copied once (and always with
+ * async=true). Colour conversion, resizing and normalisation run on the
+ * device, ahead of the network, in command buffers recorded per caps.
  *
  * With batch-size=N (synchronous mode), frames are held until N frames are
  * due for classification; the N run in one submission, then all held
@@ -24,7 +27,7 @@
  * |[
  * gst-launch-1.0 -m videotestsrc num-buffers=10 ! \
  *     vkinception model=googlenet-12.onnx labels=synset_words.txt ! fakesink
- * gst-launch-1.0 v4l2src ! videoconvert ! \
+ * gst-launch-1.0 v4l2src ! \
  *     vkinception model=googlenet-12.onnx labels=synset_words.txt async=true \
  *     smoothing=0.8 ! vkinceptionoverlay ! videoconvert ! autovideosink
  * ]|
@@ -210,7 +213,8 @@ struct _GstVkInception
 };
 
 #define SRC_CAPS GST_VIDEO_CAPS_MAKE ("{ RGB, BGR, RGBA, BGRA, RGBx, BGRx, " \
-    "xRGB, xBGR, ARGB, ABGR, I420, NV12, GRAY8 }")
+    "xRGB, xBGR, ARGB, ABGR, I420, NV12, GRAY8, YV12, NV21, NV16, Y42B, " \
+    "Y444, YUY2, UYVY, YVYU }")
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (SRC_CAPS));
@@ -856,6 +860,14 @@ frame_format (const GstVideoInfo * info, GstVkInceptionFrameFormat * f)
     {GST_VIDEO_FORMAT_I420, GST_VK_INCEPTION_PIXEL_I420},
     {GST_VIDEO_FORMAT_NV12, GST_VK_INCEPTION_PIXEL_NV12},
     {GST_VIDEO_FORMAT_GRAY8, GST_VK_INCEPTION_PIXEL_GRAY8},
+    {GST_VIDEO_FORMAT_YV12, GST_VK_INCEPTION_PIXEL_YV12},
+    {GST_VIDEO_FORMAT_NV21, GST_VK_INCEPTION_PIXEL_NV21},
+    {GST_VIDEO_FORMAT_NV16, GST_VK_INCEPTION_PIXEL_NV16},
+    {GST_VIDEO_FORMAT_Y42B, GST_VK_INCEPTION_PIXEL_Y42B},
+    {GST_VIDEO_FORMAT_Y444, GST_VK_INCEPTION_PIXEL_Y444},
+    {GST_VIDEO_FORMAT_YUY2, GST_VK_INCEPTION_PIXEL_YUY2},
+    {GST_VIDEO_FORMAT_UYVY, GST_VK_INCEPTION_PIXEL_UYVY},
+    {GST_VIDEO_FORMAT_YVYU, GST_VK_INCEPTION_PIXEL_YVYU},
   };
   gdouble kr = 0.299, kb = 0.114;
 

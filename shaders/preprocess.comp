@@ -1,6 +1,6 @@
 #version 450
-// Raw video frame -> network input: colour conversion (packed RGB family,
-// I420, NV12, GRAY8), bilinear resize (stretch, centre crop or letterbox:
+// Raw video frame -> network input: colour conversion (packed RGB family;
+// planar, semi-planar and packed YUV at 4:2:0, 4:2:2 or 4:4:4; GRAY8), bilinear resize (stretch, centre crop or letterbox:
 // a dst->src affine map and the dst box the picture covers), channel order
 // and normalisation. One invocation writes one pixel of every channel.
 // The frames are bytes in binding 2, packed one after the other: the whole
@@ -9,16 +9,20 @@
 
 layout(std430, binding = 2) readonly buffer Frames { uint frame[]; };
 
-layout(constant_id = 0) const uint KIND = 0;      // 0 packed, 1 I420, 2 NV12, 3 GRAY8
-layout(constant_id = 1) const uint BPP = 3;
-layout(constant_id = 2) const uint R_POS = 0;
-layout(constant_id = 3) const uint G_POS = 1;
-layout(constant_id = 4) const uint B_POS = 2;
+// 0 packed RGB, 1 planar YUV, 2 semi-planar YUV, 3 GRAY8, 4 packed YUV 4:2:2
+layout(constant_id = 0) const uint KIND = 0;
+layout(constant_id = 1) const uint BPP = 3;       // packed RGB
+// Byte positions. Packed RGB: of R, G, B in a pixel. Packed YUV: of Y0, U, V
+// in the word of two pixels. Semi-planar: POS1 and POS2 of U and V in a
+// chroma pair.
+layout(constant_id = 2) const uint POS0 = 0;
+layout(constant_id = 3) const uint POS1 = 1;
+layout(constant_id = 4) const uint POS2 = 2;
 layout(constant_id = 5) const uint SRC_W = 1;
 layout(constant_id = 6) const uint SRC_H = 1;
 layout(constant_id = 7) const uint PLANE0 = 0;    // byte offsets in a frame
-layout(constant_id = 8) const uint PLANE1 = 0;
-layout(constant_id = 9) const uint PLANE2 = 0;
+layout(constant_id = 8) const uint PLANE1 = 0;    // planar: U; semi-planar: UV
+layout(constant_id = 9) const uint PLANE2 = 0;    // planar: V
 layout(constant_id = 10) const uint STRIDE0 = 0;  // bytes per row
 layout(constant_id = 11) const uint STRIDE1 = 0;
 layout(constant_id = 12) const uint STRIDE2 = 0;
@@ -47,6 +51,8 @@ layout(constant_id = 34) const uint BGR = 0;
 layout(constant_id = 35) const float KR = 0.299;
 layout(constant_id = 36) const float KB = 0.114;
 layout(constant_id = 37) const uint FULL_RANGE = 0;
+layout(constant_id = 38) const uint CSX = 1;      // chroma subsampling, log2
+layout(constant_id = 39) const uint CSY = 1;
 
 // The batch item of the first frame in binding 2: 0 for the upload buffer,
 // k for frame k imported on its own (one dispatch per frame).
@@ -91,20 +97,28 @@ vec3 pixel(uint base, uint x, uint y)
     uint s = p & 3u;
     uint lo = frame[p >> 2];
     uint hi = BPP == 4u || s + BPP <= 4u ? lo : frame[(p >> 2) + 1u];
-    return vec3(byte_of(lo, hi, s + R_POS), byte_of(lo, hi, s + G_POS),
-        byte_of(lo, hi, s + B_POS));
+    return vec3(byte_of(lo, hi, s + POS0), byte_of(lo, hi, s + POS1),
+        byte_of(lo, hi, s + POS2));
+  }
+  if (KIND == 4) {
+    // Two pixels share a word (rows start on words) and its U and V.
+    uint word = frame[(base + PLANE0 + y * STRIDE0 + (x >> 1) * 4u) >> 2];
+    return yuv_to_rgb(byte_of(word, word, POS0 + (x & 1u) * 2u),
+        byte_of(word, word, POS1), byte_of(word, word, POS2));
   }
   float luma = byte_at(base + PLANE0 + y * STRIDE0 + x);
   if (KIND == 3)
     return vec3(luma);
+  // The chroma sample of the pixel's block (no interpolation between them).
+  uint cx = x >> CSX, cy = y >> CSY;
   float u, v;
   if (KIND == 1) {
-    u = byte_at(base + PLANE1 + (y / 2u) * STRIDE1 + x / 2u);
-    v = byte_at(base + PLANE2 + (y / 2u) * STRIDE2 + x / 2u);
+    u = byte_at(base + PLANE1 + cy * STRIDE1 + cx);
+    v = byte_at(base + PLANE2 + cy * STRIDE2 + cx);
   } else {
-    uint p = base + PLANE1 + (y / 2u) * STRIDE1 + (x / 2u) * 2u;
-    u = byte_at(p);
-    v = byte_at(p + 1u);
+    uint p = base + PLANE1 + cy * STRIDE1 + cx * 2u;
+    u = byte_at(p + POS1);
+    v = byte_at(p + POS2);
   }
   return yuv_to_rgb(luma, u, v);
 }

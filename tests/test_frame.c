@@ -1,6 +1,7 @@
 /* Raw video frames -> network input on the device, against a C reference
- * written from the formats' definitions (BT.601/709 matrices, 4:2:0
- * subsampling) and a plain bilinear resize. */
+ * written from the formats' definitions (BT.601/709 matrices, 4:2:0, 4:2:2
+ * and 4:4:4 chroma, planar, semi-planar or packed) and a plain bilinear
+ * resize. */
 #include "test-common.h"
 #include "device.h"
 
@@ -9,29 +10,68 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+typedef enum
+{
+  PACKED_RGB, GRAY, PLANAR, SEMI_PLANAR, PACKED_YUV
+} Layout;
+
 typedef struct
 {
   GstVkInceptionPixelFormat format;
   const gchar *name;
-  guint bpp;                    /* packed: bytes per pixel */
-  gint r, g, b;                 /* packed: byte of each channel */
+  Layout layout;
+  guint bpp;                    /* packed RGB: bytes per pixel */
+  gint r, g, b;                 /* packed RGB: byte of each channel */
+  guint sub_x, sub_y;           /* YUV: pixels per chroma sample across,
+                                 * down */
+  const gchar *order;           /* planar: the planes, "YUV" or "YVU";
+                                 * semi-planar: the pair, "UV" or "VU";
+                                 * packed YUV: the bytes of two pixels */
 } Format;
 
 static const Format formats[] = {
-  {GST_VK_INCEPTION_PIXEL_RGB, "RGB", 3, 0, 1, 2},
-  {GST_VK_INCEPTION_PIXEL_BGR, "BGR", 3, 2, 1, 0},
-  {GST_VK_INCEPTION_PIXEL_RGBA, "RGBA", 4, 0, 1, 2},
-  {GST_VK_INCEPTION_PIXEL_BGRA, "BGRA", 4, 2, 1, 0},
-  {GST_VK_INCEPTION_PIXEL_RGBX, "RGBx", 4, 0, 1, 2},
-  {GST_VK_INCEPTION_PIXEL_BGRX, "BGRx", 4, 2, 1, 0},
-  {GST_VK_INCEPTION_PIXEL_XRGB, "xRGB", 4, 1, 2, 3},
-  {GST_VK_INCEPTION_PIXEL_XBGR, "xBGR", 4, 3, 2, 1},
-  {GST_VK_INCEPTION_PIXEL_ARGB, "ARGB", 4, 1, 2, 3},
-  {GST_VK_INCEPTION_PIXEL_ABGR, "ABGR", 4, 3, 2, 1},
-  {GST_VK_INCEPTION_PIXEL_I420, "I420", 0, 0, 0, 0},
-  {GST_VK_INCEPTION_PIXEL_NV12, "NV12", 0, 0, 0, 0},
-  {GST_VK_INCEPTION_PIXEL_GRAY8, "GRAY8", 0, 0, 0, 0},
+  {GST_VK_INCEPTION_PIXEL_RGB, "RGB", PACKED_RGB, 3, 0, 1, 2},
+  {GST_VK_INCEPTION_PIXEL_BGR, "BGR", PACKED_RGB, 3, 2, 1, 0},
+  {GST_VK_INCEPTION_PIXEL_RGBA, "RGBA", PACKED_RGB, 4, 0, 1, 2},
+  {GST_VK_INCEPTION_PIXEL_BGRA, "BGRA", PACKED_RGB, 4, 2, 1, 0},
+  {GST_VK_INCEPTION_PIXEL_RGBX, "RGBx", PACKED_RGB, 4, 0, 1, 2},
+  {GST_VK_INCEPTION_PIXEL_BGRX, "BGRx", PACKED_RGB, 4, 2, 1, 0},
+  {GST_VK_INCEPTION_PIXEL_XRGB, "xRGB", PACKED_RGB, 4, 1, 2, 3},
+  {GST_VK_INCEPTION_PIXEL_XBGR, "xBGR", PACKED_RGB, 4, 3, 2, 1},
+  {GST_VK_INCEPTION_PIXEL_ARGB, "ARGB", PACKED_RGB, 4, 1, 2, 3},
+  {GST_VK_INCEPTION_PIXEL_ABGR, "ABGR", PACKED_RGB, 4, 3, 2, 1},
+  {GST_VK_INCEPTION_PIXEL_GRAY8, "GRAY8", GRAY},
+  {GST_VK_INCEPTION_PIXEL_I420, "I420", PLANAR, .sub_x = 2, .sub_y = 2,
+      .order = "YUV"},
+  {GST_VK_INCEPTION_PIXEL_YV12, "YV12", PLANAR, .sub_x = 2, .sub_y = 2,
+      .order = "YVU"},
+  {GST_VK_INCEPTION_PIXEL_Y42B, "Y42B", PLANAR, .sub_x = 2, .sub_y = 1,
+      .order = "YUV"},
+  {GST_VK_INCEPTION_PIXEL_Y444, "Y444", PLANAR, .sub_x = 1, .sub_y = 1,
+      .order = "YUV"},
+  {GST_VK_INCEPTION_PIXEL_NV12, "NV12", SEMI_PLANAR, .sub_x = 2, .sub_y = 2,
+      .order = "UV"},
+  {GST_VK_INCEPTION_PIXEL_NV21, "NV21", SEMI_PLANAR, .sub_x = 2, .sub_y = 2,
+      .order = "VU"},
+  {GST_VK_INCEPTION_PIXEL_NV16, "NV16", SEMI_PLANAR, .sub_x = 2, .sub_y = 1,
+      .order = "UV"},
+  {GST_VK_INCEPTION_PIXEL_YUY2, "YUY2", PACKED_YUV, .sub_x = 2, .sub_y = 1,
+      .order = "YUYV"},
+  {GST_VK_INCEPTION_PIXEL_UYVY, "UYVY", PACKED_YUV, .sub_x = 2, .sub_y = 1,
+      .order = "UYVY"},
+  {GST_VK_INCEPTION_PIXEL_YVYU, "YVYU", PACKED_YUV, .sub_x = 2, .sub_y = 1,
+      .order = "YVYU"},
 };
+
+static const Format *
+format_named (const gchar * name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    if (strcmp (formats[i].name, name) == 0)
+      return &formats[i];
+  g_assert_not_reached ();
+  return NULL;
+}
 
 /* A frame in memory as a video library would hand it over: planes with
  * padded strides. */
@@ -48,21 +88,35 @@ static guint
 plane_geometry (const Format * fmt, guint w, guint h, gsize bytes[3],
     gsize rows[3])
 {
-  gsize cw = (w + 1) / 2, ch = (h + 1) / 2;
+  /* Chroma samples across and down: a partial block has one too. */
+  gsize cw = fmt->sub_x ? (w + fmt->sub_x - 1) / fmt->sub_x : 0;
+  gsize ch = fmt->sub_y ? (h + fmt->sub_y - 1) / fmt->sub_y : 0;
 
-  bytes[0] = fmt->bpp ? w * fmt->bpp : w;
   rows[0] = h;
-  if (fmt->format == GST_VK_INCEPTION_PIXEL_I420) {
-    bytes[1] = bytes[2] = cw;
-    rows[1] = rows[2] = ch;
-    return 3;
+  switch (fmt->layout) {
+    case PACKED_RGB:
+      bytes[0] = w * fmt->bpp;
+      return 1;
+    case GRAY:
+      bytes[0] = w;
+      return 1;
+    case PACKED_YUV:
+      /* Each 4 bytes hold two pixels, the last a whole word too. */
+      bytes[0] = 4 * cw;
+      return 1;
+    case PLANAR:
+      bytes[0] = w;
+      bytes[1] = bytes[2] = cw;
+      rows[1] = rows[2] = ch;
+      return 3;
+    case SEMI_PLANAR:
+      bytes[0] = w;
+      bytes[1] = 2 * cw;
+      rows[1] = ch;
+      return 2;
   }
-  if (fmt->format == GST_VK_INCEPTION_PIXEL_NV12) {
-    bytes[1] = 2 * cw;
-    rows[1] = ch;
-    return 2;
-  }
-  return 1;
+  g_assert_not_reached ();
+  return 0;
 }
 
 static void
@@ -95,25 +149,51 @@ static void
 ref_pixel (const Format * fmt, const Frame * f,
     const GstVkInceptionFrameFormat * ff, guint x, guint y, double rgb[3])
 {
-  double Y, U, V, kr = ff->kr, kb = ff->kb;
-  if (fmt->bpp) {
-    const guint8 *p = f->planes[0] + y * f->strides[0] + x * fmt->bpp;
-    rgb[0] = p[fmt->r];
-    rgb[1] = p[fmt->g];
-    rgb[2] = p[fmt->b];
-    return;
-  }
-  Y = f->planes[0][y * f->strides[0] + x];
-  if (fmt->format == GST_VK_INCEPTION_PIXEL_GRAY8) {
-    rgb[0] = rgb[1] = rgb[2] = Y;
-    return;
-  }
-  if (fmt->format == GST_VK_INCEPTION_PIXEL_I420) {
-    U = f->planes[1][(y / 2) * f->strides[1] + x / 2];
-    V = f->planes[2][(y / 2) * f->strides[2] + x / 2];
-  } else {
-    U = f->planes[1][(y / 2) * f->strides[1] + (x / 2) * 2];
-    V = f->planes[1][(y / 2) * f->strides[1] + (x / 2) * 2 + 1];
+  double Y = 0, U = 0, V = 0, kr = ff->kr, kb = ff->kb;
+  guint cx = fmt->sub_x ? x / fmt->sub_x : 0;
+  guint cy = fmt->sub_y ? y / fmt->sub_y : 0;
+
+  switch (fmt->layout) {
+    case PACKED_RGB:{
+      const guint8 *p = f->planes[0] + y * f->strides[0] + x * fmt->bpp;
+      rgb[0] = p[fmt->r];
+      rgb[1] = p[fmt->g];
+      rgb[2] = p[fmt->b];
+      return;
+    }
+    case GRAY:
+      rgb[0] = rgb[1] = rgb[2] = f->planes[0][y * f->strides[0] + x];
+      return;
+    case PLANAR:{
+      /* order[1] is the component of plane 1. */
+      guint up = fmt->order[1] == 'U' ? 1 : 2;
+      Y = f->planes[0][y * f->strides[0] + x];
+      U = f->planes[up][cy * f->strides[up] + cx];
+      V = f->planes[3 - up][cy * f->strides[3 - up] + cx];
+      break;
+    }
+    case SEMI_PLANAR:{
+      const guint8 *pair = f->planes[1] + cy * f->strides[1] + cx * 2;
+      gboolean u_first = fmt->order[0] == 'U';
+      Y = f->planes[0][y * f->strides[0] + x];
+      U = pair[u_first ? 0 : 1];
+      V = pair[u_first ? 1 : 0];
+      break;
+    }
+    case PACKED_YUV:{
+      /* Pixel x is the (x % 2)th Y of its 4 bytes. */
+      const guint8 *word = f->planes[0] + y * f->strides[0] + cx * 4;
+      guint ys = 0;
+      for (guint k = 0; k < 4; k++) {
+        if (fmt->order[k] == 'Y' && ys++ == x % 2)
+          Y = word[k];
+        if (fmt->order[k] == 'U')
+          U = word[k];
+        if (fmt->order[k] == 'V')
+          V = word[k];
+      }
+      break;
+    }
   }
   if (ff->full_range) {
     Y /= 255;
@@ -302,7 +382,8 @@ test_reconfigure (void)
 
   for (guint i = 0; i < 3; i++) {
     ff.width = 16 + 8 * i;
-    ff.format = i == 1 ? GST_VK_INCEPTION_PIXEL_NV12 : GST_VK_INCEPTION_PIXEL_RGB;
+    ff.format = i == 0 ? GST_VK_INCEPTION_PIXEL_RGB : i == 1 ?
+        GST_VK_INCEPTION_PIXEL_NV12 : GST_VK_INCEPTION_PIXEL_YUY2;
     g_assert_true (gst_vk_inception_net_set_frame_format (net, &ff, &pre,
             &error));
     g_assert_no_error (error);
@@ -314,8 +395,15 @@ test_reconfigure (void)
           &error));
   g_assert_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_SHAPE);
   g_clear_error (&error);
-  pre.std[1] = 0;
   ff.width = 8;
+  ff.format = GST_VK_INCEPTION_PIXEL_YVYU + 1;
+  g_assert_false (gst_vk_inception_net_set_frame_format (net, &ff, &pre,
+          &error));
+  g_assert_error (error, GST_VK_INCEPTION_ERROR,
+      GST_VK_INCEPTION_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+  ff.format = GST_VK_INCEPTION_PIXEL_YUY2;
+  pre.std[1] = 0;
   g_assert_false (gst_vk_inception_net_set_frame_format (net, &ff, &pre,
           &error));
   g_assert_nonnull (error);
@@ -335,7 +423,7 @@ test_reconfigure (void)
 static void
 test_profile (void)
 {
-  const Format *fmt = &formats[0];     /* RGB: 3 bytes a pixel */
+  const Format *fmt = format_named ("RGB");    /* 3 bytes a pixel */
   GstVkInceptionNet *net = identity_net (1, 3, 12, 16);
   GstVkInceptionFrameFormat ff = { fmt->format, 37, 23, 0.299, 0.114, FALSE };
   GstVkInceptionPreprocess pre = { FALSE, {10, 120, 240}, {50, 60, 70},
@@ -415,8 +503,10 @@ guarded_init (Guarded * g, const Format * fmt, guint w, guint h, gssize lead,
   g->frame.n_planes = plane_geometry (fmt, w, h, bytes, rows);
   for (guint p = 0; p < g->frame.n_planes; p++) {
     g->frame.strides[p] = (bytes[p] + 3) & ~(gsize) 3;
-    plane_bytes[p] = g->frame.strides[p] * (p == 0 && g->frame.n_planes > 1 ?
-        (rows[p] + 1) / 2 * 2 : rows[p]);
+    /* GStreamer's layout: where chroma rows are halved, the chroma after
+     * an even number of luma rows. */
+    plane_bytes[p] = g->frame.strides[p] * (p == 0 && g->frame.n_planes > 1
+        && fmt->sub_y == 2 ? (rows[p] + 1) / 2 * 2 : rows[p]);
     g->bytes += plane_bytes[p];
   }
   body = ((lead > 0 ? (gsize) lead : 0) + g->bytes + page - 1) / page * page;
@@ -526,7 +616,9 @@ frames_net (guint n, const GstVkInceptionFrameFormat * ff,
 static void
 test_in_place (void)
 {
-  static const guint formats_in_place[] = { 0, 4, 10, 11, 12 };  /* RGB RGBx I420 NV12 GRAY8 */
+  static const gchar *formats_in_place[] = { "RGB", "RGBx", "GRAY8", "I420",
+    "YV12", "Y42B", "Y444", "NV12", "NV21", "NV16", "YUY2", "UYVY", "YVYU"
+  };
   GstVkInceptionDevice *dev = vki_test_device ();
   gboolean can = dev->host_import_align != 0;
   GstVkInceptionPreprocess pre = { FALSE, {10, 120, 240}, {50, 60, 70},
@@ -540,7 +632,7 @@ test_in_place (void)
     g_assert_true (can);
 
   for (guint i = 0; i < G_N_ELEMENTS (formats_in_place); i++) {
-    const Format *fmt = &formats[formats_in_place[i]];
+    const Format *fmt = format_named (formats_in_place[i]);
     /* A page's start, at an odd height; right against an inaccessible
      * page, at a height whose frame is whole 16-byte units (the alignment
      * its start needs). */
@@ -568,7 +660,7 @@ test_in_place (void)
   }
 
   {
-    const Format *fmt = &formats[4];    /* RGBx */
+    const Format *fmt = format_named ("RGBx");
     GstVkInceptionFrameFormat ff = { fmt->format, 37, 23, 0.299, 0.114,
       FALSE
     };
@@ -600,7 +692,7 @@ test_in_place (void)
    * read in place. In I420 and in RGBx (one word per pixel), each frame
    * at its own offset in its pages. */
   for (guint i = 0; i < 2; i++) {
-    const Format *fmt = &formats[i == 0 ? 10 : 4];      /* I420, RGBx */
+    const Format *fmt = format_named (i == 0 ? "I420" : "RGBx");
     GstVkInceptionFrameFormat ff = { fmt->format, 37, 24, 0.299, 0.114,
       FALSE
     };

@@ -11,30 +11,44 @@
 typedef struct
 {
   guint kind;                   /* KIND in preprocess.comp */
-  guint bpp;
-  guint r, g, b;                /* byte positions in a packed pixel */
+  guint bpp;                    /* packed RGB: bytes per pixel */
+  guint pos[3];                 /* packed RGB: the bytes of R, G and B in a
+                                 * pixel; packed 4:2:2: of Y0, U and V in a
+                                 * word of two pixels; semi-planar: -, then
+                                 * of U and V in a chroma pair; planar: -,
+                                 * then the planes of U and V */
+  guint csx, csy;               /* chroma subsampling: log2 of the pixels
+                                 * per chroma sample across and down */
 } FormatInfo;
 
 enum
-{ KIND_PACKED, KIND_I420, KIND_NV12, KIND_GRAY8 };
+{ KIND_RGB, KIND_PLANAR, KIND_SEMI_PLANAR, KIND_GRAY8, KIND_PACKED_422 };
 
 static gboolean
 format_info (GstVkInceptionPixelFormat f, FormatInfo * info)
 {
   static const FormatInfo table[] = {
-    [GST_VK_INCEPTION_PIXEL_RGB] = {KIND_PACKED, 3, 0, 1, 2},
-    [GST_VK_INCEPTION_PIXEL_BGR] = {KIND_PACKED, 3, 2, 1, 0},
-    [GST_VK_INCEPTION_PIXEL_RGBA] = {KIND_PACKED, 4, 0, 1, 2},
-    [GST_VK_INCEPTION_PIXEL_BGRA] = {KIND_PACKED, 4, 2, 1, 0},
-    [GST_VK_INCEPTION_PIXEL_RGBX] = {KIND_PACKED, 4, 0, 1, 2},
-    [GST_VK_INCEPTION_PIXEL_BGRX] = {KIND_PACKED, 4, 2, 1, 0},
-    [GST_VK_INCEPTION_PIXEL_XRGB] = {KIND_PACKED, 4, 1, 2, 3},
-    [GST_VK_INCEPTION_PIXEL_XBGR] = {KIND_PACKED, 4, 3, 2, 1},
-    [GST_VK_INCEPTION_PIXEL_ARGB] = {KIND_PACKED, 4, 1, 2, 3},
-    [GST_VK_INCEPTION_PIXEL_ABGR] = {KIND_PACKED, 4, 3, 2, 1},
-    [GST_VK_INCEPTION_PIXEL_I420] = {KIND_I420, 1, 0, 0, 0},
-    [GST_VK_INCEPTION_PIXEL_NV12] = {KIND_NV12, 1, 0, 0, 0},
-    [GST_VK_INCEPTION_PIXEL_GRAY8] = {KIND_GRAY8, 1, 0, 0, 0},
+    [GST_VK_INCEPTION_PIXEL_RGB] = {KIND_RGB, 3, {0, 1, 2}},
+    [GST_VK_INCEPTION_PIXEL_BGR] = {KIND_RGB, 3, {2, 1, 0}},
+    [GST_VK_INCEPTION_PIXEL_RGBA] = {KIND_RGB, 4, {0, 1, 2}},
+    [GST_VK_INCEPTION_PIXEL_BGRA] = {KIND_RGB, 4, {2, 1, 0}},
+    [GST_VK_INCEPTION_PIXEL_RGBX] = {KIND_RGB, 4, {0, 1, 2}},
+    [GST_VK_INCEPTION_PIXEL_BGRX] = {KIND_RGB, 4, {2, 1, 0}},
+    [GST_VK_INCEPTION_PIXEL_XRGB] = {KIND_RGB, 4, {1, 2, 3}},
+    [GST_VK_INCEPTION_PIXEL_XBGR] = {KIND_RGB, 4, {3, 2, 1}},
+    [GST_VK_INCEPTION_PIXEL_ARGB] = {KIND_RGB, 4, {1, 2, 3}},
+    [GST_VK_INCEPTION_PIXEL_ABGR] = {KIND_RGB, 4, {3, 2, 1}},
+    [GST_VK_INCEPTION_PIXEL_I420] = {KIND_PLANAR, 1, {0, 1, 2}, 1, 1},
+    [GST_VK_INCEPTION_PIXEL_NV12] = {KIND_SEMI_PLANAR, 1, {0, 0, 1}, 1, 1},
+    [GST_VK_INCEPTION_PIXEL_GRAY8] = {KIND_GRAY8, 1, {0, 0, 0}},
+    [GST_VK_INCEPTION_PIXEL_YV12] = {KIND_PLANAR, 1, {0, 2, 1}, 1, 1},
+    [GST_VK_INCEPTION_PIXEL_NV21] = {KIND_SEMI_PLANAR, 1, {0, 1, 0}, 1, 1},
+    [GST_VK_INCEPTION_PIXEL_NV16] = {KIND_SEMI_PLANAR, 1, {0, 0, 1}, 1, 0},
+    [GST_VK_INCEPTION_PIXEL_Y42B] = {KIND_PLANAR, 1, {0, 1, 2}, 1, 0},
+    [GST_VK_INCEPTION_PIXEL_Y444] = {KIND_PLANAR, 1, {0, 1, 2}, 0, 0},
+    [GST_VK_INCEPTION_PIXEL_YUY2] = {KIND_PACKED_422, 2, {0, 1, 3}, 1, 0},
+    [GST_VK_INCEPTION_PIXEL_UYVY] = {KIND_PACKED_422, 2, {1, 0, 2}, 1, 0},
+    [GST_VK_INCEPTION_PIXEL_YVYU] = {KIND_PACKED_422, 2, {0, 3, 1}, 1, 0},
   };
   if ((guint) f >= G_N_ELEMENTS (table))
     return FALSE;
@@ -48,8 +62,7 @@ vki_frame_layout_init (VkiFrameLayout * l,
 {
   FormatInfo info;
   gsize w = format->width, h = format->height;
-  gsize cw = (w + 1) / 2, ch = (h + 1) / 2;
-  gsize off = 0;
+  gsize cw, ch, off = 0;
 
   memset (l, 0, sizeof (*l));
   l->format = *format;
@@ -65,48 +78,46 @@ vki_frame_layout_init (VkiFrameLayout * l,
         format->height, MAX_FRAME_SIDE, MAX_FRAME_SIDE);
     return FALSE;
   }
-  if (info.kind != KIND_PACKED && info.kind != KIND_GRAY8
+  if (info.kind != KIND_RGB && info.kind != KIND_GRAY8
       && (!(format->kr > 0 && format->kb > 0 && format->kr + format->kb < 1))) {
     g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_FAILED,
         "invalid YUV matrix Kr=%g Kb=%g", format->kr, format->kb);
     return FALSE;
   }
 
+  /* Chroma samples across and down, a partial block counting whole. */
+  cw = (w + (1u << info.csx) - 1) >> info.csx;
+  ch = (h + (1u << info.csy) - 1) >> info.csy;
+  l->n_planes = 1;
+  l->row_bytes[0] = w * info.bpp;
+  l->rows[0] = h;
   switch (info.kind) {
-    case KIND_PACKED:
-      l->n_planes = 1;
-      l->row_bytes[0] = w * info.bpp;
-      l->rows[0] = h;
+    case KIND_PACKED_422:
+      /* Whole words of two pixels. */
+      l->row_bytes[0] = 4 * cw;
       break;
-    case KIND_GRAY8:
-      l->n_planes = 1;
-      l->row_bytes[0] = w;
-      l->rows[0] = h;
-      break;
-    case KIND_I420:
+    case KIND_PLANAR:
       l->n_planes = 3;
-      l->row_bytes[0] = w;
-      l->rows[0] = h;
       l->row_bytes[1] = l->row_bytes[2] = cw;
       l->rows[1] = l->rows[2] = ch;
       break;
-    case KIND_NV12:
+    case KIND_SEMI_PLANAR:
       l->n_planes = 2;
-      l->row_bytes[0] = w;
-      l->rows[0] = h;
       l->row_bytes[1] = 2 * cw;
       l->rows[1] = ch;
       break;
+    default:
+      break;
   }
   /* Laid out as GStreamer lays out these formats by default (rows rounded
-   * up to 4 bytes; chroma after an even number of luma rows), so that such
-   * frames can be read where they lie
+   * up to 4 bytes; where chroma rows are halved, the chroma after an even
+   * number of luma rows), so that such frames can be read where they lie
    * (gst_vk_inception_net_run_frames_in_place). */
   for (guint p = 0; p < l->n_planes; p++) {
     l->stride[p] = (l->row_bytes[p] + 3) & ~(gsize) 3;
     l->offset[p] = off;
-    off += l->stride[p] * (p == 0 && l->n_planes > 1 ? (l->rows[p] + 1) & ~(gsize) 1
-        : l->rows[p]);
+    off += l->stride[p] * (p == 0 && l->n_planes > 1 && info.csy ?
+        (l->rows[p] + 1) & ~(gsize) 1 : l->rows[p]);
   }
   l->data_bytes = off;
   l->frame_bytes = (off + 15) & ~(gsize) 15;
@@ -164,15 +175,19 @@ vki_frame_describe (const VkiFrameLayout * l,
     b[c] = -pre->mean[c] / pre->std[c];
   }
   {
-    guint32 spec[] = { info.kind, info.bpp, info.r, info.g, info.b,
-      l->format.width, l->format.height, l->offset[0], l->offset[1],
-      l->offset[2], l->stride[0], l->stride[1], l->stride[2], l->frame_bytes,
+    /* Planar: PLANE1 and PLANE2 are the U and V planes, in either order. */
+    guint u = info.kind == KIND_PLANAR ? info.pos[1] : 1;
+    guint v = info.kind == KIND_PLANAR ? info.pos[2] : 2;
+    guint32 spec[] = { info.kind, info.bpp, info.pos[0], info.pos[1],
+      info.pos[2], l->format.width, l->format.height, l->offset[0],
+      l->offset[u], l->offset[v], l->stride[0], l->stride[u], l->stride[v],
+      l->frame_bytes,
       dst->dims[0], dst->dims[1], dst->dims[2], dst->dims[3], out_off,
       dst->dims[1] * dst->dims[2] * dst->dims[3], fbits (sx), fbits (sy),
       fbits (ox), fbits (oy), box[0], box[1], box[2], box[3], fbits (s[0]),
       fbits (s[1]), fbits (s[2]), fbits (b[0]), fbits (b[1]), fbits (b[2]),
       pre->bgr, fbits (l->format.kr), fbits (l->format.kb),
-      l->format.full_range
+      l->format.full_range, info.csx, info.csy
     };
     memset (desc, 0, sizeof (*desc));
     memcpy (desc->spec, spec, sizeof (spec));

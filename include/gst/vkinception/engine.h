@@ -262,7 +262,8 @@ gboolean gst_vk_inception_net_profile (GstVkInceptionNet * net,
 
 /* ------------------------------------------------------------ video frames */
 
-/* Raw video layouts the engine converts on the device. */
+/* Raw video layouts the engine converts on the device: GStreamer's video
+ * formats of the same names, their planes in GStreamer's order. */
 typedef enum {
   GST_VK_INCEPTION_PIXEL_RGB,
   GST_VK_INCEPTION_PIXEL_BGR,
@@ -277,6 +278,14 @@ typedef enum {
   GST_VK_INCEPTION_PIXEL_I420,
   GST_VK_INCEPTION_PIXEL_NV12,
   GST_VK_INCEPTION_PIXEL_GRAY8,
+  GST_VK_INCEPTION_PIXEL_YV12,  /* I420 with the V plane before U */
+  GST_VK_INCEPTION_PIXEL_NV21,  /* NV12 with V before U in each pair */
+  GST_VK_INCEPTION_PIXEL_NV16,  /* NV12's planes, 4:2:2 */
+  GST_VK_INCEPTION_PIXEL_Y42B,  /* planar 4:2:2 */
+  GST_VK_INCEPTION_PIXEL_Y444,  /* planar 4:4:4 */
+  GST_VK_INCEPTION_PIXEL_YUY2,  /* packed 4:2:2: Y0 U Y1 V */
+  GST_VK_INCEPTION_PIXEL_UYVY,  /* U Y0 V Y1 */
+  GST_VK_INCEPTION_PIXEL_YVYU,  /* Y0 V Y1 U */
 } GstVkInceptionPixelFormat;
 
 typedef struct {
