@@ -8,7 +8,7 @@
 // Positions in the padding never win the max, as in ONNX.
 #include "common.glsl"
 
-TEXEL_VIEW(2, r32f) act_s;  // activations, R32F
+// Binding 2, the R32F view conv_tiled.comp reads, is not needed here.
 TEXEL_VIEW(3, rgba32f) act_v;  // activations, RGBA32F
 
 layout(constant_id = 0) const uint KH = 1;

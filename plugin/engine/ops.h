@@ -151,7 +151,9 @@ gboolean vki_op_vec_rows (const VkiOpPlace * p, gint64 row_len);
 guint32 vki_op_fast_div (gint64 invocations);
 
 /* Appends the op's constants, laid out for its shader, to @weights (float
- * array), 16-byte aligned; returns their offsets in @place. */
+ * array), 16-byte aligned; returns their offsets in @place. Expects what
+ * the model loader guarantees: every Conv and Gemm has its weights, every
+ * affine op its scale and shift. */
 void vki_op_pack (GstVkInceptionModel * m, VkiNode * node,
     const GstVkInceptionShape * shapes, GArray * weights, VkiOpPlace * place);
 
