@@ -233,9 +233,11 @@ gst_vk_inception_resize_mode_get_type (void)
   static const GEnumValue values[] = {
     {GST_VK_INCEPTION_RESIZE_STRETCH, "Scale to the input, ignoring aspect",
         "stretch"},
-    {GST_VK_INCEPTION_RESIZE_CENTER_CROP, "Keep aspect, crop the sides",
+    {GST_VK_INCEPTION_RESIZE_CENTER_CROP,
+        "Keep the displayed aspect (pixel-aspect-ratio counts), crop the sides",
         "center-crop"},
-    {GST_VK_INCEPTION_RESIZE_LETTERBOX, "Keep aspect, pad the sides",
+    {GST_VK_INCEPTION_RESIZE_LETTERBOX,
+        "Keep the displayed aspect (pixel-aspect-ratio counts), pad the sides",
         "letterbox"},
     {0, NULL, NULL},
   };
@@ -882,6 +884,8 @@ frame_format (const GstVideoInfo * info, GstVkInceptionFrameFormat * f)
     f->kr = kr;
     f->kb = kb;
     f->full_range = info->colorimetry.range == GST_VIDEO_COLOR_RANGE_0_255;
+    f->par_n = GST_VIDEO_INFO_PAR_N (info);
+    f->par_d = GST_VIDEO_INFO_PAR_D (info);
     return TRUE;
   }
   return FALSE;

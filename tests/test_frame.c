@@ -219,18 +219,25 @@ ref_preprocess (const Format * fmt, const Frame * f,
     guint C, guint H, guint W, double *out)
 {
   double sw = ff->width, sh = ff->height, sx, sy, ox = 0, oy = 0;
+  /* The picture is sw x sh pixels of par x 1, shown as dw x sh. */
+  double par = ff->par_n ? (double) ff->par_n / ff->par_d : 1, dw = sw * par;
   guint bx0 = 0, by0 = 0, bx1 = W, by1 = H;
 
   if (pre->resize == GST_VK_INCEPTION_RESIZE_STRETCH) {
     sx = sw / W;
     sy = sh / H;
   } else if (pre->resize == GST_VK_INCEPTION_RESIZE_CENTER_CROP) {
-    sx = sy = MIN (sw / W, sh / H);
+    /* Displayed units per input pixel, the same across and down. */
+    double s = MIN (dw / W, sh / H);
+    sx = s / par;
+    sy = s;
     ox = (sw - W * sx) / 2;
     oy = (sh - H * sy) / 2;
   } else {
     guint cw, chh;
-    sx = sy = MAX (sw / W, sh / H);
+    double s = MAX (dw / W, sh / H);
+    sx = s / par;
+    sy = s;
     cw = MIN (W, (guint) MAX (1.0, floor (sw / sx + 0.5)));
     chh = MIN (H, (guint) MAX (1.0, floor (sh / sy + 0.5)));
     bx0 = (W - cw) / 2;
@@ -296,6 +303,7 @@ typedef struct
   gboolean bgr;
   double kr, kb;
   gboolean full_range;
+  guint par_n, par_d;
 } Case;
 
 static void
@@ -303,7 +311,7 @@ run_case (const Format * fmt, const Case * c, guint32 seed)
 {
   GstVkInceptionNet *net = identity_net (c->N, c->C, c->H, c->W);
   GstVkInceptionFrameFormat ff = { fmt->format, c->src_w, c->src_h, c->kr,
-    c->kb, c->full_range
+    c->kb, c->full_range, c->par_n, c->par_d
   };
   GstVkInceptionPreprocess pre = { c->bgr, {10, 120, 240}, {50, 60, 70},
     c->resize
@@ -353,6 +361,12 @@ static const Case cases[] = {
   {41, 17, 2, 3, 15, 15, GST_VK_INCEPTION_RESIZE_CENTER_CROP, FALSE, 0.299, 0.114, TRUE},
   {41, 17, 1, 3, 15, 15, GST_VK_INCEPTION_RESIZE_LETTERBOX, TRUE, 0.2126, 0.0722, FALSE},
   {13, 29, 1, 3, 11, 14, GST_VK_INCEPTION_RESIZE_LETTERBOX, FALSE, 0.299, 0.114, FALSE},
+  /* pixels twice as wide as high (41x17 shows as 82x17), and narrower
+   * ones */
+  {41, 17, 1, 3, 15, 15, GST_VK_INCEPTION_RESIZE_CENTER_CROP, FALSE, 0.299, 0.114, FALSE, 2, 1},
+  {41, 17, 1, 3, 15, 15, GST_VK_INCEPTION_RESIZE_LETTERBOX, FALSE, 0.299, 0.114, FALSE, 2, 1},
+  {30, 20, 1, 3, 12, 16, GST_VK_INCEPTION_RESIZE_CENTER_CROP, TRUE, 0.299, 0.114, FALSE, 10, 11},
+  {30, 20, 1, 3, 12, 16, GST_VK_INCEPTION_RESIZE_LETTERBOX, TRUE, 0.299, 0.114, FALSE, 8, 27},
   /* a one-channel network */
   {20, 20, 1, 1, 7, 7, GST_VK_INCEPTION_RESIZE_STRETCH, FALSE, 0.299, 0.114, FALSE},
 };

@@ -140,6 +140,10 @@ vki_frame_describe (const VkiFrameLayout * l,
   FormatInfo info = { 0 };
   double sw = l->format.width, sh = l->format.height;
   double dw = dst->dims[3], dh = dst->dims[2];
+  /* The source's width in square pixels, per source pixel: the network's
+   * pixels are square. */
+  double par = l->format.par_n && l->format.par_d ?
+      (double) l->format.par_n / l->format.par_d : 1.0;
   double sx, sy, ox = 0, oy = 0, scale;
   guint32 box[4] = { 0, 0, (guint32) dw, (guint32) dh };
   float s[3], b[3];
@@ -147,18 +151,21 @@ vki_frame_describe (const VkiFrameLayout * l,
   format_info (l->format.format, &info);
   switch (pre->resize) {
     case GST_VK_INCEPTION_RESIZE_CENTER_CROP:
-      /* The largest centred source region with the input's aspect. */
-      scale = MIN (sw / dw, sh / dh);
-      sx = sy = scale;
-      ox = (sw - dw * scale) / 2;
-      oy = (sh - dh * scale) / 2;
+      /* The largest centred source region with the input's aspect
+       * (scale: source rows, or square-pixel widths, per input pixel). */
+      scale = MIN (sw * par / dw, sh / dh);
+      sx = scale / par;
+      sy = scale;
+      ox = (sw - dw * sx) / 2;
+      oy = (sh - dh * sy) / 2;
       break;
     case GST_VK_INCEPTION_RESIZE_LETTERBOX:{
       double cw, ch;
-      scale = MAX (sw / dw, sh / dh);
-      sx = sy = scale;
-      cw = MIN (dw, MAX (1.0, sw / scale + 0.5));
-      ch = MIN (dh, MAX (1.0, sh / scale + 0.5));
+      scale = MAX (sw * par / dw, sh / dh);
+      sx = scale / par;
+      sy = scale;
+      cw = MIN (dw, MAX (1.0, sw / sx + 0.5));
+      ch = MIN (dh, MAX (1.0, sh / sy + 0.5));
       box[0] = (guint32) ((dw - (guint32) cw) / 2);
       box[1] = (guint32) ((dh - (guint32) ch) / 2);
       box[2] = box[0] + (guint32) cw;

@@ -448,6 +448,8 @@ engine_probabilities (ModelKind kind, const gchar * model_path,
     gst_video_color_matrix_get_Kr_Kb (info->colorimetry.matrix, &fmt.kr,
         &fmt.kb);
   fmt.full_range = info->colorimetry.range == GST_VIDEO_COLOR_RANGE_0_255;
+  fmt.par_n = GST_VIDEO_INFO_PAR_N (info);
+  fmt.par_d = GST_VIDEO_INFO_PAR_D (info);
   fail_unless (gst_vk_inception_net_set_frame_format (net, &fmt, &pre,
           &error));
   g_assert_no_error (error);
@@ -577,6 +579,10 @@ static const EngineCase engine_cases[] = {
   {"video/x-raw,format=YV12,width=33,height=19,framerate=30/1",
         MODEL_LOGITS, NULL, NET_SIDE, NET_SIDE,
       GST_VK_INCEPTION_RESIZE_CENTER_CROP, 3},
+  /* Wide pixels: the aspect kept is the displayed one. */
+  {"video/x-raw,format=RGB,width=40,height=30,framerate=30/1,"
+        "pixel-aspect-ratio=2/1", MODEL_SOFTMAX, NULL, NET_SIDE, NET_SIDE,
+      GST_VK_INCEPTION_RESIZE_LETTERBOX, 5},
 };
 
 /* The meta holds what the engine computes for the same frame. */

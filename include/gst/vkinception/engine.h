@@ -296,6 +296,9 @@ typedef struct {
    * 0-255 range rather than 16-235/240. */
   double kr, kb;
   gboolean full_range;
+  /* The pixel aspect ratio, width over height of a pixel, which the
+   * aspect-keeping resize modes honour; 0/0 (left unset) is square. */
+  guint par_n, par_d;
 } GstVkInceptionFrameFormat;
 
 typedef enum {
