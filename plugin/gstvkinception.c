@@ -7,10 +7,11 @@
  * #GstVkInceptionMeta with the top-k classes, and each classified frame posts
  * an element message named `vkinception` on the bus.
  *
- * It reads the common raw formats as they come: the RGB family, GRAY8 and
- * YUV at 4:2:0 (I420, YV12, NV12, NV21), 4:2:2 (Y42B, NV16, YUY2, UYVY, YVYU)
- * and 4:4:4 (Y444), so a camera's YUY2 or a JPEG decoder's Y42B needs no
- * videoconvert. The frame's planes are handed to the device as they are
+ * It reads the common raw formats as they come: the RGB family, GRAY8,
+ * GRAY16_LE and YUV at 4:2:0 (I420, YV12, NV12, NV21), 4:2:2 (Y42B, NV16,
+ * YUY2, UYVY, YVYU) and 4:4:4 (Y444), and 10-bit (P010_10LE, I420_10LE,
+ * I422_10LE, Y444_10LE), so a camera's YUY2, a JPEG decoder's Y42B or a
+ * Main 10 decoder's P010 needs no videoconvert. The frame's planes are handed to the device as they are
  * (strides and offsets from its GstVideoMeta honoured): read where they lie
  * where the Vulkan device can import host memory and the frame has
  * GStreamer's default layout, else copied once (and always with
@@ -214,7 +215,8 @@ struct _GstVkInception
 
 #define SRC_CAPS GST_VIDEO_CAPS_MAKE ("{ RGB, BGR, RGBA, BGRA, RGBx, BGRx, " \
     "xRGB, xBGR, ARGB, ABGR, I420, NV12, GRAY8, YV12, NV21, NV16, Y42B, " \
-    "Y444, YUY2, UYVY, YVYU }")
+    "Y444, YUY2, UYVY, YVYU, P010_10LE, I420_10LE, I422_10LE, Y444_10LE, " \
+    "GRAY16_LE }")
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (SRC_CAPS));
@@ -870,6 +872,11 @@ frame_format (const GstVideoInfo * info, GstVkInceptionFrameFormat * f)
     {GST_VIDEO_FORMAT_YUY2, GST_VK_INCEPTION_PIXEL_YUY2},
     {GST_VIDEO_FORMAT_UYVY, GST_VK_INCEPTION_PIXEL_UYVY},
     {GST_VIDEO_FORMAT_YVYU, GST_VK_INCEPTION_PIXEL_YVYU},
+    {GST_VIDEO_FORMAT_P010_10LE, GST_VK_INCEPTION_PIXEL_P010_10LE},
+    {GST_VIDEO_FORMAT_I420_10LE, GST_VK_INCEPTION_PIXEL_I420_10LE},
+    {GST_VIDEO_FORMAT_I422_10LE, GST_VK_INCEPTION_PIXEL_I422_10LE},
+    {GST_VIDEO_FORMAT_Y444_10LE, GST_VK_INCEPTION_PIXEL_Y444_10LE},
+    {GST_VIDEO_FORMAT_GRAY16_LE, GST_VK_INCEPTION_PIXEL_GRAY16_LE},
   };
   gdouble kr = 0.299, kb = 0.114;
 

@@ -1,6 +1,7 @@
 #version 450
 // Raw video frame -> network input: colour conversion (packed RGB family;
-// planar, semi-planar and packed YUV at 4:2:0, 4:2:2 or 4:4:4; GRAY8), bilinear resize (stretch, centre crop or letterbox:
+// planar, semi-planar and packed YUV at 4:2:0, 4:2:2 or 4:4:4; grey; 8-bit
+// or 16-bit little-endian samples), bilinear resize (stretch, centre crop or letterbox:
 // a dst->src affine map and the dst box the picture covers), channel order
 // and normalisation. One invocation writes one pixel of every channel.
 // The frames are bytes in binding 2, packed one after the other: the whole
@@ -9,12 +10,12 @@
 
 layout(std430, binding = 2) readonly buffer Frames { uint frame[]; };
 
-// 0 packed RGB, 1 planar YUV, 2 semi-planar YUV, 3 GRAY8, 4 packed YUV 4:2:2
+// 0 packed RGB, 1 planar YUV, 2 semi-planar YUV, 3 grey, 4 packed YUV 4:2:2
 layout(constant_id = 0) const uint KIND = 0;
 layout(constant_id = 1) const uint BPP = 3;       // packed RGB
-// Byte positions. Packed RGB: of R, G, B in a pixel. Packed YUV: of Y0, U, V
-// in the word of two pixels. Semi-planar: POS1 and POS2 of U and V in a
-// chroma pair.
+// Positions. Packed RGB: the bytes of R, G, B in a pixel. Packed YUV: of Y0,
+// U, V in the word of two pixels. Semi-planar: POS1 and POS2, the samples
+// of U and V in a chroma pair.
 layout(constant_id = 2) const uint POS0 = 0;
 layout(constant_id = 3) const uint POS1 = 1;
 layout(constant_id = 4) const uint POS2 = 2;
@@ -53,6 +54,10 @@ layout(constant_id = 36) const float KB = 0.114;
 layout(constant_id = 37) const uint FULL_RANGE = 0;
 layout(constant_id = 38) const uint CSX = 1;      // chroma subsampling, log2
 layout(constant_id = 39) const uint CSY = 1;
+// YUV and grey: bytes per sample (1 or 2, little-endian) and the factor
+// that takes a 2-byte sample to 8-bit levels.
+layout(constant_id = 40) const uint SAMPLE_BYTES = 1;
+layout(constant_id = 41) const float SAMPLE_SCALE = 1.0;
 
 // The batch item of the first frame in binding 2: 0 for the upload buffer,
 // k for frame k imported on its own (one dispatch per frame).
@@ -61,6 +66,16 @@ layout(push_constant) uniform Params { uint first; } params;
 float byte_at(uint addr)
 {
   return float((frame[addr >> 2] >> ((addr & 3u) * 8u)) & 0xffu);
+}
+
+// Sample k of a plane: the byte or 16-bit word at byte address base + k *
+// SAMPLE_BYTES.
+float sample_at(uint base, uint k)
+{
+  if (SAMPLE_BYTES == 1u)
+    return byte_at(base + k);
+  uint addr = base + k * 2u;
+  return float((frame[addr >> 2] >> ((addr & 2u) * 8u)) & 0xffffu) * SAMPLE_SCALE;
 }
 
 // Byte k (0 to 7) of the two words lo and hi, lo's first.
@@ -106,19 +121,19 @@ vec3 pixel(uint base, uint x, uint y)
     return yuv_to_rgb(byte_of(word, word, POS0 + (x & 1u) * 2u),
         byte_of(word, word, POS1), byte_of(word, word, POS2));
   }
-  float luma = byte_at(base + PLANE0 + y * STRIDE0 + x);
+  float luma = sample_at(base + PLANE0 + y * STRIDE0, x);
   if (KIND == 3)
     return vec3(luma);
   // The chroma sample of the pixel's block (no interpolation between them).
   uint cx = x >> CSX, cy = y >> CSY;
   float u, v;
   if (KIND == 1) {
-    u = byte_at(base + PLANE1 + cy * STRIDE1 + cx);
-    v = byte_at(base + PLANE2 + cy * STRIDE2 + cx);
+    u = sample_at(base + PLANE1 + cy * STRIDE1, cx);
+    v = sample_at(base + PLANE2 + cy * STRIDE2, cx);
   } else {
-    uint p = base + PLANE1 + cy * STRIDE1 + cx * 2u;
-    u = byte_at(p + POS1);
-    v = byte_at(p + POS2);
+    uint row = base + PLANE1 + cy * STRIDE1;
+    u = sample_at(row, cx * 2u + POS1);
+    v = sample_at(row, cx * 2u + POS2);
   }
   return yuv_to_rgb(luma, u, v);
 }

@@ -27,6 +27,10 @@ typedef struct
   const gchar *order;           /* planar: the planes, "YUV" or "YVU";
                                  * semi-planar: the pair, "UV" or "VU";
                                  * packed YUV: the bytes of two pixels */
+  guint bits;                   /* YUV and grey samples: 0 (8), 10 (in the
+                                 * low bits of 16, little-endian) or 16 */
+  gboolean even_rows;           /* GStreamer pads every plane to an even
+                                 * number of rows */
 } Format;
 
 static const Format formats[] = {
@@ -61,7 +65,33 @@ static const Format formats[] = {
       .order = "UYVY"},
   {GST_VK_INCEPTION_PIXEL_YVYU, "YVYU", PACKED_YUV, .sub_x = 2, .sub_y = 1,
       .order = "YVYU"},
+  {GST_VK_INCEPTION_PIXEL_P010_10LE, "P010_10LE", SEMI_PLANAR, .sub_x = 2,
+      .sub_y = 2, .order = "UV", .bits = 16},
+  {GST_VK_INCEPTION_PIXEL_I420_10LE, "I420_10LE", PLANAR, .sub_x = 2,
+      .sub_y = 2, .order = "YUV", .bits = 10},
+  {GST_VK_INCEPTION_PIXEL_I422_10LE, "I422_10LE", PLANAR, .sub_x = 2,
+      .sub_y = 1, .order = "YUV", .bits = 10, .even_rows = TRUE},
+  {GST_VK_INCEPTION_PIXEL_Y444_10LE, "Y444_10LE", PLANAR, .sub_x = 1,
+      .sub_y = 1, .order = "YUV", .bits = 10},
+  {GST_VK_INCEPTION_PIXEL_GRAY16_LE, "GRAY16_LE", GRAY, .bits = 16},
 };
+
+/* Bytes per sample of a YUV or grey format. */
+static guint
+sample_bytes (const Format * fmt)
+{
+  return fmt->bits ? 2 : 1;
+}
+
+/* Sample @k of the row at @row, on the 0-255 scale: 10 bits are 4 levels
+ * of 8, 16 bits 256. */
+static double
+sample (const Format * fmt, const guint8 * row, gsize k)
+{
+  if (!fmt->bits)
+    return row[k];
+  return (row[2 * k] | row[2 * k + 1] << 8) / (fmt->bits == 10 ? 4.0 : 256.0);
+}
 
 static const Format *
 format_named (const gchar * name)
@@ -98,20 +128,20 @@ plane_geometry (const Format * fmt, guint w, guint h, gsize bytes[3],
       bytes[0] = w * fmt->bpp;
       return 1;
     case GRAY:
-      bytes[0] = w;
+      bytes[0] = w * sample_bytes (fmt);
       return 1;
     case PACKED_YUV:
       /* Each 4 bytes hold two pixels, the last a whole word too. */
       bytes[0] = 4 * cw;
       return 1;
     case PLANAR:
-      bytes[0] = w;
-      bytes[1] = bytes[2] = cw;
+      bytes[0] = w * sample_bytes (fmt);
+      bytes[1] = bytes[2] = cw * sample_bytes (fmt);
       rows[1] = rows[2] = ch;
       return 3;
     case SEMI_PLANAR:
-      bytes[0] = w;
-      bytes[1] = 2 * cw;
+      bytes[0] = w * sample_bytes (fmt);
+      bytes[1] = 2 * cw * sample_bytes (fmt);
       rows[1] = ch;
       return 2;
   }
@@ -133,6 +163,10 @@ frame_init (Frame * f, const Format * fmt, guint w, guint h, guint32 seed)
     f->planes[p] = g_malloc (f->strides[p] * rows[p]);
     for (guint i = 0; i < f->strides[p] * rows[p]; i++)
       f->planes[p][i] = (guint8) g_rand_int_range (r, 0, 256);
+    /* 10-bit samples within their range, so that few clip. */
+    if (fmt->bits == 10)
+      for (guint i = 1; i < f->strides[p] * rows[p]; i += 2)
+        f->planes[p][i] &= 3;
   }
   g_rand_free (r);
 }
@@ -162,22 +196,23 @@ ref_pixel (const Format * fmt, const Frame * f,
       return;
     }
     case GRAY:
-      rgb[0] = rgb[1] = rgb[2] = f->planes[0][y * f->strides[0] + x];
+      rgb[0] = rgb[1] = rgb[2] =
+          sample (fmt, f->planes[0] + y * f->strides[0], x);
       return;
     case PLANAR:{
       /* order[1] is the component of plane 1. */
       guint up = fmt->order[1] == 'U' ? 1 : 2;
-      Y = f->planes[0][y * f->strides[0] + x];
-      U = f->planes[up][cy * f->strides[up] + cx];
-      V = f->planes[3 - up][cy * f->strides[3 - up] + cx];
+      Y = sample (fmt, f->planes[0] + y * f->strides[0], x);
+      U = sample (fmt, f->planes[up] + cy * f->strides[up], cx);
+      V = sample (fmt, f->planes[3 - up] + cy * f->strides[3 - up], cx);
       break;
     }
     case SEMI_PLANAR:{
-      const guint8 *pair = f->planes[1] + cy * f->strides[1] + cx * 2;
+      const guint8 *row = f->planes[1] + cy * f->strides[1];
       gboolean u_first = fmt->order[0] == 'U';
-      Y = f->planes[0][y * f->strides[0] + x];
-      U = pair[u_first ? 0 : 1];
-      V = pair[u_first ? 1 : 0];
+      Y = sample (fmt, f->planes[0] + y * f->strides[0], x);
+      U = sample (fmt, row, 2 * cx + (u_first ? 0 : 1));
+      V = sample (fmt, row, 2 * cx + (u_first ? 1 : 0));
       break;
     }
     case PACKED_YUV:{
@@ -410,7 +445,7 @@ test_reconfigure (void)
   g_assert_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_SHAPE);
   g_clear_error (&error);
   ff.width = 8;
-  ff.format = GST_VK_INCEPTION_PIXEL_YVYU + 1;
+  ff.format = (GstVkInceptionPixelFormat) 1000;
   g_assert_false (gst_vk_inception_net_set_frame_format (net, &ff, &pre,
           &error));
   g_assert_error (error, GST_VK_INCEPTION_ERROR,
@@ -519,8 +554,9 @@ guarded_init (Guarded * g, const Format * fmt, guint w, guint h, gssize lead,
     g->frame.strides[p] = (bytes[p] + 3) & ~(gsize) 3;
     /* GStreamer's layout: where chroma rows are halved, the chroma after
      * an even number of luma rows. */
-    plane_bytes[p] = g->frame.strides[p] * (p == 0 && g->frame.n_planes > 1
-        && fmt->sub_y == 2 ? (rows[p] + 1) / 2 * 2 : rows[p]);
+    plane_bytes[p] = g->frame.strides[p] * (fmt->even_rows || (p == 0
+            && g->frame.n_planes > 1 && fmt->sub_y == 2) ?
+        (rows[p] + 1) / 2 * 2 : rows[p]);
     g->bytes += plane_bytes[p];
   }
   body = ((lead > 0 ? (gsize) lead : 0) + g->bytes + page - 1) / page * page;
@@ -631,7 +667,8 @@ static void
 test_in_place (void)
 {
   static const gchar *formats_in_place[] = { "RGB", "RGBx", "GRAY8", "I420",
-    "YV12", "Y42B", "Y444", "NV12", "NV21", "NV16", "YUY2", "UYVY", "YVYU"
+    "YV12", "Y42B", "Y444", "NV12", "NV21", "NV16", "YUY2", "UYVY", "YVYU",
+    "P010_10LE", "I420_10LE", "I422_10LE", "Y444_10LE", "GRAY16_LE"
   };
   GstVkInceptionDevice *dev = vki_test_device ();
   gboolean can = dev->host_import_align != 0;

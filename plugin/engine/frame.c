@@ -19,10 +19,15 @@ typedef struct
                                  * then the planes of U and V */
   guint csx, csy;               /* chroma subsampling: log2 of the pixels
                                  * per chroma sample across and down */
+  guint sample_bytes;           /* YUV and GRAY: 1, or 2 (little-endian);
+                                 * 0 in the table means 1 */
+  float sample_scale;           /* to 8-bit levels (2-byte samples) */
+  gboolean even_rows;           /* GStreamer's layout gives every plane an
+                                 * even number of rows */
 } FormatInfo;
 
 enum
-{ KIND_RGB, KIND_PLANAR, KIND_SEMI_PLANAR, KIND_GRAY8, KIND_PACKED_422 };
+{ KIND_RGB, KIND_PLANAR, KIND_SEMI_PLANAR, KIND_GRAY, KIND_PACKED_422 };
 
 static gboolean
 format_info (GstVkInceptionPixelFormat f, FormatInfo * info)
@@ -40,7 +45,7 @@ format_info (GstVkInceptionPixelFormat f, FormatInfo * info)
     [GST_VK_INCEPTION_PIXEL_ABGR] = {KIND_RGB, 4, {3, 2, 1}},
     [GST_VK_INCEPTION_PIXEL_I420] = {KIND_PLANAR, 1, {0, 1, 2}, 1, 1},
     [GST_VK_INCEPTION_PIXEL_NV12] = {KIND_SEMI_PLANAR, 1, {0, 0, 1}, 1, 1},
-    [GST_VK_INCEPTION_PIXEL_GRAY8] = {KIND_GRAY8, 1, {0, 0, 0}},
+    [GST_VK_INCEPTION_PIXEL_GRAY8] = {KIND_GRAY, 1, {0, 0, 0}},
     [GST_VK_INCEPTION_PIXEL_YV12] = {KIND_PLANAR, 1, {0, 2, 1}, 1, 1},
     [GST_VK_INCEPTION_PIXEL_NV21] = {KIND_SEMI_PLANAR, 1, {0, 1, 0}, 1, 1},
     [GST_VK_INCEPTION_PIXEL_NV16] = {KIND_SEMI_PLANAR, 1, {0, 0, 1}, 1, 0},
@@ -49,10 +54,24 @@ format_info (GstVkInceptionPixelFormat f, FormatInfo * info)
     [GST_VK_INCEPTION_PIXEL_YUY2] = {KIND_PACKED_422, 2, {0, 1, 3}, 1, 0},
     [GST_VK_INCEPTION_PIXEL_UYVY] = {KIND_PACKED_422, 2, {1, 0, 2}, 1, 0},
     [GST_VK_INCEPTION_PIXEL_YVYU] = {KIND_PACKED_422, 2, {0, 3, 1}, 1, 0},
+    [GST_VK_INCEPTION_PIXEL_P010_10LE] = {KIND_SEMI_PLANAR, 1, {0, 0, 1}, 1, 1,
+        2, 1.0f / 256},
+    [GST_VK_INCEPTION_PIXEL_I420_10LE] = {KIND_PLANAR, 1, {0, 1, 2}, 1, 1, 2,
+        1.0f / 4},
+    [GST_VK_INCEPTION_PIXEL_I422_10LE] = {KIND_PLANAR, 1, {0, 1, 2}, 1, 0, 2,
+        1.0f / 4, TRUE},
+    [GST_VK_INCEPTION_PIXEL_Y444_10LE] = {KIND_PLANAR, 1, {0, 1, 2}, 0, 0, 2,
+        1.0f / 4},
+    [GST_VK_INCEPTION_PIXEL_GRAY16_LE] = {KIND_GRAY, 1, {0, 0, 0}, 0, 0, 2,
+        1.0f / 256},
   };
   if ((guint) f >= G_N_ELEMENTS (table))
     return FALSE;
   *info = table[f];
+  if (info->sample_bytes == 0) {
+    info->sample_bytes = 1;
+    info->sample_scale = 1;
+  }
   return TRUE;
 }
 
@@ -78,7 +97,7 @@ vki_frame_layout_init (VkiFrameLayout * l,
         format->height, MAX_FRAME_SIDE, MAX_FRAME_SIDE);
     return FALSE;
   }
-  if (info.kind != KIND_RGB && info.kind != KIND_GRAY8
+  if (info.kind != KIND_RGB && info.kind != KIND_GRAY
       && (!(format->kr > 0 && format->kb > 0 && format->kr + format->kb < 1))) {
     g_set_error (error, GST_VK_INCEPTION_ERROR, GST_VK_INCEPTION_ERROR_FAILED,
         "invalid YUV matrix Kr=%g Kb=%g", format->kr, format->kb);
@@ -89,7 +108,7 @@ vki_frame_layout_init (VkiFrameLayout * l,
   cw = (w + (1u << info.csx) - 1) >> info.csx;
   ch = (h + (1u << info.csy) - 1) >> info.csy;
   l->n_planes = 1;
-  l->row_bytes[0] = w * info.bpp;
+  l->row_bytes[0] = w * info.bpp * info.sample_bytes;
   l->rows[0] = h;
   switch (info.kind) {
     case KIND_PACKED_422:
@@ -98,12 +117,12 @@ vki_frame_layout_init (VkiFrameLayout * l,
       break;
     case KIND_PLANAR:
       l->n_planes = 3;
-      l->row_bytes[1] = l->row_bytes[2] = cw;
+      l->row_bytes[1] = l->row_bytes[2] = cw * info.sample_bytes;
       l->rows[1] = l->rows[2] = ch;
       break;
     case KIND_SEMI_PLANAR:
       l->n_planes = 2;
-      l->row_bytes[1] = 2 * cw;
+      l->row_bytes[1] = 2 * cw * info.sample_bytes;
       l->rows[1] = ch;
       break;
     default:
@@ -114,10 +133,10 @@ vki_frame_layout_init (VkiFrameLayout * l,
    * number of luma rows), so that such frames can be read where they lie
    * (gst_vk_inception_net_run_frames_in_place). */
   for (guint p = 0; p < l->n_planes; p++) {
+    gboolean even = info.even_rows || (p == 0 && l->n_planes > 1 && info.csy);
     l->stride[p] = (l->row_bytes[p] + 3) & ~(gsize) 3;
     l->offset[p] = off;
-    off += l->stride[p] * (p == 0 && l->n_planes > 1 && info.csy ?
-        (l->rows[p] + 1) & ~(gsize) 1 : l->rows[p]);
+    off += l->stride[p] * (even ? (l->rows[p] + 1) & ~(gsize) 1 : l->rows[p]);
   }
   l->data_bytes = off;
   l->frame_bytes = (off + 15) & ~(gsize) 15;
@@ -194,7 +213,8 @@ vki_frame_describe (const VkiFrameLayout * l,
       fbits (ox), fbits (oy), box[0], box[1], box[2], box[3], fbits (s[0]),
       fbits (s[1]), fbits (s[2]), fbits (b[0]), fbits (b[1]), fbits (b[2]),
       pre->bgr, fbits (l->format.kr), fbits (l->format.kb),
-      l->format.full_range, info.csx, info.csy
+      l->format.full_range, info.csx, info.csy, info.sample_bytes,
+      fbits (info.sample_scale)
     };
     memset (desc, 0, sizeof (*desc));
     memcpy (desc->spec, spec, sizeof (spec));

@@ -30,7 +30,7 @@ struct _VkiShader
 #define VKI_SPEC_LOCAL_SIZE_X 100
 #define VKI_SPEC_LOCAL_SIZE_Y 101
 #define VKI_SPEC_LOCAL_SIZE_Z 102
-#define VKI_MAX_SPEC 40
+#define VKI_MAX_SPEC 48
 #define VKI_MAX_BINDINGS 6
 /* 32-bit push constants an op may pass per dispatch (the guaranteed
  * maxPushConstantsSize is 128 bytes). */

@@ -401,6 +401,16 @@ pixel_format (GstVideoFormat format)
       return GST_VK_INCEPTION_PIXEL_UYVY;
     case GST_VIDEO_FORMAT_YVYU:
       return GST_VK_INCEPTION_PIXEL_YVYU;
+    case GST_VIDEO_FORMAT_P010_10LE:
+      return GST_VK_INCEPTION_PIXEL_P010_10LE;
+    case GST_VIDEO_FORMAT_I420_10LE:
+      return GST_VK_INCEPTION_PIXEL_I420_10LE;
+    case GST_VIDEO_FORMAT_I422_10LE:
+      return GST_VK_INCEPTION_PIXEL_I422_10LE;
+    case GST_VIDEO_FORMAT_Y444_10LE:
+      return GST_VK_INCEPTION_PIXEL_Y444_10LE;
+    case GST_VIDEO_FORMAT_GRAY16_LE:
+      return GST_VK_INCEPTION_PIXEL_GRAY16_LE;
     default:
       fail ("no pixel format for %s", gst_video_format_to_string (format));
       return 0;
@@ -510,7 +520,8 @@ check_meta_against (const GstVkInceptionMeta * meta, const float *probs,
 static const gchar *all_formats[] = {
   "RGB", "BGR", "RGBA", "BGRA", "RGBx", "BGRx", "xRGB", "xBGR", "ARGB",
   "ABGR", "I420", "NV12", "GRAY8", "YV12", "NV21", "NV16", "Y42B", "Y444",
-  "YUY2", "UYVY", "YVYU",
+  "YUY2", "UYVY", "YVYU", "P010_10LE", "I420_10LE", "I422_10LE", "Y444_10LE",
+  "GRAY16_LE",
 };
 
 /* Each format at odd sizes (odd widths pad the rows, odd heights leave a
@@ -669,7 +680,9 @@ static const gchar *padded_caps[] = {
   PADDED_CAPS ("I420"), PADDED_CAPS ("NV12"), PADDED_CAPS ("RGB"),
   PADDED_CAPS ("YV12"), PADDED_CAPS ("NV21"), PADDED_CAPS ("NV16"),
   PADDED_CAPS ("Y42B"), PADDED_CAPS ("Y444"), PADDED_CAPS ("YUY2"),
-  PADDED_CAPS ("UYVY"), PADDED_CAPS ("YVYU"),
+  PADDED_CAPS ("UYVY"), PADDED_CAPS ("YVYU"), PADDED_CAPS ("P010_10LE"),
+  PADDED_CAPS ("I420_10LE"), PADDED_CAPS ("I422_10LE"),
+  PADDED_CAPS ("Y444_10LE"), PADDED_CAPS ("GRAY16_LE"),
 };
 
 /* The element reads the planes where the GstVideoMeta says they are: the
@@ -812,14 +825,15 @@ max_difference (const float *a, const float *b)
 #define FORMAT_TOLERANCE 0.02
 
 /* Each format, converted by GStreamer from an RGB picture, gives the RGB
- * picture's result (GRAY8, which drops the colour: that of GStreamer's RGB
- * of the grey frame). The element reads every plane, chroma order and
+ * picture's result (the grey formats, which drop the colour: that of
+ * GStreamer's RGB of the grey frame). The element reads every plane, chroma order and
  * subsampling as GStreamer defines them, independently of the engine's own
  * tables. The picture with R and B exchanged must differ by much more, or
  * a U/V mix-up could pass unseen. */
 GST_START_TEST (test_formats_agree)
 {
   const gchar *format = all_formats[__i__];
+  gboolean grey = g_str_has_prefix (format, "GRAY");
   gchar *model = write_model (MODEL_LOGITS);
   float colour[N_CLASSES], swapped[N_CLASSES], want[N_CLASSES];
   float got[N_CLASSES];
@@ -830,11 +844,11 @@ GST_START_TEST (test_formats_agree)
   run_start (&run, model, "top-k", N_CLASSES, NULL);
   rgb = gradient_frame (64, 48, FALSE, &rgb_info);
   frame = convert_frame (rgb, &rgb_info, format, &info);
-  if (strcmp (format, "GRAY8") == 0)
+  if (grey)
     classify_frame (&run, &grey_info, convert_frame (frame, &info, "RGB",
             &grey_info), want);
   classify_frame (&run, &rgb_info, rgb, colour);
-  if (strcmp (format, "GRAY8") != 0)
+  if (!grey)
     memcpy (want, colour, sizeof (want));
   classify_frame (&run, &rgb_info, gradient_frame (64, 48, TRUE, &rgb_info),
       swapped);

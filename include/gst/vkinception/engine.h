@@ -286,6 +286,13 @@ typedef enum {
   GST_VK_INCEPTION_PIXEL_YUY2,  /* packed 4:2:2: Y0 U Y1 V */
   GST_VK_INCEPTION_PIXEL_UYVY,  /* U Y0 V Y1 */
   GST_VK_INCEPTION_PIXEL_YVYU,  /* Y0 V Y1 U */
+  /* 16-bit little-endian samples, taken to 8-bit levels by the shift
+   * GStreamer's converter uses (10-bit: /4; P010's top 10 of 16: /256). */
+  GST_VK_INCEPTION_PIXEL_P010_10LE,     /* NV12's planes */
+  GST_VK_INCEPTION_PIXEL_I420_10LE,
+  GST_VK_INCEPTION_PIXEL_I422_10LE,
+  GST_VK_INCEPTION_PIXEL_Y444_10LE,
+  GST_VK_INCEPTION_PIXEL_GRAY16_LE,
 } GstVkInceptionPixelFormat;
 
 typedef struct {
