@@ -1,11 +1,12 @@
 #version 450
 // Raw video frame -> network input: colour conversion (packed RGB family;
 // planar, semi-planar and packed YUV at 4:2:0, 4:2:2 or 4:4:4; grey; 8-bit
-// or 16-bit little-endian samples), bilinear resize (stretch, centre crop or letterbox:
-// a dst->src affine map and the dst box the picture covers), channel order
-// and normalisation. One invocation writes one pixel of every channel.
-// The frames are bytes in binding 2, packed one after the other: the whole
-// batch in the upload buffer, or one frame read where it lies.
+// or 16-bit little-endian samples), bilinear resize (stretch, centre crop
+// or letterbox: a dst->src affine map and the dst box the picture covers),
+// channel order and normalisation. One invocation writes one pixel of
+// every channel. The frames are bytes in binding 2, packed one after the
+// other: the whole batch in the upload buffer, or one frame read where it
+// lies.
 #include "common.glsl"
 
 layout(std430, binding = 2) readonly buffer Frames { uint frame[]; };

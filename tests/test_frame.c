@@ -392,6 +392,9 @@ static const Case cases[] = {
   {37, 23, 1, 3, 12, 16, GST_VK_INCEPTION_RESIZE_STRETCH, FALSE, 0.299, 0.114, FALSE},
   /* upscale, BGR network, BT.709 */
   {5, 3, 1, 3, 9, 20, GST_VK_INCEPTION_RESIZE_STRETCH, TRUE, 0.2126, 0.0722, FALSE},
+  /* the smallest frames: one pixel, half a chroma block, batch of 2 */
+  {1, 1, 2, 3, 4, 5, GST_VK_INCEPTION_RESIZE_STRETCH, FALSE, 0.299, 0.114, FALSE},
+  {3, 2, 1, 3, 4, 5, GST_VK_INCEPTION_RESIZE_LETTERBOX, FALSE, 0.299, 0.114, TRUE},
   /* aspect-keeping modes, full range, batch of 2 */
   {41, 17, 2, 3, 15, 15, GST_VK_INCEPTION_RESIZE_CENTER_CROP, FALSE, 0.299, 0.114, TRUE},
   {41, 17, 1, 3, 15, 15, GST_VK_INCEPTION_RESIZE_LETTERBOX, TRUE, 0.2126, 0.0722, FALSE},

@@ -11,7 +11,8 @@
 typedef struct
 {
   guint kind;                   /* KIND in preprocess.comp */
-  guint bpp;                    /* packed RGB: bytes per pixel */
+  guint bpp;                    /* samples per pixel in the first plane
+                                 * (packed RGB: 3 or 4 bytes) */
   guint pos[3];                 /* packed RGB: the bytes of R, G and B in a
                                  * pixel; packed 4:2:2: of Y0, U and V in a
                                  * word of two pixels; semi-planar: -, then
