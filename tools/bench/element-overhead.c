@@ -3,7 +3,8 @@
  * from minute to minute (a shared host) moves every side alike.
  *
  * Each round times F frames through the element (GstHarness: push, then
- * pull, of a frame laid out as videotestsrc lays it out, already drawn), F
+ * pull, of a frame in --format, RGBx unless told, laid out as videotestsrc
+ * lays it out, already drawn), F
  * through the engine as the element's path runs them
  * (gst_vk_inception_net_run_frames_in_place, on the same frames), and F
  * inferences on a float input (gst_vk_inception_net_run: the network's own
@@ -15,6 +16,7 @@
  * it. */
 #include <gst/gst.h>
 #include <gst/check/gstharness.h>
+#include <gst/video/video.h>
 #include <gst/vkinception/engine.h>
 
 #include <stdio.h>
@@ -22,12 +24,25 @@
 #include <string.h>
 
 #define N_FRAMES 4              /* distinct frames, pushed in turn */
-#define RGBX_BYTES 4
+
+/* The formats --format takes: the element's default, and a camera's. */
+static const struct
+{
+  const gchar *name;
+  GstVkInceptionPixelFormat pixel;
+} formats[] = {
+  {"RGBx", GST_VK_INCEPTION_PIXEL_RGBX},
+  {"I420", GST_VK_INCEPTION_PIXEL_I420},
+  {"NV12", GST_VK_INCEPTION_PIXEL_NV12},
+  {"YUY2", GST_VK_INCEPTION_PIXEL_YUY2},
+};
 
 typedef struct
 {
-  gchar *model;
+  gchar *model, *format;
   gint width, height, frames, rounds;
+  GstVkInceptionPixelFormat pixel;
+  GstVideoInfo info;            /* the frames' layout, GStreamer's */
 } Options;
 
 /* The engine's side, on a device of its own: one net taking RGBx frames
@@ -65,6 +80,8 @@ parse_options (int argc, char **argv, Options * o, GError ** error)
     {"frames", 0, 0, G_OPTION_ARG_INT, &o->frames,
         "Frames per side per round (20)", "F"},
     {"rounds", 0, 0, G_OPTION_ARG_INT, &o->rounds, "Rounds (30)", "R"},
+    {"format", 0, 0, G_OPTION_ARG_STRING, &o->format,
+        "Frame format: RGBx (the default), I420, NV12 or YUY2", "F"},
     {NULL}
   };
   GOptionContext *ctx = g_option_context_new ("- what the vkinception "
@@ -84,6 +101,21 @@ parse_options (int argc, char **argv, Options * o, GError ** error)
         "--model is required; sizes (up to 16384), frames and rounds must "
         "be positive");
     ok = FALSE;
+  }
+  if (ok) {
+    guint i;
+    for (i = 0; i < G_N_ELEMENTS (formats); i++)
+      if (g_strcmp0 (o->format ? o->format : "RGBx", formats[i].name) == 0)
+        break;
+    if (i == G_N_ELEMENTS (formats)) {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+          "unknown --format %s (RGBx, I420, NV12 or YUY2)", o->format);
+      ok = FALSE;
+    } else {
+      o->pixel = formats[i].pixel;
+      gst_video_info_set_format (&o->info,
+          gst_video_format_from_string (formats[i].name), o->width, o->height);
+    }
   }
   return ok;
 }
@@ -114,13 +146,18 @@ engine_init (Engine * e, const Options * o, GError ** error)
 {
   GstVkInceptionModel *model;
   GstVkInceptionPreprocess pre;
-  GstVkInceptionFrameFormat format = { GST_VK_INCEPTION_PIXEL_RGBX,
-    (guint) o->width, (guint) o->height, 0.299, 0.114, TRUE
+  /* The colour matrix and range the element takes from the caps. */
+  GstVkInceptionFrameFormat format = { o->pixel, (guint) o->width,
+    (guint) o->height, 0.299, 0.114,
+    o->info.colorimetry.range == GST_VIDEO_COLOR_RANGE_0_255, 0, 0
   };
   GstVkInceptionShape in, out;
   gboolean ok;
 
   memset (e, 0, sizeof (*e));
+  if (GST_VIDEO_INFO_IS_YUV (&o->info))
+    gst_video_color_matrix_get_Kr_Kb (o->info.colorimetry.matrix, &format.kr,
+        &format.kb);
   model = gst_vk_inception_model_new_from_file (o->model, error);
   ok = model && (e->dev = gst_vk_inception_device_new (NULL, error))
       && (e->frames = gst_vk_inception_net_new (model, e->dev, NULL, error))
@@ -147,15 +184,16 @@ engine_init (Engine * e, const Options * o, GError ** error)
   return ok;
 }
 
-/* One engine inference on @frame as the element's path runs it. */
+/* One engine inference on @frame (laid out as @info) as the element's path
+ * runs it. */
 static gboolean
-engine_run_frame (Engine * e, GstBuffer * frame, gint stride,
+engine_run_frame (Engine * e, GstBuffer * frame, const GstVideoInfo * info,
     gboolean * in_place, GError ** error)
 {
   GstMapInfo map;
-  const guint8 *planes[1];
+  const guint8 *planes[GST_VIDEO_MAX_PLANES];
   const guint8 *const *frames[1] = { planes };
-  const gint *strides[1] = { &stride };
+  const gint *strides[1] = { info->stride };
   gsize readable;
   gboolean ok;
 
@@ -164,7 +202,8 @@ engine_run_frame (Engine * e, GstBuffer * frame, gint stride,
         "could not map a frame");
     return FALSE;
   }
-  planes[0] = map.data;
+  for (guint p = 0; p < GST_VIDEO_INFO_N_PLANES (info); p++)
+    planes[p] = map.data + GST_VIDEO_INFO_PLANE_OFFSET (info, p);
   readable = map.maxsize;
   ok = gst_vk_inception_net_run_frames_in_place (e->frames, frames, strides,
       &readable, &e->output, in_place, error);
@@ -204,7 +243,6 @@ main (int argc, char **argv)
   GstElement *element = NULL;
   GstBus *bus;
   GstBuffer *frames[N_FRAMES] = { NULL };
-  gint stride;
   gsize size;
   double *element_ms, *frame_ms, *float_ms, *element_ratio, *frame_ratio;
   guint64 in_place_frames = 0;
@@ -227,8 +265,12 @@ main (int argc, char **argv)
     gst_object_unref (factory);
   }
   launch = g_strdup_printf ("vkinception name=vki model=\"%s\"", o.model);
-  caps = g_strdup_printf ("video/x-raw,format=RGBx,width=%d,height=%d,"
-      "framerate=30/1", o.width, o.height);
+  {
+    GstCaps *c = gst_video_info_to_caps (&o.info);
+    gst_caps_set_simple (c, "framerate", GST_TYPE_FRACTION, 30, 1, NULL);
+    caps = gst_caps_to_string (c);
+    gst_caps_unref (c);
+  }
   h = gst_harness_new_parse (launch);
   g_free (launch);
   if (h) {
@@ -238,9 +280,8 @@ main (int argc, char **argv)
   }
   g_free (caps);
 
-  /* GStreamer's layout for RGBx, which the element reads in place. */
-  stride = o.width * RGBX_BYTES;
-  size = (gsize) stride * o.height;
+  /* GStreamer's layout, which the element reads in place. */
+  size = GST_VIDEO_INFO_SIZE (&o.info);
   for (guint f = 0; f < N_FRAMES; f++) {
     GstMapInfo map;
     GRand *r = g_rand_new_with_seed (f);
@@ -272,7 +313,7 @@ main (int argc, char **argv)
         if (side == 0)
           ok = element_run_frame (h, bus, frame, &error);
         else if (side == 1) {
-          ok = engine_run_frame (&e, frame, stride, &in_place, &error);
+          ok = engine_run_frame (&e, frame, &o.info, &in_place, &error);
           in_place_frames += in_place;
         } else
           ok = gst_vk_inception_net_run (e.floats,
@@ -291,6 +332,7 @@ main (int argc, char **argv)
   if (ok) {
     guint64 element_in_place = 0;
     g_object_get (element, "frames-in-place", &element_in_place, NULL);
+    printf ("format=%s\n", GST_VIDEO_INFO_NAME (&o.info));
     printf ("rounds=%d\nframes_per_round=%d\n", o.rounds, o.frames);
     printf ("element_ms=%.4f\n", median (element_ms, o.rounds));
     printf ("engine_frame_ms=%.4f\n", median (frame_ms, o.rounds));
@@ -315,6 +357,7 @@ main (int argc, char **argv)
   gst_object_unref (bus);
   engine_clear (&e);
   g_free (o.model);
+  g_free (o.format);
   return 0;
 
 fail:
@@ -327,5 +370,6 @@ fail:
   gst_object_unref (bus);
   engine_clear (&e);
   g_free (o.model);
+  g_free (o.format);
   return 1;
 }
