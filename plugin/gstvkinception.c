@@ -11,12 +11,13 @@
  * GRAY16_LE and YUV at 4:2:0 (I420, YV12, NV12, NV21), 4:2:2 (Y42B, NV16,
  * YUY2, UYVY, YVYU) and 4:4:4 (Y444), and 10-bit (P010_10LE, I420_10LE,
  * I422_10LE, Y444_10LE), so a camera's YUY2, a JPEG decoder's Y42B or a
- * Main 10 decoder's P010 needs no videoconvert. The frame's planes are handed to the device as they are
- * (strides and offsets from its GstVideoMeta honoured): read where they lie
- * where the Vulkan device can import host memory and the frame has
- * GStreamer's default layout, else copied once (and always with
- * async=true). Colour conversion, resizing and normalisation run on the
- * device, ahead of the network, in command buffers recorded per caps.
+ * Main 10 decoder's P010 needs no videoconvert. The frame's planes are
+ * handed to the device as they are (strides and offsets from its
+ * GstVideoMeta honoured): read where they lie where the Vulkan device can
+ * import host memory and the frame has GStreamer's default layout, else
+ * copied once (and always with async=true). Colour conversion, resizing and
+ * normalisation run on the device, ahead of the network, in command buffers
+ * recorded per caps.
  *
  * With batch-size=N (synchronous mode), frames are held until N frames are
  * due for classification; the N run in one submission, then all held
