@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "test-common.h"
+#include "videoformat.h"
 
 #define N_CLASSES 5
 /* The side of the fixed-size models' input. */
@@ -355,73 +356,11 @@ check_meta (GstBuffer * buf, guint top_k)
 
 /* ----------------------------------------------------- engine reference */
 
-static GstVkInceptionPixelFormat
-pixel_format (GstVideoFormat format)
-{
-  switch (format) {
-    case GST_VIDEO_FORMAT_RGB:
-      return GST_VK_INCEPTION_PIXEL_RGB;
-    case GST_VIDEO_FORMAT_BGR:
-      return GST_VK_INCEPTION_PIXEL_BGR;
-    case GST_VIDEO_FORMAT_RGBA:
-      return GST_VK_INCEPTION_PIXEL_RGBA;
-    case GST_VIDEO_FORMAT_BGRA:
-      return GST_VK_INCEPTION_PIXEL_BGRA;
-    case GST_VIDEO_FORMAT_RGBx:
-      return GST_VK_INCEPTION_PIXEL_RGBX;
-    case GST_VIDEO_FORMAT_BGRx:
-      return GST_VK_INCEPTION_PIXEL_BGRX;
-    case GST_VIDEO_FORMAT_xRGB:
-      return GST_VK_INCEPTION_PIXEL_XRGB;
-    case GST_VIDEO_FORMAT_xBGR:
-      return GST_VK_INCEPTION_PIXEL_XBGR;
-    case GST_VIDEO_FORMAT_ARGB:
-      return GST_VK_INCEPTION_PIXEL_ARGB;
-    case GST_VIDEO_FORMAT_ABGR:
-      return GST_VK_INCEPTION_PIXEL_ABGR;
-    case GST_VIDEO_FORMAT_I420:
-      return GST_VK_INCEPTION_PIXEL_I420;
-    case GST_VIDEO_FORMAT_NV12:
-      return GST_VK_INCEPTION_PIXEL_NV12;
-    case GST_VIDEO_FORMAT_GRAY8:
-      return GST_VK_INCEPTION_PIXEL_GRAY8;
-    case GST_VIDEO_FORMAT_YV12:
-      return GST_VK_INCEPTION_PIXEL_YV12;
-    case GST_VIDEO_FORMAT_NV21:
-      return GST_VK_INCEPTION_PIXEL_NV21;
-    case GST_VIDEO_FORMAT_NV16:
-      return GST_VK_INCEPTION_PIXEL_NV16;
-    case GST_VIDEO_FORMAT_Y42B:
-      return GST_VK_INCEPTION_PIXEL_Y42B;
-    case GST_VIDEO_FORMAT_Y444:
-      return GST_VK_INCEPTION_PIXEL_Y444;
-    case GST_VIDEO_FORMAT_YUY2:
-      return GST_VK_INCEPTION_PIXEL_YUY2;
-    case GST_VIDEO_FORMAT_UYVY:
-      return GST_VK_INCEPTION_PIXEL_UYVY;
-    case GST_VIDEO_FORMAT_YVYU:
-      return GST_VK_INCEPTION_PIXEL_YVYU;
-    case GST_VIDEO_FORMAT_P010_10LE:
-      return GST_VK_INCEPTION_PIXEL_P010_10LE;
-    case GST_VIDEO_FORMAT_I420_10LE:
-      return GST_VK_INCEPTION_PIXEL_I420_10LE;
-    case GST_VIDEO_FORMAT_I422_10LE:
-      return GST_VK_INCEPTION_PIXEL_I422_10LE;
-    case GST_VIDEO_FORMAT_Y444_10LE:
-      return GST_VK_INCEPTION_PIXEL_Y444_10LE;
-    case GST_VIDEO_FORMAT_GRAY16_LE:
-      return GST_VK_INCEPTION_PIXEL_GRAY16_LE;
-    default:
-      fail ("no pixel format for %s", gst_video_format_to_string (format));
-      return 0;
-  }
-}
-
 /* The engine's own probabilities for @frame, by the public API: load
  * @model_path (a model of @kind), build the net at @width x @height, take
- * the model's preprocessing with @resize, describe the frame as @info says
- * (the colour matrix and range of its colorimetry) and run it on the
- * frame's planes. */
+ * the model's preprocessing with @resize, describe the frame as the element
+ * does (the format table it shares, which test_formats_agree checks against
+ * GStreamer's converter) and run it on the frame's planes. */
 static float *
 engine_probabilities (ModelKind kind, const gchar * model_path,
     guint width, guint height, GstVkInceptionResizeMode resize,
@@ -449,17 +388,8 @@ engine_probabilities (ModelKind kind, const gchar * model_path,
   fail_unless (gst_vk_inception_model_get_preprocess (model, &pre, &error));
   pre.resize = resize;
 
-  fmt.format = pixel_format (GST_VIDEO_INFO_FORMAT (info));
-  fmt.width = GST_VIDEO_INFO_WIDTH (info);
-  fmt.height = GST_VIDEO_INFO_HEIGHT (info);
-  fmt.kr = 0.299;
-  fmt.kb = 0.114;
-  if (GST_VIDEO_INFO_IS_YUV (info))
-    gst_video_color_matrix_get_Kr_Kb (info->colorimetry.matrix, &fmt.kr,
-        &fmt.kb);
-  fmt.full_range = info->colorimetry.range == GST_VIDEO_COLOR_RANGE_0_255;
-  fmt.par_n = GST_VIDEO_INFO_PAR_N (info);
-  fmt.par_d = GST_VIDEO_INFO_PAR_D (info);
+  fail_unless (gst_vk_inception_frame_format_from_video_info (info, &fmt),
+      "no frame format for %s", GST_VIDEO_INFO_NAME (info));
   fail_unless (gst_vk_inception_net_set_frame_format (net, &fmt, &pre,
           &error));
   g_assert_no_error (error);

@@ -18,6 +18,7 @@
 #include <gst/check/gstharness.h>
 #include <gst/video/video.h>
 #include <gst/vkinception/engine.h>
+#include "videoformat.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,24 +26,12 @@
 
 #define N_FRAMES 4              /* distinct frames, pushed in turn */
 
-/* The formats --format takes: the element's default, and a camera's. */
-static const struct
-{
-  const gchar *name;
-  GstVkInceptionPixelFormat pixel;
-} formats[] = {
-  {"RGBx", GST_VK_INCEPTION_PIXEL_RGBX},
-  {"I420", GST_VK_INCEPTION_PIXEL_I420},
-  {"NV12", GST_VK_INCEPTION_PIXEL_NV12},
-  {"YUY2", GST_VK_INCEPTION_PIXEL_YUY2},
-};
-
 typedef struct
 {
   gchar *model, *format;
   gint width, height, frames, rounds;
-  GstVkInceptionPixelFormat pixel;
   GstVideoInfo info;            /* the frames' layout, GStreamer's */
+  GstVkInceptionFrameFormat frame;      /* as the element describes it */
 } Options;
 
 /* The engine's side, on a device of its own: one net taking RGBx frames
@@ -81,7 +70,8 @@ parse_options (int argc, char **argv, Options * o, GError ** error)
         "Frames per side per round (20)", "F"},
     {"rounds", 0, 0, G_OPTION_ARG_INT, &o->rounds, "Rounds (30)", "R"},
     {"format", 0, 0, G_OPTION_ARG_STRING, &o->format,
-        "Frame format: RGBx (the default), I420, NV12 or YUY2", "F"},
+        "Frame format: RGBx (the default) or another the element reads "
+          "(I420, NV12, YUY2...)", "F"},
     {NULL}
   };
   GOptionContext *ctx = g_option_context_new ("- what the vkinception "
@@ -103,18 +93,15 @@ parse_options (int argc, char **argv, Options * o, GError ** error)
     ok = FALSE;
   }
   if (ok) {
-    guint i;
-    for (i = 0; i < G_N_ELEMENTS (formats); i++)
-      if (g_strcmp0 (o->format ? o->format : "RGBx", formats[i].name) == 0)
-        break;
-    if (i == G_N_ELEMENTS (formats)) {
+    GstVideoFormat f = gst_video_format_from_string (o->format ? o->format :
+        "RGBx");
+    if (f == GST_VIDEO_FORMAT_UNKNOWN
+        || !gst_video_info_set_format (&o->info, f, o->width, o->height)
+        || !gst_vk_inception_frame_format_from_video_info (&o->info,
+            &o->frame)) {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-          "unknown --format %s (RGBx, I420, NV12 or YUY2)", o->format);
+          "--format %s is not a format the element reads", o->format);
       ok = FALSE;
-    } else {
-      o->pixel = formats[i].pixel;
-      gst_video_info_set_format (&o->info,
-          gst_video_format_from_string (formats[i].name), o->width, o->height);
     }
   }
   return ok;
@@ -146,24 +133,16 @@ engine_init (Engine * e, const Options * o, GError ** error)
 {
   GstVkInceptionModel *model;
   GstVkInceptionPreprocess pre;
-  /* The colour matrix and range the element takes from the caps. */
-  GstVkInceptionFrameFormat format = { o->pixel, (guint) o->width,
-    (guint) o->height, 0.299, 0.114,
-    o->info.colorimetry.range == GST_VIDEO_COLOR_RANGE_0_255, 0, 0
-  };
   GstVkInceptionShape in, out;
   gboolean ok;
 
   memset (e, 0, sizeof (*e));
-  if (GST_VIDEO_INFO_IS_YUV (&o->info))
-    gst_video_color_matrix_get_Kr_Kb (o->info.colorimetry.matrix, &format.kr,
-        &format.kb);
   model = gst_vk_inception_model_new_from_file (o->model, error);
   ok = model && (e->dev = gst_vk_inception_device_new (NULL, error))
       && (e->frames = gst_vk_inception_net_new (model, e->dev, NULL, error))
       && (e->floats = gst_vk_inception_net_new (model, e->dev, NULL, error))
       && gst_vk_inception_model_get_preprocess (model, &pre, error)
-      && gst_vk_inception_net_set_frame_format (e->frames, &format, &pre,
+      && gst_vk_inception_net_set_frame_format (e->frames, &o->frame, &pre,
       error);
   gst_vk_inception_model_free (model);
   if (ok) {
