@@ -10,7 +10,10 @@
  * inferences on a float input (gst_vk_inception_net_run: the network's own
  * time, as `vkinception-infer --bench` measures it). Prints, as key=value
  * lines, the median over rounds of each side's ms per frame and of the
- * per-round ratios to the float-input inference.
+ * per-round ratios to the float-input inference. Then the conversion's
+ * own device time on the same frames (gst_vk_inception_net_profile_frames,
+ * the median of CONVERT_RUNS profiled runs), where the queue has
+ * timestamps.
  *
  * Needs the plugin on GST_PLUGIN_PATH. A benchmark: the tests never run
  * it. */
@@ -25,6 +28,7 @@
 #include <string.h>
 
 #define N_FRAMES 4              /* distinct frames, pushed in turn */
+#define CONVERT_RUNS 21         /* profiled runs for the conversion's time */
 
 typedef struct
 {
@@ -190,6 +194,47 @@ engine_run_frame (Engine * e, GstBuffer * frame, const GstVideoInfo * info,
   return ok;
 }
 
+/* Prints the conversion's device time on @frame, or nothing where the
+ * queue has no timestamps. */
+static gboolean
+engine_time_conversion (Engine * e, GstBuffer * frame,
+    const GstVideoInfo * info, GError ** error)
+{
+  GstMapInfo map;
+  const guint8 *planes[GST_VIDEO_MAX_PLANES];
+  const guint8 *const *frames[1] = { planes };
+  const gint *strides[1] = { info->stride };
+  double ms[CONVERT_RUNS];
+  GError *profile_error = NULL;
+  gboolean ok;
+
+  if (!gst_buffer_map (frame, &map, GST_MAP_READ)) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+        "could not map a frame");
+    return FALSE;
+  }
+  for (guint p = 0; p < GST_VIDEO_INFO_N_PLANES (info); p++)
+    planes[p] = map.data + GST_VIDEO_INFO_PLANE_OFFSET (info, p);
+  ok = gst_vk_inception_net_upload_frames (e->frames, frames, strides, error);
+  gst_buffer_unmap (frame, &map);
+  for (guint i = 0; ok && !profile_error && i < CONVERT_RUNS; i++)
+    gst_vk_inception_net_profile_frames (e->frames, &ms[i], NULL,
+        &profile_error);
+  if (!ok)
+    return FALSE;
+  if (!profile_error) {
+    printf ("convert_ms=%.4f\n", median (ms, CONVERT_RUNS));
+    return TRUE;
+  }
+  if (g_error_matches (profile_error, GST_VK_INCEPTION_ERROR,
+          GST_VK_INCEPTION_ERROR_UNSUPPORTED)) {
+    g_error_free (profile_error);
+    return TRUE;
+  }
+  g_propagate_error (error, profile_error);
+  return FALSE;
+}
+
 /* One frame through the element, as a source would push it: a buffer of
  * its own (sharing the frame's memory), writable, so no copy is made. */
 static gboolean
@@ -321,6 +366,7 @@ main (int argc, char **argv)
     printf ("element_frames_in_place=%" G_GUINT64_FORMAT "\n",
         element_in_place);
     printf ("engine_frames_in_place=%" G_GUINT64_FORMAT "\n", in_place_frames);
+    ok = engine_time_conversion (&e, frames[0], &o.info, &error);
   }
   g_free (element_ms);
   g_free (frame_ms);
