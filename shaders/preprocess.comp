@@ -3,10 +3,10 @@
 // planar, semi-planar and packed YUV at 4:2:0, 4:2:2 or 4:4:4; grey; 8-bit
 // or 16-bit little-endian samples), bilinear resize (stretch, centre crop
 // or letterbox: a dst->src affine map and the dst box the picture covers),
-// channel order and normalisation. One invocation writes one pixel of
-// every channel. The frames are bytes in binding 2, packed one after the
-// other: the whole batch in the upload buffer, or one frame read where it
-// lies.
+// channel order and normalisation. One invocation writes PIXELS
+// neighbouring pixels of a row in every channel. The frames are bytes in
+// binding 2, packed one after the other: the whole batch in the upload
+// buffer, or one frame read where it lies.
 #include "common.glsl"
 
 layout(std430, binding = 2) readonly buffer Frames { uint frame[]; };
@@ -59,6 +59,10 @@ layout(constant_id = 39) const uint CSY = 1;
 // that takes a 2-byte sample to 8-bit levels.
 layout(constant_id = 40) const uint SAMPLE_BYTES = 1;
 layout(constant_id = 41) const float SAMPLE_SCALE = 1.0;
+// Pixels per invocation: 1, or 4 stored as one vec4 per channel where
+// every row starts on a vec4 (on llvmpipe every store is a loop over the
+// lanes, and the row's share of the work is done once for 4 pixels).
+layout(constant_id = 42) const uint PIXELS = 1;
 
 // The batch item of the first frame in binding 2: 0 for the upload buffer,
 // k for frame k imported on its own (one dispatch per frame).
@@ -139,9 +143,29 @@ vec3 pixel(uint base, uint x, uint y)
   return yuv_to_rgb(luma, u, v);
 }
 
+// Dst pixel x of a row whose source rows y0 and y1 are mixed by wy, in
+// the network's channel order and normalised (channel 0 only for a
+// one-channel network).
+vec3 convert(uint base, uint x, uint y0, uint y1, float wy)
+{
+  // Pixel centres aligned: dst centre x + 0.5 maps to src centre u + 0.5.
+  float u = clamp(MAP_OX + (float(x - BOX_X0) + 0.5) * MAP_SX - 0.5, 0.0, float(SRC_W - 1));
+  uint x0 = uint(u);
+  uint x1 = min(x0 + 1u, SRC_W - 1u);
+  float wx = u - float(x0);
+  vec3 top = mix(pixel(base, x0, y0), pixel(base, x1, y0), wx);
+  vec3 bottom = mix(pixel(base, x0, y1), pixel(base, x1, y1), wx);
+  vec3 rgb = mix(top, bottom, wy);
+
+  if (C == 1)
+    return vec3(dot(rgb, vec3(0.299, 0.587, 0.114)) * SCALE0 + BIAS0, 0.0, 0.0);
+  vec3 ordered = BGR != 0 ? rgb.bgr : rgb;
+  return ordered * vec3(SCALE0, SCALE1, SCALE2) + vec3(BIAS0, BIAS1, BIAS2);
+}
+
 void main()
 {
-  uint x = gl_GlobalInvocationID.x;
+  uint x = gl_GlobalInvocationID.x * PIXELS;
   uint y = gl_GlobalInvocationID.y;
   uint n = gl_GlobalInvocationID.z;    // frame in binding 2
   if (x >= DST_W || y >= DST_H || n + params.first >= N)
@@ -149,31 +173,23 @@ void main()
 
   uint out_base = OUT_OFF + (n + params.first) * OUT_BSTRIDE + y * DST_W + x;
   const uint PLANE = DST_H * DST_W;
-  if (x < BOX_X0 || x >= BOX_X1 || y < BOX_Y0 || y >= BOX_Y1) {
-    // Letterbox bars hold the mean: 0 after normalisation.
-    for (uint c = 0; c < C; c++)
-      ST(out_base + c * PLANE, 0.0);
-    return;
-  }
-
-  // Pixel centres aligned: dst centre x + 0.5 maps to src centre u + 0.5.
-  float u = clamp(MAP_OX + (float(x - BOX_X0) + 0.5) * MAP_SX - 0.5, 0.0, float(SRC_W - 1));
   float v = clamp(MAP_OY + (float(y - BOX_Y0) + 0.5) * MAP_SY - 0.5, 0.0, float(SRC_H - 1));
-  uint x0 = uint(u), y0 = uint(v);
-  uint x1 = min(x0 + 1u, SRC_W - 1u), y1 = min(y0 + 1u, SRC_H - 1u);
-  float wx = u - float(x0), wy = v - float(y0);
-
+  uint y0 = uint(v);
+  uint y1 = min(y0 + 1u, SRC_H - 1u);
+  float wy = v - float(y0);
   uint base = n * FRAME_BYTES;
-  vec3 top = mix(pixel(base, x0, y0), pixel(base, x1, y0), wx);
-  vec3 bottom = mix(pixel(base, x0, y1), pixel(base, x1, y1), wx);
-  vec3 rgb = mix(top, bottom, wy);
+  bool row_in = y >= BOX_Y0 && y < BOX_Y1;
 
-  if (C == 1) {
-    ST(out_base, dot(rgb, vec3(0.299, 0.587, 0.114)) * SCALE0 + BIAS0);
-    return;
+  // Letterbox bars hold the mean: 0 after normalisation.
+  vec3 px[4] = vec3[4](vec3(0.0), vec3(0.0), vec3(0.0), vec3(0.0));
+  for (uint i = 0; i < PIXELS; i++)
+    if (row_in && x + i >= BOX_X0 && x + i < BOX_X1)
+      px[i] = convert(base, x + i, y0, y1, wy);
+
+  for (uint c = 0; c < C; c++) {
+    if (PIXELS == 4u)
+      ST4((out_base + c * PLANE) >> 2, vec4(px[0][c], px[1][c], px[2][c], px[3][c]));
+    else
+      ST(out_base + c * PLANE, px[0][c]);
   }
-  vec3 ordered = BGR != 0 ? rgb.bgr : rgb;
-  ST(out_base, ordered.x * SCALE0 + BIAS0);
-  ST(out_base + PLANE, ordered.y * SCALE1 + BIAS1);
-  ST(out_base + 2u * PLANE, ordered.z * SCALE2 + BIAS2);
 }

@@ -416,6 +416,12 @@ static const Case cases[] = {
   {30, 20, 1, 3, 12, 16, GST_VK_INCEPTION_RESIZE_LETTERBOX, TRUE, 0.299, 0.114, FALSE, 8, 27},
   /* a one-channel network */
   {20, 20, 1, 1, 7, 7, GST_VK_INCEPTION_RESIZE_STRETCH, FALSE, 0.299, 0.114, FALSE},
+  /* rows of whole vec4s, which planar YUV and grey frames of 8-bit
+   * samples convert 4 pixels at a time on CPU devices (the cases above
+   * of 12, 16 and 20 columns too): one channel, and a batch letterboxed
+   * at both sides */
+  {20, 20, 1, 1, 6, 8, GST_VK_INCEPTION_RESIZE_STRETCH, FALSE, 0.299, 0.114, FALSE},
+  {13, 29, 2, 3, 10, 12, GST_VK_INCEPTION_RESIZE_LETTERBOX, FALSE, 0.299, 0.114, TRUE},
 };
 
 static void

@@ -155,7 +155,7 @@ fbits (float f)
 void
 vki_frame_describe (const VkiFrameLayout * l,
     const GstVkInceptionPreprocess * pre, const GstVkInceptionShape * dst,
-    guint32 out_off, VkiOpDesc * desc)
+    guint32 out_off, gboolean vec_out, VkiOpDesc * desc)
 {
   FormatInfo info = { 0 };
   double sw = l->format.width, sh = l->format.height;
@@ -167,8 +167,16 @@ vki_frame_describe (const VkiFrameLayout * l,
   double sx, sy, ox = 0, oy = 0, scale;
   guint32 box[4] = { 0, 0, (guint32) dw, (guint32) dh };
   float s[3], b[3];
+  guint32 pixels;
 
   format_info (l->format.format, &info);
+  /* 4 pixels of a row per invocation, stored as vec4s, where every row
+   * starts on one; only for the planar and grey formats of 8-bit samples,
+   * which it made faster on llvmpipe (packed RGB, YUY2 and P010 frames
+   * took as long or longer: docs/performance.md, "Frame formats"). */
+  pixels = vec_out && dst->dims[3] % 4 == 0 && out_off % 4 == 0
+      && info.sample_bytes == 1 && (info.kind == KIND_PLANAR
+      || info.kind == KIND_SEMI_PLANAR || info.kind == KIND_GRAY) ? 4 : 1;
   switch (pre->resize) {
     case GST_VK_INCEPTION_RESIZE_CENTER_CROP:
       /* The largest centred source region with the input's aspect
@@ -215,14 +223,14 @@ vki_frame_describe (const VkiFrameLayout * l,
       fbits (s[1]), fbits (s[2]), fbits (b[0]), fbits (b[1]), fbits (b[2]),
       pre->bgr, fbits (l->format.kr), fbits (l->format.kb),
       l->format.full_range, info.csx, info.csy, info.sample_bytes,
-      fbits (info.sample_scale)
+      fbits (info.sample_scale), pixels
     };
     memset (desc, 0, sizeof (*desc));
     memcpy (desc->spec, spec, sizeof (spec));
     desc->n_spec = G_N_ELEMENTS (spec);
   }
   desc->shader = &vki_shader_preprocess;
-  desc->global[0] = dst->dims[3];
+  desc->global[0] = (guint32) dst->dims[3] / pixels;
   desc->global[1] = dst->dims[2];
   desc->global[2] = dst->dims[0];
   desc->dims = 2;

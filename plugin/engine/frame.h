@@ -24,10 +24,11 @@ typedef struct
 gboolean vki_frame_layout_init (VkiFrameLayout * layout,
     const GstVkInceptionFrameFormat * format, GError ** error);
 
-/* The preprocess dispatch writing an NCHW tensor of @dst at @out_off. */
+/* The preprocess dispatch writing an NCHW tensor of @dst at @out_off;
+ * @vec_out: vec4 stores where the rows allow them (vki_op_vec_stores()). */
 void vki_frame_describe (const VkiFrameLayout * layout,
     const GstVkInceptionPreprocess * pre, const GstVkInceptionShape * dst,
-    guint32 out_off, VkiOpDesc * desc);
+    guint32 out_off, gboolean vec_out, VkiOpDesc * desc);
 
 /* Copies the visible bytes of @n frames into @dst, packed per @layout. */
 void vki_frame_pack (const VkiFrameLayout * layout, guint8 * dst, guint n,

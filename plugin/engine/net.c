@@ -1583,7 +1583,7 @@ gst_vk_inception_net_set_frame_format (GstVkInceptionNet * net,
     goto fail;
 
   vki_frame_describe (&net->frame_layout, pre, s, arena_offset (net,
-          in->tensor), &desc);
+          in->tensor), net->vec_out, &desc);
   use_build (net, &desc);
   vki_pipeline_choose_local_size (net->dev, desc.dims, desc.global, local);
   {

@@ -132,8 +132,9 @@ guint32 vki_op_subgroup_weights (GstVkInceptionDevice * dev,
 gboolean vki_op_image_reads (GstVkInceptionDevice * dev,
     GstVkInceptionPrecision precision);
 
-/* Whether conv_tiled.comp, winograd_in.comp and winograd_out.comp store
- * four outputs at a time where the rows are whole vec4s (ST4 in
+/* Whether conv_tiled.comp, winograd_in.comp, winograd_out.comp and (for
+ * some frame formats, vki_frame_describe()) preprocess.comp store four
+ * outputs at a time where the rows are whole vec4s (ST4 in
  * common.glsl): on CPU devices (on
  * llvmpipe every store is a loop over the lanes; GPUs keep the path
  * measured on them), unless VKINCEPTION_VEC_STORES=0 (tests,
