@@ -167,6 +167,22 @@ engine_init (Engine * e, const Options * o, GError ** error)
   return ok;
 }
 
+/* Maps @frame for reading and points @planes at its planes, laid out as
+ * @info. */
+static gboolean
+map_frame (GstBuffer * frame, const GstVideoInfo * info, GstMapInfo * map,
+    const guint8 ** planes, GError ** error)
+{
+  if (!gst_buffer_map (frame, map, GST_MAP_READ)) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+        "could not map a frame");
+    return FALSE;
+  }
+  for (guint p = 0; p < GST_VIDEO_INFO_N_PLANES (info); p++)
+    planes[p] = map->data + GST_VIDEO_INFO_PLANE_OFFSET (info, p);
+  return TRUE;
+}
+
 /* One engine inference on @frame (laid out as @info) as the element's path
  * runs it. */
 static gboolean
@@ -180,13 +196,8 @@ engine_run_frame (Engine * e, GstBuffer * frame, const GstVideoInfo * info,
   gsize readable;
   gboolean ok;
 
-  if (!gst_buffer_map (frame, &map, GST_MAP_READ)) {
-    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
-        "could not map a frame");
+  if (!map_frame (frame, info, &map, planes, error))
     return FALSE;
-  }
-  for (guint p = 0; p < GST_VIDEO_INFO_N_PLANES (info); p++)
-    planes[p] = map.data + GST_VIDEO_INFO_PLANE_OFFSET (info, p);
   readable = map.maxsize;
   ok = gst_vk_inception_net_run_frames_in_place (e->frames, frames, strides,
       &readable, &e->output, in_place, error);
@@ -208,13 +219,8 @@ engine_time_conversion (Engine * e, GstBuffer * frame,
   GError *profile_error = NULL;
   gboolean ok;
 
-  if (!gst_buffer_map (frame, &map, GST_MAP_READ)) {
-    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
-        "could not map a frame");
+  if (!map_frame (frame, info, &map, planes, error))
     return FALSE;
-  }
-  for (guint p = 0; p < GST_VIDEO_INFO_N_PLANES (info); p++)
-    planes[p] = map.data + GST_VIDEO_INFO_PLANE_OFFSET (info, p);
   ok = gst_vk_inception_net_upload_frames (e->frames, frames, strides, error);
   gst_buffer_unmap (frame, &map);
   for (guint i = 0; ok && !profile_error && i < CONVERT_RUNS; i++)
