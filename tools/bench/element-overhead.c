@@ -38,9 +38,9 @@ typedef struct
   GstVkInceptionFrameFormat frame;      /* as the element describes it */
 } Options;
 
-/* The engine's side, on a device of its own: one net taking RGBx frames
- * with the model's preprocessing (as the element sets itself up), one
- * taking floats. */
+/* The engine's side, on a device of its own: one net taking frames of
+ * --format with the model's preprocessing (as the element sets itself up),
+ * one taking floats. */
 typedef struct
 {
   GstVkInceptionDevice *dev;
