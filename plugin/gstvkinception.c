@@ -215,16 +215,6 @@ struct _GstVkInception
                                  * its log */
 };
 
-#define SRC_CAPS GST_VIDEO_CAPS_MAKE ("{ RGB, BGR, RGBA, BGRA, RGBx, BGRx, " \
-    "xRGB, xBGR, ARGB, ABGR, I420, NV12, GRAY8, YV12, NV21, NV16, Y42B, " \
-    "Y444, YUY2, UYVY, YVYU, P010_10LE, I420_10LE, I422_10LE, Y444_10LE, " \
-    "GRAY16_LE }")
-
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
-    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (SRC_CAPS));
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (SRC_CAPS));
-
 #define gst_vk_inception_parent_class parent_class
 G_DEFINE_TYPE (GstVkInception, gst_vk_inception, GST_TYPE_BASE_TRANSFORM);
 GST_ELEMENT_REGISTER_DEFINE (vkinception, "vkinception", GST_RANK_NONE,
@@ -1449,6 +1439,7 @@ gst_vk_inception_class_init (GstVkInceptionClass * klass)
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
+  GstCaps *caps;
 
   gobject_class->set_property = gst_vk_inception_set_property;
   gobject_class->get_property = gst_vk_inception_get_property;
@@ -1539,8 +1530,13 @@ gst_vk_inception_class_init (GstVkInceptionClass * klass)
           "(VK_EXT_external_memory_host; not with async=true)", 0,
           G_MAXUINT64, 0, STAT_FLAGS));
 
-  gst_element_class_add_static_pad_template (element_class, &sink_template);
-  gst_element_class_add_static_pad_template (element_class, &src_template);
+  /* From the one format map, so the templates offer what set_caps reads. */
+  caps = gst_vk_inception_video_caps_new ();
+  gst_element_class_add_pad_template (element_class,
+      gst_pad_template_new ("sink", GST_PAD_SINK, GST_PAD_ALWAYS, caps));
+  gst_element_class_add_pad_template (element_class,
+      gst_pad_template_new ("src", GST_PAD_SRC, GST_PAD_ALWAYS, caps));
+  gst_caps_unref (caps);
   gst_element_class_set_static_metadata (element_class,
       "Vulkan GoogLeNet classifier", "Filter/Analyzer/Video",
       "Classifies video frames with an ONNX CNN run as Vulkan compute "

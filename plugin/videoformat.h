@@ -18,6 +18,14 @@ G_BEGIN_DECLS
 gboolean gst_vk_inception_frame_format_from_video_info (const GstVideoInfo *
     info, GstVkInceptionFrameFormat * f);
 
+/**
+ * gst_vk_inception_video_caps_new:
+ * Returns new raw video caps of every format
+ * gst_vk_inception_frame_format_from_video_info() reads, at any size and
+ * rate: the element's pad templates.
+ */
+GstCaps *gst_vk_inception_video_caps_new (void);
+
 G_END_DECLS
 
 #endif

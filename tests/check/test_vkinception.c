@@ -467,6 +467,39 @@ static const gchar *all_formats[] = {
   "GRAY16_LE",
 };
 
+/* The pad templates offer exactly these formats, in this order (the
+ * element builds them from its format map; this list is written apart). */
+GST_START_TEST (test_templates)
+{
+  GstElement *element = gst_element_factory_make ("vkinception", NULL);
+  GstElementClass *klass;
+
+  fail_unless (element != NULL);
+  klass = GST_ELEMENT_GET_CLASS (element);
+  for (guint t = 0; t < 2; t++) {
+    GstPadTemplate *templ = gst_element_class_get_pad_template (klass,
+        t ? "src" : "sink");
+    GstCaps *caps;
+    const GValue *formats;
+
+    fail_unless (templ != NULL);
+    caps = gst_pad_template_get_caps (templ);
+    fail_unless_equals_int (gst_caps_get_size (caps), 1);
+    formats = gst_structure_get_value (gst_caps_get_structure (caps, 0),
+        "format");
+    fail_unless (formats != NULL && GST_VALUE_HOLDS_LIST (formats));
+    fail_unless_equals_int (gst_value_list_get_size (formats),
+        G_N_ELEMENTS (all_formats));
+    for (guint i = 0; i < G_N_ELEMENTS (all_formats); i++)
+      fail_unless_equals_string (g_value_get_string (gst_value_list_get_value
+              (formats, i)), all_formats[i]);
+    gst_caps_unref (caps);
+  }
+  gst_object_unref (element);
+}
+
+GST_END_TEST;
+
 /* Each format at odd sizes (odd widths pad the rows, odd heights leave a
  * half chroma row), one after the other in the same stream. */
 GST_START_TEST (test_formats)
@@ -1870,6 +1903,7 @@ vkinception_suite (void)
   if (!g_getenv ("CK_DEFAULT_TIMEOUT"))
     tcase_set_timeout (tc, 120);
   tcase_add_checked_fixture (tc, tmp_setup, tmp_teardown);
+  tcase_add_test (tc, test_templates);
   tcase_add_loop_test (tc, test_formats, 0, G_N_ELEMENTS (all_formats));
   tcase_add_loop_test (tc, test_meta_matches_engine, 0,
       G_N_ELEMENTS (engine_cases));
