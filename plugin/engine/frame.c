@@ -12,7 +12,10 @@ typedef struct
 {
   guint kind;                   /* KIND in preprocess.comp */
   guint bpp;                    /* samples per pixel in the first plane
-                                 * (packed RGB: 3 or 4 bytes) */
+                                 * (packed RGB: 3 or 4 bytes; the shader's
+                                 * BPP, which only packed RGB reads; packed
+                                 * 4:2:2 rows are whole words of two pixels
+                                 * instead, at odd widths too) */
   guint pos[3];                 /* packed RGB: the bytes of R, G and B in a
                                  * pixel; packed 4:2:2: of Y0, U and V in a
                                  * word of two pixels; semi-planar: -, then
