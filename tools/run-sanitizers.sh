@@ -7,10 +7,7 @@
 # allocations LeakSanitizer would report).
 set -eu
 cd "$(dirname "$0")/.."
-./tools/install-deps.sh
-[ -f build-asan/build.ninja ] ||
-  meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
-ninja -C build-asan
+./tools/build.sh build-asan -Db_sanitize=address,undefined -Db_lundef=false
 
 # gst-launch, gst-plugin-scanner and python3 are not instrumented: the
 # runtime is preloaded into them, and plugins are scanned in-process (a
