@@ -19,6 +19,10 @@
  * normalisation run on the device, ahead of the network, in command buffers
  * recorded per caps.
  *
+ * Gap buffers (GST_BUFFER_FLAG_GAP: no picture, perhaps no bytes) are not
+ * classified; like the frames between interval's, they carry the latest
+ * result, marked as reused.
+ *
  * With batch-size=N (synchronous mode), frames are held until N frames are
  * due for classification; the N run in one submission, then all held
  * buffers go downstream in order with their metas. A partial batch runs at
@@ -418,8 +422,13 @@ map_slots (GstVkInception * self, GstBuffer * const *bufs, guint n,
     GstVideoFrame *vf = &slot->vframe;
     GstMapInfo *m = &vf->map[0];
     if (!gst_video_frame_map (vf, &self->info, bufs[i], GST_MAP_READ)) {
-      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
-          "could not map the video frame");
+      /* Mostly a buffer smaller than its caps say. */
+      g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
+          "Could not read a %" G_GSIZE_FORMAT "-byte buffer as a %dx%d %s "
+          "frame (%" G_GSIZE_FORMAT " bytes)", gst_buffer_get_size (bufs[i]),
+          GST_VIDEO_INFO_WIDTH (&self->info),
+          GST_VIDEO_INFO_HEIGHT (&self->info),
+          GST_VIDEO_INFO_NAME (&self->info), GST_VIDEO_INFO_SIZE (&self->info));
       while (i-- > 0)
         gst_video_frame_unmap (&self->slots[i].vframe);
       return FALSE;
@@ -971,20 +980,44 @@ attach_result (GstVkInception * self, GstBuffer * buf, guint64 frame)
 #endif
 }
 
+/* Posts @error (taken), from classifying frames: a frame that is not what
+ * its caps say as a stream error, anything else as the inference failing. */
+static void
+post_error (GstVkInception * self, GError * error)
+{
+  if (error->domain == GST_STREAM_ERROR)
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT, ("%s", error->message), (NULL));
+  else
+    GST_ELEMENT_ERROR (self, LIBRARY, FAILED, ("Inference failed"), ("%s",
+            error->message));
+  g_error_free (error);
+}
+
+/* Whether frame @number is classified: every interval-th frame, unless it
+ * is a gap (GST_BUFFER_FLAG_GAP: no picture, possibly no bytes at all),
+ * which carries the latest result like the frames between. */
+static gboolean
+is_due (GstVkInception * self, GstBuffer * buf, guint64 number)
+{
+  guint interval;
+
+  if (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP))
+    return FALSE;
+  GST_OBJECT_LOCK (self);
+  interval = MAX (self->interval, 1);
+  GST_OBJECT_UNLOCK (self);
+  return number % interval == 0;
+}
+
 static GstFlowReturn
 gst_vk_inception_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 {
   GstVkInception *self = GST_VK_INCEPTION (trans);
   guint64 number = self->frame_count++;
-  guint interval;
-  gboolean due, idle;
+  gboolean due = is_due (self, buf, number), idle;
   GError *error = NULL;
   FrameInfo f;
 
-  GST_OBJECT_LOCK (self);
-  interval = MAX (self->interval, 1);
-  GST_OBJECT_UNLOCK (self);
-  due = number % interval == 0;
   frame_info (self, buf, number, &f);
 
   if (self->worker) {
@@ -1018,9 +1051,7 @@ gst_vk_inception_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   return GST_FLOW_OK;
 
 error:
-  GST_ELEMENT_ERROR (self, LIBRARY, FAILED, ("Inference failed"), ("%s",
-          error->message));
-  g_clear_error (&error);
+  post_error (self, error);
   return GST_FLOW_ERROR;
 }
 
@@ -1088,24 +1119,18 @@ gst_vk_inception_submit_input_buffer (GstBaseTransform * trans,
 {
   GstVkInception *self = GST_VK_INCEPTION (trans);
   GError *error = NULL;
-  guint interval;
   Held h;
 
   if (self->batch <= 1)
     return GST_BASE_TRANSFORM_CLASS (parent_class)->submit_input_buffer
         (trans, is_discont, input);
 
-  GST_OBJECT_LOCK (self);
-  interval = MAX (self->interval, 1);
-  GST_OBJECT_UNLOCK (self);
   h.buf = input;
   frame_info (self, input, self->frame_count++, &h.info);
-  h.due = h.info.number % interval == 0;
+  h.due = is_due (self, input, h.info.number);
   g_array_append_val (self->held, h);
   if (h.due && ++self->held_due == self->batch && !run_held (self, &error)) {
-    GST_ELEMENT_ERROR (self, LIBRARY, FAILED, ("Inference failed"), ("%s",
-            error->message));
-    g_clear_error (&error);
+    post_error (self, error);
     return GST_FLOW_ERROR;
   }
   return GST_FLOW_OK;
@@ -1135,9 +1160,7 @@ drain_held (GstVkInception * self)
   if (!self->held || self->held->len == 0)
     return;
   if (!run_held (self, &error)) {
-    GST_ELEMENT_ERROR (self, LIBRARY, FAILED, ("Inference failed"), ("%s",
-            error->message));
-    g_clear_error (&error);
+    post_error (self, error);
     held_clear (self);
     return;
   }

@@ -882,6 +882,111 @@ GST_START_TEST (test_interval)
 
 GST_END_TEST;
 
+static void run_push_only (Run * run, guint32 seed);
+
+/* Pushes a gap buffer (GST_BUFFER_FLAG_GAP) of black bytes, or of none at
+ * all, without pulling. */
+static void
+run_push_gap (Run * run, gboolean empty)
+{
+  gsize size = GST_VIDEO_INFO_SIZE (&run->info);
+  GstBuffer *buf = empty ? gst_buffer_new () :
+      gst_buffer_new_wrapped (g_malloc0 (size), size);
+
+  GST_BUFFER_PTS (buf) = gst_util_uint64_scale (run->n_pushed++, GST_SECOND,
+      30);
+  GST_BUFFER_DURATION (buf) = gst_util_uint64_scale (1, GST_SECOND, 30);
+  GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_GAP);
+  fail_unless_equals_int (gst_harness_push (run->h, buf), GST_FLOW_OK);
+}
+
+/* @out (taken) is the gap frame @frame, empty or not, carrying the result
+ * of frame @source, reused (no meta where @source is G_MAXUINT64: nothing
+ * classified yet). */
+static void
+check_gap (GstBuffer * out, Run * run, guint64 frame, gboolean empty,
+    guint64 source)
+{
+  const GstVkInceptionMeta *meta = gst_buffer_get_vk_inception_meta (out);
+
+  fail_unless (GST_BUFFER_FLAG_IS_SET (out, GST_BUFFER_FLAG_GAP));
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (out),
+      gst_util_uint64_scale (frame, GST_SECOND, 30));
+  fail_unless_equals_uint64 (gst_buffer_get_size (out), empty ? 0 :
+      GST_VIDEO_INFO_SIZE (&run->info));
+  if (source == G_MAXUINT64) {
+    fail_unless (meta == NULL, "a meta on gap frame %" G_GUINT64_FORMAT
+        " before any result", frame);
+  } else {
+    meta = check_meta (out, 5);
+    fail_unless (meta->reused);
+    fail_unless_equals_uint64 (meta->source_frame, source);
+  }
+  gst_buffer_unref (out);
+}
+
+/* Gap buffers, whole frames or empty, are never classified and post
+ * nothing: they carry the latest result, reused (none before the first),
+ * in batches too. */
+GST_START_TEST (test_gap)
+{
+  gchar *model = write_model (MODEL_SOFTMAX);
+  GstBuffer *out;
+  GstMessage *msg;
+  Run run;
+
+  run_start (&run, model, NULL);
+  run_set_caps (&run, SMALL_CAPS);
+  run_push_gap (&run, FALSE);
+  check_gap (gst_harness_pull (run.h), &run, 0, FALSE, G_MAXUINT64);
+  out = run_push (&run, 1);
+  fail_unless_equals_uint64 (check_meta (out, 5)->source_frame, 1);
+  gst_buffer_unref (out);
+  run_push_gap (&run, FALSE);
+  check_gap (gst_harness_pull (run.h), &run, 2, FALSE, 1);
+  run_push_gap (&run, TRUE);
+  check_gap (gst_harness_pull (run.h), &run, 3, TRUE, 1);
+  out = run_push (&run, 4);
+  fail_if (check_meta (out, 5)->reused);
+  fail_unless_equals_uint64 (check_meta (out, 5)->source_frame, 4);
+  gst_buffer_unref (out);
+  fail_unless_equals_uint64 (frames_classified (run.element), 2);
+  for (guint i = 0; i < 2; i++) {
+    guint64 frame;
+    msg = pop_result_message (run.bus);
+    fail_unless (msg != NULL);
+    fail_unless (gst_structure_get_uint64 (gst_message_get_structure (msg),
+            "frame", &frame));
+    fail_unless_equals_uint64 (frame, 1 + 3 * i);
+    gst_message_unref (msg);
+  }
+  fail_unless (pop_result_message (run.bus) == NULL);
+  run_stop (&run);
+
+  /* batch-size=2: the empty gap waits with the frame before it, and the
+   * batch runs once the frame after it is due. */
+  run_start (&run, model, "batch-size", 2, NULL);
+  run_set_caps (&run, SMALL_CAPS);
+  run_push_only (&run, 10);
+  run_push_gap (&run, TRUE);
+  fail_unless_equals_int (gst_harness_buffers_in_queue (run.h), 0);
+  run_push_only (&run, 12);
+  fail_unless_equals_int (gst_harness_buffers_in_queue (run.h), 3);
+  out = gst_harness_pull (run.h);
+  fail_unless_equals_uint64 (check_meta (out, 5)->source_frame, 0);
+  gst_buffer_unref (out);
+  check_gap (gst_harness_pull (run.h), &run, 1, TRUE, 0);
+  out = gst_harness_pull (run.h);
+  fail_if (check_meta (out, 5)->reused);
+  fail_unless_equals_uint64 (check_meta (out, 5)->source_frame, 2);
+  gst_buffer_unref (out);
+  fail_unless_equals_uint64 (frames_classified (run.element), 2);
+  run_stop (&run);
+  g_free (model);
+}
+
+GST_END_TEST;
+
 /* ================================================================== async */
 
 static void
@@ -1733,6 +1838,52 @@ GST_START_TEST (test_error_interlaced)
 
 GST_END_TEST;
 
+/* A buffer smaller than its caps say is a stream error naming both sizes,
+ * with or without batching; a gap buffer may be empty (test_gap). */
+GST_START_TEST (test_error_short_frame)
+{
+  gchar *model = write_model (MODEL_SOFTMAX);
+
+  for (guint batch = 1; batch <= 2; batch++) {
+    Run run;
+    gsize size;
+    guint8 *bytes;
+    GstMessage *msg;
+    GError *error = NULL;
+    gchar *debug = NULL, *want;
+
+    run_start (&run, model, "batch-size", batch, NULL);
+    run_set_caps (&run, SMALL_CAPS);
+    size = GST_VIDEO_INFO_SIZE (&run.info) / 2;
+    bytes = random_bytes (size, 7);
+    fail_unless_equals_int (gst_harness_push (run.h, frame_buffer (bytes,
+                size, 0)), batch == 1 ? GST_FLOW_ERROR : GST_FLOW_OK);
+    if (batch == 2)
+      fail_unless_equals_int (gst_harness_push (run.h, frame_buffer (bytes,
+                  size, 1)), GST_FLOW_ERROR);
+    msg = gst_bus_pop_filtered (run.bus, GST_MESSAGE_ERROR);
+    fail_unless (msg != NULL, "no error message (batch %u)", batch);
+    gst_message_parse_error (msg, &error, &debug);
+    fail_unless (g_error_matches (error, GST_STREAM_ERROR,
+            GST_STREAM_ERROR_FORMAT), "%s", error->message);
+    want = g_strdup_printf ("%" G_GSIZE_FORMAT "-byte buffer", size);
+    fail_unless (strstr (error->message, want) != NULL, "%s", error->message);
+    g_free (want);
+    want = g_strdup_printf ("(%" G_GSIZE_FORMAT " bytes)",
+        GST_VIDEO_INFO_SIZE (&run.info));
+    fail_unless (strstr (error->message, want) != NULL, "%s", error->message);
+    g_free (want);
+    g_error_free (error);
+    g_free (debug);
+    gst_message_unref (msg);
+    g_free (bytes);
+    run_stop (&run);
+  }
+  g_free (model);
+}
+
+GST_END_TEST;
+
 /* The error says what was looked for, and the engine's reason. */
 GST_START_TEST (test_error_unknown_device)
 {
@@ -1911,6 +2062,7 @@ vkinception_suite (void)
   tcase_add_loop_test (tc, test_padded_strides, 0,
       G_N_ELEMENTS (padded_caps));
   tcase_add_test (tc, test_interval);
+  tcase_add_test (tc, test_gap);
   tcase_add_test (tc, test_async);
   tcase_add_test (tc, test_batch);
   tcase_add_test (tc, test_precision_fp16);
@@ -1928,6 +2080,7 @@ vkinception_suite (void)
   tcase_add_test (tc, test_error_missing_labels);
   tcase_add_test (tc, test_error_model_path_not_utf8);
   tcase_add_test (tc, test_error_interlaced);
+  tcase_add_test (tc, test_error_short_frame);
   tcase_add_test (tc, test_error_unknown_device);
   tcase_add_test (tc, test_error_fp16_unsupported);
   tcase_add_test (tc, test_error_input_size);
