@@ -27,7 +27,9 @@
  * due for classification; the N run in one submission, then all held
  * buffers go downstream in order with their metas. A partial batch runs at
  * EOS and before a caps change; held frames are dropped on flush. The
- * element reports the added latency, (N - 1) x interval frame durations.
+ * element reports the added latency, N x interval - 1 frame durations (the
+ * wait of a batch's first frame), and asks upstream's buffer pools for as
+ * many more buffers.
  *
  * ## Example launch lines
  * |[
@@ -73,6 +75,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_vk_inception_debug);
 #define DEFAULT_BATCH_SIZE 1
 #define DEFAULT_PRECISION GST_VK_INCEPTION_PRECISION_FP32
 #define MAX_BATCH_SIZE 64
+/* The most held frames the allocation query asks upstream's pools for. */
+#define MAX_HELD_PROPOSED 256
 /* A network whose input size is open (a GlobalAveragePool model) runs at
  * the size GoogLeNet was trained at unless input-size says otherwise. */
 #define DEFAULT_INPUT_SIDE 224
@@ -993,6 +997,24 @@ post_error (GstVkInception * self, GError * error)
   g_error_free (error);
 }
 
+/* The most frames a batch holds while it waits for its last one, 0 when
+ * frames are not held: after a batch, the interval's frames up to the next
+ * due one, then batch-size - 1 due ones and the frames between them,
+ * batch-size x interval - 1 in all (the first batch, from frame 0, holds
+ * interval - 1 fewer). Also the most frame durations a frame waits. */
+static guint64
+held_max (GstVkInception * self)
+{
+  guint interval;
+
+  if (self->batch <= 1)
+    return 0;
+  GST_OBJECT_LOCK (self);
+  interval = MAX (self->interval, 1);
+  GST_OBJECT_UNLOCK (self);
+  return (guint64) self->batch * interval - 1;
+}
+
 /* Whether frame @number is classified: every interval-th frame, unless it
  * is a gap (GST_BUFFER_FLAG_GAP: no picture, possibly no bytes at all),
  * which carries the latest result like the frames between. */
@@ -1182,18 +1204,60 @@ gst_vk_inception_query (GstBaseTransform * trans, GstPadDirection direction,
       GST_QUERY_LATENCY && self->batch > 1 && self->info.fps_n > 0) {
     gboolean live;
     GstClockTime min, max, extra;
-    guint interval;
-    GST_OBJECT_LOCK (self);
-    interval = MAX (self->interval, 1);
-    GST_OBJECT_UNLOCK (self);
-    /* The first frame of a batch waits for the batch's last one. */
-    extra = gst_util_uint64_scale_int ((guint64) (self->batch - 1) * interval
-        * GST_SECOND, self->info.fps_d, self->info.fps_n);
+    /* The first frame held waits for the batch's last one. */
+    extra = gst_util_uint64_scale_int (held_max (self) * GST_SECOND,
+        self->info.fps_d, self->info.fps_n);
     gst_query_parse_latency (query, &live, &min, &max);
     gst_query_set_latency (query, live, min + extra,
         GST_CLOCK_TIME_IS_VALID (max) ? max + extra : max);
   }
   return ret;
+}
+
+/* Downstream's answer, with two changes. GstVideoCropMeta is taken out:
+ * the network must see the picture downstream shows, so upstream
+ * (videocrop, a decoder) crops the pixels. And the frames a batch holds
+ * are added to every pool's minimum, so that a source with a fixed pool (a
+ * camera) has buffers left while they wait. */
+static gboolean
+gst_vk_inception_propose_allocation (GstBaseTransform * trans,
+    GstQuery * decide_query, GstQuery * query)
+{
+  GstVkInception *self = GST_VK_INCEPTION (trans);
+  guint64 held = held_max (self);
+  gboolean ret = GST_BASE_TRANSFORM_CLASS (parent_class)->propose_allocation
+      (trans, decide_query, query);
+  guint idx;
+
+  while (gst_query_find_allocation_meta (query, GST_VIDEO_CROP_META_API_TYPE,
+          &idx))
+    gst_query_remove_nth_allocation_meta (query, idx);
+  if (held == 0)
+    return ret;
+  /* Pools allocate their minimum up front: past this, a pool grows as
+   * frames wait (a fixed one runs dry). */
+  held = MIN (held, MAX_HELD_PROPOSED);
+  for (guint i = 0; i < gst_query_get_n_allocation_pools (query); i++) {
+    GstBufferPool *pool;
+    guint size, min, max;
+
+    gst_query_parse_nth_allocation_pool (query, i, &pool, &size, &min, &max);
+    min = MIN (min, G_MAXUINT / 2) + (guint) held;
+    gst_query_set_nth_allocation_pool (query, i, pool, size, min,
+        max ? MAX (max, min) : 0);
+    if (pool)
+      gst_object_unref (pool);
+  }
+  if (gst_query_get_n_allocation_pools (query) == 0) {
+    GstCaps *caps;
+    GstVideoInfo info;
+
+    gst_query_parse_allocation (query, &caps, NULL);
+    if (caps && gst_video_info_from_caps (&info, caps))
+      gst_query_add_allocation_pool (query, NULL, GST_VIDEO_INFO_SIZE (&info),
+          (guint) held, 0);
+  }
+  return TRUE;
 }
 
 static gboolean
@@ -1576,6 +1640,8 @@ gst_vk_inception_class_init (GstVkInceptionClass * klass)
   trans_class->generate_output =
       GST_DEBUG_FUNCPTR (gst_vk_inception_generate_output);
   trans_class->query = GST_DEBUG_FUNCPTR (gst_vk_inception_query);
+  trans_class->propose_allocation =
+      GST_DEBUG_FUNCPTR (gst_vk_inception_propose_allocation);
 
   gst_type_mark_as_plugin_api (GST_TYPE_VK_INCEPTION_RESIZE_MODE, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_VK_INCEPTION_PRECISION, 0);

@@ -987,6 +987,79 @@ GST_START_TEST (test_gap)
 
 GST_END_TEST;
 
+/* The allocation query upstream gets: downstream's metas less
+ * GstVideoCropMeta (upstream must crop the pixels the network reads); with
+ * batches, pools' minimums grown by the frames a batch holds, so that a
+ * source whose pool is just that big (a camera) never runs dry. */
+GST_START_TEST (test_allocation)
+{
+  gchar *model = write_model (MODEL_SOFTMAX);
+
+  for (guint batch = 1; batch <= 3; batch += 2) {
+    /* After the first batch, a batch holds the frame after the last one's
+     * up to its own last one. */
+    const guint interval = 2, held = batch > 1 ? batch * interval - 1 : 0;
+    GstCaps *caps = gst_caps_from_string (SMALL_CAPS);
+    GstQuery *query = gst_query_new_allocation (caps, TRUE);
+    guint min_buffers = 0, n_pools;
+    GstBufferPool *pool;
+    GstStructure *config;
+    Run run;
+
+    run_start (&run, model, "batch-size", batch, "interval", interval, NULL);
+    gst_harness_add_propose_allocation_meta (run.h, GST_VIDEO_META_API_TYPE,
+        NULL);
+    gst_harness_add_propose_allocation_meta (run.h,
+        GST_VIDEO_CROP_META_API_TYPE, NULL);
+    run_set_caps (&run, SMALL_CAPS);
+    fail_unless (gst_pad_peer_query (run.h->srcpad, query));
+    fail_unless (gst_query_find_allocation_meta (query,
+            GST_VIDEO_META_API_TYPE, NULL));
+    fail_if (gst_query_find_allocation_meta (query,
+            GST_VIDEO_CROP_META_API_TYPE, NULL));
+    n_pools = gst_query_get_n_allocation_pools (query);
+    fail_unless (n_pools > 0 || held == 0);
+    for (guint i = 0; i < n_pools; i++) {
+      guint min;
+      gst_query_parse_nth_allocation_pool (query, i, NULL, NULL, &min, NULL);
+      fail_unless (min >= held, "pool %u: min %u, %u frames held", i, min,
+          held);
+      min_buffers = MAX (min_buffers, min);
+    }
+    gst_query_unref (query);
+
+    /* A fixed pool of what was asked and one for the source itself. */
+    pool = gst_video_buffer_pool_new ();
+    config = gst_buffer_pool_get_config (pool);
+    gst_buffer_pool_config_set_params (config, caps,
+        GST_VIDEO_INFO_SIZE (&run.info), min_buffers + 1, min_buffers + 1);
+    fail_unless (gst_buffer_pool_set_config (pool, config));
+    fail_unless (gst_buffer_pool_set_active (pool, TRUE));
+    for (guint f = 0; f < 4 * (held + 1); f++) {
+      GstBufferPoolAcquireParams params = {.flags =
+            GST_BUFFER_POOL_ACQUIRE_FLAG_DONTWAIT
+      };
+      GstBuffer *buf = NULL, *out;
+
+      fail_unless (gst_buffer_pool_acquire_buffer (pool, &buf, &params) ==
+          GST_FLOW_OK, "the pool ran dry at frame %u", f);
+      gst_buffer_memset (buf, 0, (guint8) (f * 40), GST_VIDEO_INFO_SIZE
+          (&run.info));
+      GST_BUFFER_PTS (buf) = gst_util_uint64_scale (f, GST_SECOND, 30);
+      fail_unless_equals_int (gst_harness_push (run.h, buf), GST_FLOW_OK);
+      while ((out = gst_harness_try_pull (run.h)))
+        gst_buffer_unref (out);
+    }
+    run_stop (&run);
+    fail_unless (gst_buffer_pool_set_active (pool, FALSE));
+    gst_object_unref (pool);
+    gst_caps_unref (caps);
+  }
+  g_free (model);
+}
+
+GST_END_TEST;
+
 /* ================================================================== async */
 
 static void
@@ -1498,6 +1571,9 @@ GST_START_TEST (test_batch)
    * carry the result before them. */
   run_start (&run, model, "batch-size", 2, "interval", 2, NULL);
   run_set_caps (&run, SMALL_CAPS);
+  /* Frame 3 waits for frame 6, the last of the second batch. */
+  fail_unless_equals_uint64 (gst_harness_query_latency (run.h),
+      gst_util_uint64_scale (3, GST_SECOND, 30));
   for (guint i = 0; i < 4; i++)
     run_push_only (&run, 100 + i);
   fail_unless_equals_int (gst_harness_buffers_in_queue (run.h), 3);
@@ -2063,6 +2139,7 @@ vkinception_suite (void)
       G_N_ELEMENTS (padded_caps));
   tcase_add_test (tc, test_interval);
   tcase_add_test (tc, test_gap);
+  tcase_add_test (tc, test_allocation);
   tcase_add_test (tc, test_async);
   tcase_add_test (tc, test_batch);
   tcase_add_test (tc, test_precision_fp16);
