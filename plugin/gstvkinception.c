@@ -1324,6 +1324,7 @@ gst_vk_inception_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
   GstVkInception *self = GST_VK_INCEPTION (object);
+  gboolean held_changed = FALSE;
 
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
@@ -1339,9 +1340,12 @@ gst_vk_inception_set_property (GObject * object, guint prop_id,
     case PROP_THRESHOLD:
       self->threshold = g_value_get_double (value);
       break;
-    case PROP_INTERVAL:
-      self->interval = g_value_get_uint (value);
+    case PROP_INTERVAL:{
+      guint interval = g_value_get_uint (value);
+      held_changed = interval != self->interval && self->batch > 1;
+      self->interval = interval;
       break;
+    }
     case PROP_RESIZE_MODE:
       self->resize_mode = g_value_get_enum (value);
       break;
@@ -1384,6 +1388,13 @@ gst_vk_inception_set_property (GObject * object, guint prop_id,
       break;
   }
   GST_OBJECT_UNLOCK (self);
+  /* Batches now hold another number of frames (held_max()): a new latency,
+   * and upstream's pools are asked again. */
+  if (held_changed) {
+    gst_element_post_message (GST_ELEMENT (self),
+        gst_message_new_latency (GST_OBJECT (self)));
+    gst_base_transform_reconfigure_sink (GST_BASE_TRANSFORM (self));
+  }
 }
 
 static void

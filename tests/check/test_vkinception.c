@@ -1509,6 +1509,7 @@ GST_START_TEST (test_batch)
   const guint n = 7;
   GstVkInceptionClassification ref[7];
   GstEvent *event;
+  GstMessage *latency;
   gboolean eos = FALSE;
   Run run;
 
@@ -1587,6 +1588,22 @@ GST_START_TEST (test_batch)
     gst_buffer_unref (out);
   }
   fail_unless_equals_uint64 (frames_classified (run.element), 2);
+  /* A new interval while playing: a new latency, and upstream asked to
+   * renegotiate (its pools then grow or shrink with the frames held). */
+  while ((event = gst_harness_try_pull_upstream_event (run.h)))
+    gst_event_unref (event);
+  g_object_set (run.element, "interval", 3, NULL);
+  latency = gst_bus_pop_filtered (run.bus, GST_MESSAGE_LATENCY);
+  fail_unless (latency != NULL, "no latency message");
+  gst_message_unref (latency);
+  fail_unless_equals_uint64 (gst_harness_query_latency (run.h),
+      gst_util_uint64_scale (5, GST_SECOND, 30));
+  event = gst_harness_try_pull_upstream_event (run.h);
+  fail_unless (event != NULL && GST_EVENT_TYPE (event) ==
+      GST_EVENT_RECONFIGURE, "no reconfigure event upstream");
+  gst_event_unref (event);
+  g_object_set (run.element, "interval", 3, NULL);
+  fail_if (gst_bus_pop_filtered (run.bus, GST_MESSAGE_LATENCY));
   run_stop (&run);
   g_free (model);
 }
