@@ -7,7 +7,8 @@
  * (a #GstVkInceptionMeta): one row per class, highest score first, each with
  * a bar as long as the score and the text "label 0.873", on a translucent
  * dark box in a corner of the picture. The text size follows the video
- * height. Buffers without a result pass through untouched.
+ * height. Buffers without a result, and gap buffers (no picture), pass
+ * through untouched.
  *
  * The drawing is a #GstVideoOverlayComposition. When downstream handles
  * #GstVideoOverlayCompositionMeta (it accepts the
@@ -730,7 +731,8 @@ gst_vk_inception_overlay_transform_ip (GstBaseTransform * trans,
   GstVideoOverlayComposition *comp;
   GstVideoFrame frame;
 
-  if (!self->draw)
+  /* A gap buffer has no picture to draw on (and may have no bytes). */
+  if (!self->draw || GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP))
     return GST_FLOW_OK;
 
   meta = gst_buffer_get_vk_inception_meta (buf);
