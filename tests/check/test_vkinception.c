@@ -987,21 +987,37 @@ GST_START_TEST (test_gap)
 
 GST_END_TEST;
 
+/* Downstream's answer to the allocation query, as seen from the element:
+ * a pool of 2 to 6 buffers of the caps' size added. */
+static GstPadProbeReturn
+add_downstream_pool (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  GstQuery *query = GST_PAD_PROBE_INFO_QUERY (info);
+
+  if (GST_QUERY_TYPE (query) == GST_QUERY_ALLOCATION)
+    gst_query_add_allocation_pool (query, NULL, GPOINTER_TO_UINT (data), 2,
+        6);
+  return GST_PAD_PROBE_OK;
+}
+
 /* The allocation query upstream gets: downstream's metas less
  * GstVideoCropMeta (upstream must crop the pixels the network reads); with
- * batches, pools' minimums grown by the frames a batch holds, so that a
- * source whose pool is just that big (a camera) never runs dry. */
+ * batches, every pool's minimum grown by the frames a batch holds (a pool
+ * of its own when downstream proposes none), so that a source whose pool is
+ * just that big (a camera) never runs dry. */
 GST_START_TEST (test_allocation)
 {
   gchar *model = write_model (MODEL_SOFTMAX);
 
-  for (guint batch = 1; batch <= 3; batch += 2) {
+  for (guint c = 0; c < 4; c++) {
+    const guint batch = c < 2 ? 1 : 3, interval = 2;
+    const gboolean downstream_pool = c % 2;
     /* After the first batch, a batch holds the frame after the last one's
      * up to its own last one. */
-    const guint interval = 2, held = batch > 1 ? batch * interval - 1 : 0;
+    const guint held = batch > 1 ? batch * interval - 1 : 0;
     GstCaps *caps = gst_caps_from_string (SMALL_CAPS);
     GstQuery *query = gst_query_new_allocation (caps, TRUE);
-    guint min_buffers = 0, n_pools;
+    guint size, min, max;
     GstBufferPool *pool;
     GstStructure *config;
     Run run;
@@ -1012,19 +1028,27 @@ GST_START_TEST (test_allocation)
     gst_harness_add_propose_allocation_meta (run.h,
         GST_VIDEO_CROP_META_API_TYPE, NULL);
     run_set_caps (&run, SMALL_CAPS);
+    if (downstream_pool) {
+      GstPad *src = gst_element_get_static_pad (run.element, "src");
+      gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM |
+          GST_PAD_PROBE_TYPE_PULL, add_downstream_pool,
+          GUINT_TO_POINTER (GST_VIDEO_INFO_SIZE (&run.info)), NULL);
+      gst_object_unref (src);
+    }
     fail_unless (gst_pad_peer_query (run.h->srcpad, query));
     fail_unless (gst_query_find_allocation_meta (query,
             GST_VIDEO_META_API_TYPE, NULL));
     fail_if (gst_query_find_allocation_meta (query,
             GST_VIDEO_CROP_META_API_TYPE, NULL));
-    n_pools = gst_query_get_n_allocation_pools (query);
-    fail_unless (n_pools > 0 || held == 0);
-    for (guint i = 0; i < n_pools; i++) {
-      guint min;
-      gst_query_parse_nth_allocation_pool (query, i, NULL, NULL, &min, NULL);
-      fail_unless (min >= held, "pool %u: min %u, %u frames held", i, min,
-          held);
-      min_buffers = MAX (min_buffers, min);
+    if (!downstream_pool && held == 0) {
+      fail_unless_equals_int (gst_query_get_n_allocation_pools (query), 0);
+      min = 0;
+    } else {
+      fail_unless_equals_int (gst_query_get_n_allocation_pools (query), 1);
+      gst_query_parse_nth_allocation_pool (query, 0, NULL, &size, &min, &max);
+      fail_unless_equals_int (size, GST_VIDEO_INFO_SIZE (&run.info));
+      fail_unless_equals_int (min, (downstream_pool ? 2 : 0) + held);
+      fail_unless_equals_int (max, downstream_pool ? MAX (6, min) : 0);
     }
     gst_query_unref (query);
 
@@ -1032,7 +1056,7 @@ GST_START_TEST (test_allocation)
     pool = gst_video_buffer_pool_new ();
     config = gst_buffer_pool_get_config (pool);
     gst_buffer_pool_config_set_params (config, caps,
-        GST_VIDEO_INFO_SIZE (&run.info), min_buffers + 1, min_buffers + 1);
+        GST_VIDEO_INFO_SIZE (&run.info), min + 1, min + 1);
     fail_unless (gst_buffer_pool_set_config (pool, config));
     fail_unless (gst_buffer_pool_set_active (pool, TRUE));
     for (guint f = 0; f < 4 * (held + 1); f++) {
