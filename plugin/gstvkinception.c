@@ -25,11 +25,12 @@
  *
  * With batch-size=N (synchronous mode), frames are held until N frames are
  * due for classification; the N run in one submission, then all held
- * buffers go downstream in order with their metas. A partial batch runs at
- * EOS and before a caps change; held frames are dropped on flush. The
- * element reports the added latency, N x interval - 1 frame durations (the
- * wait of a batch's first frame), and asks upstream's buffer pools for as
- * many more buffers.
+ * buffers go downstream in order with their metas. A partial batch runs
+ * ahead of EOS and of any other event that keeps its place among the frames
+ * (new caps, a new segment, a gap, tags); held frames are dropped on
+ * flush. The element reports the added latency, N x interval - 1 frame
+ * durations (the wait of a batch's first frame), and asks upstream's buffer
+ * pools for as many more buffers.
  *
  * ## Example launch lines
  * |[
@@ -1271,16 +1272,16 @@ gst_vk_inception_sink_event (GstBaseTransform * trans, GstEvent * event)
       worker_drain (self);
       drain_held (self);
       break;
-    case GST_EVENT_CAPS:
-      /* Held frames are of the old caps. */
-      drain_held (self);
-      break;
     case GST_EVENT_FLUSH_STOP:
       worker_drain (self);
       held_clear (self);
       self->have_smoothed = FALSE;
       break;
     default:
+      /* Held frames go first: they are of the old caps, belong to the
+       * old segment, come before the gap or the tags. */
+      if (GST_EVENT_IS_SERIALIZED (event))
+        drain_held (self);
       break;
   }
   return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);

@@ -1634,6 +1634,67 @@ GST_START_TEST (test_batch)
 
 GST_END_TEST;
 
+typedef struct
+{
+  GstHarness *h;
+  gint queued;                  /* buffers out when the event came out */
+} EventOrder;
+
+static GstPadProbeReturn
+note_event_order (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  EventOrder *order = data;
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_CUSTOM_DOWNSTREAM || GST_EVENT_TYPE
+      (event) == GST_EVENT_GAP)
+    order->queued = (gint) gst_harness_buffers_in_queue (order->h);
+  return GST_PAD_PROBE_OK;
+}
+
+/* An event that keeps its place among the frames (a custom serialized one,
+ * a gap) does not overtake held frames: the partial batch runs first. */
+GST_START_TEST (test_batch_events)
+{
+  gchar *model = write_model (MODEL_SOFTMAX);
+
+  for (guint e = 0; e < 2; e++) {
+    EventOrder order = { NULL, -1 };
+    GstPad *src;
+    GstEvent *event = e == 0 ?
+        gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM,
+        gst_structure_new_empty ("test-marker")) :
+        gst_event_new_gap (gst_util_uint64_scale (2, GST_SECOND, 30),
+        gst_util_uint64_scale (1, GST_SECOND, 30));
+    Run run;
+
+    run_start (&run, model, "batch-size", 3, NULL);
+    run_set_caps (&run, SMALL_CAPS);
+    order.h = run.h;
+    src = gst_element_get_static_pad (run.element, "src");
+    gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+        note_event_order, &order, NULL);
+    gst_object_unref (src);
+    run_push_only (&run, 100);
+    run_push_only (&run, 101);
+    fail_unless_equals_int (gst_harness_buffers_in_queue (run.h), 0);
+    fail_unless (gst_harness_push_event (run.h, event));
+    fail_unless_equals_int (order.queued, 2);
+    for (guint i = 0; i < 2; i++) {
+      GstBuffer *out = gst_harness_pull (run.h);
+      const GstVkInceptionMeta *meta = check_meta (out, 5);
+      fail_if (meta->reused);
+      fail_unless_equals_uint64 (meta->source_frame, i);
+      gst_buffer_unref (out);
+    }
+    fail_unless_equals_uint64 (frames_classified (run.element), 2);
+    run_stop (&run);
+  }
+  g_free (model);
+}
+
+GST_END_TEST;
+
 /* precision=fp16: the same top class and scores within 1e-2 of fp32. */
 GST_START_TEST (test_precision_fp16)
 {
@@ -2183,6 +2244,7 @@ vkinception_suite (void)
   tcase_add_test (tc, test_allocation);
   tcase_add_test (tc, test_async);
   tcase_add_test (tc, test_batch);
+  tcase_add_test (tc, test_batch_events);
   tcase_add_test (tc, test_precision_fp16);
   tcase_add_test (tc, test_top_k_threshold);
   tcase_add_test (tc, test_messages);
