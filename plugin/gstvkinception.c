@@ -27,10 +27,10 @@
  * due for classification; the N run in one submission, then all held
  * buffers go downstream in order with their metas. A partial batch runs
  * ahead of EOS and of any other event that keeps its place among the frames
- * (new caps, a new segment, a gap, tags); held frames are dropped on
- * flush. The element reports the added latency, N x interval - 1 frame
- * durations (the wait of a batch's first frame), and asks upstream's buffer
- * pools for as many more buffers.
+ * (new caps, a new segment, a gap, tags) and of a DRAIN query; held frames
+ * are dropped on flush. The element reports the added latency, N x interval
+ * - 1 frame durations (the wait of a batch's first frame), and asks
+ * upstream's buffer pools for as many more buffers.
  *
  * ## Example launch lines
  * |[
@@ -1198,8 +1198,14 @@ gst_vk_inception_query (GstBaseTransform * trans, GstPadDirection direction,
     GstQuery * query)
 {
   GstVkInception *self = GST_VK_INCEPTION (trans);
-  gboolean ret = GST_BASE_TRANSFORM_CLASS (parent_class)->query (trans,
-      direction, query);
+  gboolean ret;
+
+  /* Upstream wants its buffers back (before it changes its pool, say):
+   * the held frames go out first, as a partial batch. */
+  if (direction == GST_PAD_SINK && GST_QUERY_TYPE (query) == GST_QUERY_DRAIN)
+    drain_held (self);
+  ret = GST_BASE_TRANSFORM_CLASS (parent_class)->query (trans, direction,
+      query);
 
   if (ret && direction == GST_PAD_SRC && GST_QUERY_TYPE (query) ==
       GST_QUERY_LATENCY && self->batch > 1 && self->info.fps_n > 0) {
