@@ -1212,8 +1212,8 @@ gst_vk_inception_query (GstBaseTransform * trans, GstPadDirection direction,
     gboolean live;
     GstClockTime min, max, extra;
     /* The first frame held waits for the batch's last one. */
-    extra = gst_util_uint64_scale_int (held_max (self) * GST_SECOND,
-        self->info.fps_d, self->info.fps_n);
+    extra = gst_util_uint64_scale (held_max (self),
+        (guint64) self->info.fps_d * GST_SECOND, self->info.fps_n);
     gst_query_parse_latency (query, &live, &min, &max);
     gst_query_set_latency (query, live, min + extra,
         GST_CLOCK_TIME_IS_VALID (max) ? max + extra : max);

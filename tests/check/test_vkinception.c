@@ -192,14 +192,20 @@ random_bytes (gsize size, guint32 seed)
   return bytes;
 }
 
+/* Times @buf as frame number @index of a 30 fps stream; returns it. */
+static GstBuffer *
+frame_times (GstBuffer * buf, guint index)
+{
+  GST_BUFFER_PTS (buf) = gst_util_uint64_scale (index, GST_SECOND, 30);
+  GST_BUFFER_DURATION (buf) = gst_util_uint64_scale (1, GST_SECOND, 30);
+  return buf;
+}
+
 /* Frame number @index of a 30 fps stream. */
 static GstBuffer *
 frame_buffer (const guint8 * bytes, gsize size, guint index)
 {
-  GstBuffer *buf = gst_buffer_new_memdup (bytes, size);
-  GST_BUFFER_PTS (buf) = gst_util_uint64_scale (index, GST_SECOND, 30);
-  GST_BUFFER_DURATION (buf) = gst_util_uint64_scale (1, GST_SECOND, 30);
-  return buf;
+  return frame_times (gst_buffer_new_memdup (bytes, size), index);
 }
 
 /* ------------------------------------------------------------- harnesses */
@@ -723,9 +729,7 @@ convert_frame (GstBuffer * buf, const GstVideoInfo * from,
   gst_video_converter_free (c);
   gst_video_frame_unmap (&conv);
   gst_video_frame_unmap (&in);
-  GST_BUFFER_PTS (out) = 0;
-  GST_BUFFER_DURATION (out) = gst_util_uint64_scale (1, GST_SECOND, 30);
-  return out;
+  return frame_times (out, 0);
 }
 
 /* A smooth RGB picture, each channel its own gradient, R and B exchanged if
@@ -751,9 +755,7 @@ gradient_frame (guint w, guint h, gboolean swap_rb, GstVideoInfo * info)
     }
   }
   gst_video_frame_unmap (&in);
-  GST_BUFFER_PTS (rgb) = 0;
-  GST_BUFFER_DURATION (rgb) = gst_util_uint64_scale (1, GST_SECOND, 30);
-  return rgb;
+  return frame_times (rgb, 0);
 }
 
 /* The element's probability of every class for @frame, in @info's format. */
@@ -890,12 +892,9 @@ static void
 run_push_gap (Run * run, gboolean empty)
 {
   gsize size = GST_VIDEO_INFO_SIZE (&run->info);
-  GstBuffer *buf = empty ? gst_buffer_new () :
-      gst_buffer_new_wrapped (g_malloc0 (size), size);
+  GstBuffer *buf = frame_times (empty ? gst_buffer_new () :
+      gst_buffer_new_wrapped (g_malloc0 (size), size), run->n_pushed++);
 
-  GST_BUFFER_PTS (buf) = gst_util_uint64_scale (run->n_pushed++, GST_SECOND,
-      30);
-  GST_BUFFER_DURATION (buf) = gst_util_uint64_scale (1, GST_SECOND, 30);
   GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_GAP);
   fail_unless_equals_int (gst_harness_push (run->h, buf), GST_FLOW_OK);
 }
@@ -1069,8 +1068,8 @@ GST_START_TEST (test_allocation)
           GST_FLOW_OK, "the pool ran dry at frame %u", f);
       gst_buffer_memset (buf, 0, (guint8) (f * 40), GST_VIDEO_INFO_SIZE
           (&run.info));
-      GST_BUFFER_PTS (buf) = gst_util_uint64_scale (f, GST_SECOND, 30);
-      fail_unless_equals_int (gst_harness_push (run.h, buf), GST_FLOW_OK);
+      fail_unless_equals_int (gst_harness_push (run.h, frame_times (buf, f)),
+          GST_FLOW_OK);
       while ((out = gst_harness_try_pull (run.h)))
         gst_buffer_unref (out);
     }
@@ -1628,6 +1627,13 @@ GST_START_TEST (test_batch)
   gst_event_unref (event);
   g_object_set (run.element, "interval", 3, NULL);
   fail_if (gst_bus_pop_filtered (run.bus, GST_MESSAGE_LATENCY));
+  run_stop (&run);
+
+  /* The largest interval: frames x ns per frame would not fit 64 bits. */
+  run_start (&run, model, "batch-size", 8, "interval", G_MAXUINT, NULL);
+  run_set_caps (&run, SMALL_CAPS);
+  fail_unless_equals_uint64 (gst_harness_query_latency (run.h),
+      gst_util_uint64_scale (8 * (guint64) G_MAXUINT - 1, GST_SECOND, 30));
   run_stop (&run);
   g_free (model);
 }
