@@ -68,19 +68,32 @@ layout(constant_id = 42) const uint PIXELS = 1;
 // k for frame k imported on its own (one dispatch per frame).
 layout(push_constant) uniform Params { uint first; } params;
 
-float byte_at(uint addr)
-{
-  return float((frame[addr >> 2] >> ((addr & 3u) * 8u)) & 0xffu);
-}
-
-// Sample k of a plane: the byte or 16-bit word at byte address base + k *
-// SAMPLE_BYTES.
-float sample_at(uint base, uint k)
+// Sample k of a row within the word that holds it: rows start on words
+// (frame.c lays every plane out so, and frames read in place must match),
+// so a sample's place in its word follows from k alone.
+float sample_in(uint word, uint k)
 {
   if (SAMPLE_BYTES == 1u)
-    return byte_at(base + k);
-  uint addr = base + k * 2u;
-  return float((frame[addr >> 2] >> ((addr & 2u) * 8u)) & 0xffffu) * SAMPLE_SCALE;
+    return float((word >> ((k & 3u) * 8u)) & 0xffu);
+  return float((word >> ((k & 1u) * 16u)) & 0xffffu) * SAMPLE_SCALE;
+}
+
+// The word that holds sample k of the row at byte address row.
+uint word_at(uint row, uint k)
+{
+  return frame[(row + k * SAMPLE_BYTES) >> 2];
+}
+
+// Samples k0 and k1 (k0 or k0 + 1) of a row: one load where they share a
+// word, as two neighbouring samples mostly do.
+vec2 sample_pair(uint row, uint k0, uint k1)
+{
+  const uint PER_WORD = 4u / SAMPLE_BYTES;
+  uint w0 = word_at(row, k0);
+  uint w1 = w0;
+  if (k1 / PER_WORD != k0 / PER_WORD)
+    w1 = word_at(row, k1);
+  return vec2(sample_in(w0, k0), sample_in(w1, k1));
 }
 
 // Byte k (0 to 7) of the two words lo and hi, lo's first.
@@ -107,40 +120,76 @@ vec3 yuv_to_rgb(float y, float u, float v)
   return clamp(vec3(r, g, b) * 255.0, 0.0, 255.0);
 }
 
-vec3 pixel(uint base, uint x, uint y)
+// A packed RGB pixel: one word where pixels are words (BPP 4: rows and
+// frames start on words), else the two that hold its 3 bytes: one or two
+// loads instead of three.
+vec3 packed_rgb(uint base, uint x, uint y)
+{
+  uint p = base + PLANE0 + y * STRIDE0 + x * BPP;
+  uint s = p & 3u;
+  uint lo = frame[p >> 2];
+  uint hi = BPP == 4u || s + BPP <= 4u ? lo : frame[(p >> 2) + 1u];
+  return vec3(byte_of(lo, hi, s + POS0), byte_of(lo, hi, s + POS1),
+      byte_of(lo, hi, s + POS2));
+}
+
+// Packed YUV 4:2:2: pixel x of its row's word x / 2, whose two pixels
+// share U and V.
+vec3 packed_yuv(uint word, uint x)
+{
+  return yuv_to_rgb(byte_of(word, word, POS0 + (x & 1u) * 2u),
+      byte_of(word, word, POS1), byte_of(word, word, POS2));
+}
+
+// U and V of chroma samples cx0 and cx1 (cx0 or cx0 + 1) of chroma row
+// cy, as (u0, u1, v0, v1).
+vec4 chroma_pair(uint base, uint cx0, uint cx1, uint cy)
+{
+  if (KIND == 1)
+    return vec4(sample_pair(base + PLANE1 + cy * STRIDE1, cx0, cx1),
+        sample_pair(base + PLANE2 + cy * STRIDE2, cx0, cx1));
+  // Semi-planar: a block's U and V share a word (two bytes at an even
+  // offset, or two 16-bit samples at a multiple of 4).
+  uint row = base + PLANE1 + cy * STRIDE1;
+  uint w0 = word_at(row, cx0 * 2u);
+  uint w1 = w0;
+  if (cx1 != cx0)
+    w1 = word_at(row, cx1 * 2u);
+  return vec4(sample_in(w0, cx0 * 2u + POS1), sample_in(w1, cx1 * 2u + POS1),
+      sample_in(w0, cx0 * 2u + POS2), sample_in(w1, cx1 * 2u + POS2));
+}
+
+// Pixels x0 and x1 (x0 or x0 + 1) of source row y, as a and b. Formats
+// whose neighbouring pixels share words read each word once: on llvmpipe
+// every load is a loop over the lanes, and loads are most of the
+// conversion's time. The chroma of a pixel is its block's sample (no
+// interpolation between them).
+void pixel_pair(uint base, uint x0, uint x1, uint y, out vec3 a, out vec3 b)
 {
   if (KIND == 0) {
-    // One word per pixel where pixels are words (BPP 4: rows and frames
-    // start on words), else the two that hold its 3 bytes: one or two loads
-    // instead of three.
-    uint p = base + PLANE0 + y * STRIDE0 + x * BPP;
-    uint s = p & 3u;
-    uint lo = frame[p >> 2];
-    uint hi = BPP == 4u || s + BPP <= 4u ? lo : frame[(p >> 2) + 1u];
-    return vec3(byte_of(lo, hi, s + POS0), byte_of(lo, hi, s + POS1),
-        byte_of(lo, hi, s + POS2));
+    a = packed_rgb(base, x0, y);
+    b = packed_rgb(base, x1, y);
+    return;
   }
+  uint row = base + PLANE0 + y * STRIDE0;
   if (KIND == 4) {
-    // Two pixels share a word (rows start on words) and its U and V.
-    uint word = frame[(base + PLANE0 + y * STRIDE0 + (x >> 1) * 4u) >> 2];
-    return yuv_to_rgb(byte_of(word, word, POS0 + (x & 1u) * 2u),
-        byte_of(word, word, POS1), byte_of(word, word, POS2));
+    uint w0 = frame[(row >> 2) + (x0 >> 1)];
+    uint w1 = w0;
+    if (x1 >> 1 != x0 >> 1)
+      w1 = frame[(row >> 2) + (x1 >> 1)];
+    a = packed_yuv(w0, x0);
+    b = packed_yuv(w1, x1);
+    return;
   }
-  float luma = sample_at(base + PLANE0 + y * STRIDE0, x);
-  if (KIND == 3)
-    return vec3(luma);
-  // The chroma sample of the pixel's block (no interpolation between them).
-  uint cx = x >> CSX, cy = y >> CSY;
-  float u, v;
-  if (KIND == 1) {
-    u = sample_at(base + PLANE1 + cy * STRIDE1, cx);
-    v = sample_at(base + PLANE2 + cy * STRIDE2, cx);
-  } else {
-    uint row = base + PLANE1 + cy * STRIDE1;
-    u = sample_at(row, cx * 2u + POS1);
-    v = sample_at(row, cx * 2u + POS2);
+  vec2 luma = sample_pair(row, x0, x1);
+  if (KIND == 3) {
+    a = vec3(luma.x);
+    b = vec3(luma.y);
+    return;
   }
-  return yuv_to_rgb(luma, u, v);
+  vec4 uv = chroma_pair(base, x0 >> CSX, x1 >> CSX, y >> CSY);
+  a = yuv_to_rgb(luma.x, uv.x, uv.z);
+  b = yuv_to_rgb(luma.y, uv.y, uv.w);
 }
 
 // Dst pixel x of a row whose source rows y0 and y1 are mixed by wy, in
@@ -153,8 +202,11 @@ vec3 convert(uint base, uint x, uint y0, uint y1, float wy)
   uint x0 = uint(u);
   uint x1 = min(x0 + 1u, SRC_W - 1u);
   float wx = u - float(x0);
-  vec3 top = mix(pixel(base, x0, y0), pixel(base, x1, y0), wx);
-  vec3 bottom = mix(pixel(base, x0, y1), pixel(base, x1, y1), wx);
+  vec3 p00, p10, p01, p11;
+  pixel_pair(base, x0, x1, y0, p00, p10);
+  pixel_pair(base, x0, x1, y1, p01, p11);
+  vec3 top = mix(p00, p10, wx);
+  vec3 bottom = mix(p01, p11, wx);
   vec3 rgb = mix(top, bottom, wy);
 
   if (C == 1)
