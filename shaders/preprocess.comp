@@ -96,12 +96,6 @@ vec2 sample_pair(uint row, uint k0, uint k1)
   return vec2(sample_in(w0, k0), sample_in(w1, k1));
 }
 
-// Byte k (0 to 7) of the two words lo and hi, lo's first.
-float byte_of(uint lo, uint hi, uint k)
-{
-  return float(((k < 4u ? lo >> (k * 8u) : hi >> ((k - 4u) * 8u))) & 0xffu);
-}
-
 vec3 yuv_to_rgb(float y, float u, float v)
 {
   float yy, uu, vv;
@@ -120,25 +114,42 @@ vec3 yuv_to_rgb(float y, float u, float v)
   return clamp(vec3(r, g, b) * 255.0, 0.0, 255.0);
 }
 
-// A packed RGB pixel: one word where pixels are words (BPP 4: rows and
-// frames start on words), else the two that hold its 3 bytes: one or two
-// loads instead of three.
-vec3 packed_rgb(uint base, uint x, uint y)
+// Byte k (0 to 11) of the words w0, w1, w2, in that order.
+float byte_of3(uint w0, uint w1, uint w2, uint k)
 {
-  uint p = base + PLANE0 + y * STRIDE0 + x * BPP;
+  uint w = k < 4u ? w0 : k < 8u ? w1 : w2;
+  return float((w >> ((k & 3u) * 8u)) & 0xffu);
+}
+
+// Packed RGB pixels x0 and x1 (x0 or x0 + 1) of the row at byte address
+// row, as a and b: the 3 to 8 bytes they span, from the one to three words
+// that hold them (3-byte pixels: two or three loads a pair instead of two
+// to four pixel by pixel). No word past the pair's last byte is read: it
+// may lie past the frame.
+void packed_rgb_pair(uint row, uint x0, uint x1, out vec3 a, out vec3 b)
+{
+  uint p = row + x0 * BPP;
   uint s = p & 3u;
-  uint lo = frame[p >> 2];
-  uint hi = BPP == 4u || s + BPP <= 4u ? lo : frame[(p >> 2) + 1u];
-  return vec3(byte_of(lo, hi, s + POS0), byte_of(lo, hi, s + POS1),
-      byte_of(lo, hi, s + POS2));
+  uint last = s + (x1 - x0 + 1u) * BPP - 1u;    // from word p / 4's start
+  uint w0 = frame[p >> 2];
+  uint w1 = w0, w2 = w0;
+  if (last >= 4u)
+    w1 = frame[(p >> 2) + 1u];
+  if (last >= 8u)
+    w2 = frame[(p >> 2) + 2u];
+  uint q = s + (x1 - x0) * BPP;    // x1's first byte
+  a = vec3(byte_of3(w0, w1, w2, s + POS0), byte_of3(w0, w1, w2, s + POS1),
+      byte_of3(w0, w1, w2, s + POS2));
+  b = vec3(byte_of3(w0, w1, w2, q + POS0), byte_of3(w0, w1, w2, q + POS1),
+      byte_of3(w0, w1, w2, q + POS2));
 }
 
 // Packed YUV 4:2:2: pixel x of its row's word x / 2, whose two pixels
 // share U and V.
 vec3 packed_yuv(uint word, uint x)
 {
-  return yuv_to_rgb(byte_of(word, word, POS0 + (x & 1u) * 2u),
-      byte_of(word, word, POS1), byte_of(word, word, POS2));
+  return yuv_to_rgb(byte_of3(word, word, word, POS0 + (x & 1u) * 2u),
+      byte_of3(word, word, word, POS1), byte_of3(word, word, word, POS2));
 }
 
 // U and V of chroma samples cx0 and cx1 (cx0 or cx0 + 1) of chroma row
@@ -166,12 +177,11 @@ vec4 chroma_pair(uint base, uint cx0, uint cx1, uint cy)
 // interpolation between them).
 void pixel_pair(uint base, uint x0, uint x1, uint y, out vec3 a, out vec3 b)
 {
+  uint row = base + PLANE0 + y * STRIDE0;
   if (KIND == 0) {
-    a = packed_rgb(base, x0, y);
-    b = packed_rgb(base, x1, y);
+    packed_rgb_pair(row, x0, x1, a, b);
     return;
   }
-  uint row = base + PLANE0 + y * STRIDE0;
   if (KIND == 4) {
     uint w0 = frame[(row >> 2) + (x0 >> 1)];
     uint w1 = w0;
