@@ -78,22 +78,29 @@ float sample_in(uint word, uint k)
   return float((word >> ((k & 1u) * 16u)) & 0xffffu) * SAMPLE_SCALE;
 }
 
-// The word that holds sample k of the row at byte address row.
-uint word_at(uint row, uint k)
+// The index of the word that holds sample k of the row at byte address row.
+uint word_index(uint row, uint k)
 {
-  return frame[(row + k * SAMPLE_BYTES) >> 2];
+  return (row + k * SAMPLE_BYTES) >> 2;
 }
 
-// Samples k0 and k1 (k0 or k0 + 1) of a row: one load where they share a
-// word, as two neighbouring samples mostly do.
+// Words i0 and i1 of the frame (i1 = i0 or a later word): one load where
+// they are the same word. A tap pair's two pixels mostly share their
+// words, and on llvmpipe every load is a loop over the lanes.
+uvec2 word_pair(uint i0, uint i1)
+{
+  uint w0 = frame[i0];
+  uint w1 = w0;
+  if (i1 != i0)
+    w1 = frame[i1];
+  return uvec2(w0, w1);
+}
+
+// Samples k0 and k1 (k0 or k0 + 1) of a row.
 vec2 sample_pair(uint row, uint k0, uint k1)
 {
-  const uint PER_WORD = 4u / SAMPLE_BYTES;
-  uint w0 = word_at(row, k0);
-  uint w1 = w0;
-  if (k1 / PER_WORD != k0 / PER_WORD)
-    w1 = word_at(row, k1);
-  return vec2(sample_in(w0, k0), sample_in(w1, k1));
+  uvec2 w = word_pair(word_index(row, k0), word_index(row, k1));
+  return vec2(sample_in(w.x, k0), sample_in(w.y, k1));
 }
 
 vec3 yuv_to_rgb(float y, float u, float v)
@@ -162,19 +169,14 @@ vec4 chroma_pair(uint base, uint cx0, uint cx1, uint cy)
   // Semi-planar: a block's U and V share a word (two bytes at an even
   // offset, or two 16-bit samples at a multiple of 4).
   uint row = base + PLANE1 + cy * STRIDE1;
-  uint w0 = word_at(row, cx0 * 2u);
-  uint w1 = w0;
-  if (cx1 != cx0)
-    w1 = word_at(row, cx1 * 2u);
-  return vec4(sample_in(w0, cx0 * 2u + POS1), sample_in(w1, cx1 * 2u + POS1),
-      sample_in(w0, cx0 * 2u + POS2), sample_in(w1, cx1 * 2u + POS2));
+  uvec2 w = word_pair(word_index(row, cx0 * 2u), word_index(row, cx1 * 2u));
+  return vec4(sample_in(w.x, cx0 * 2u + POS1), sample_in(w.y, cx1 * 2u + POS1),
+      sample_in(w.x, cx0 * 2u + POS2), sample_in(w.y, cx1 * 2u + POS2));
 }
 
-// Pixels x0 and x1 (x0 or x0 + 1) of source row y, as a and b. Formats
-// whose neighbouring pixels share words read each word once: on llvmpipe
-// every load is a loop over the lanes, and loads are most of the
-// conversion's time. The chroma of a pixel is its block's sample (no
-// interpolation between them).
+// Pixels x0 and x1 (x0 or x0 + 1) of source row y, as a and b, each word
+// they share read once (loads are most of the conversion's time). The
+// chroma of a pixel is its block's sample (no interpolation between them).
 void pixel_pair(uint base, uint x0, uint x1, uint y, out vec3 a, out vec3 b)
 {
   uint row = base + PLANE0 + y * STRIDE0;
@@ -183,12 +185,9 @@ void pixel_pair(uint base, uint x0, uint x1, uint y, out vec3 a, out vec3 b)
     return;
   }
   if (KIND == 4) {
-    uint w0 = frame[(row >> 2) + (x0 >> 1)];
-    uint w1 = w0;
-    if (x1 >> 1 != x0 >> 1)
-      w1 = frame[(row >> 2) + (x1 >> 1)];
-    a = packed_yuv(w0, x0);
-    b = packed_yuv(w1, x1);
+    uvec2 w = word_pair((row >> 2) + (x0 >> 1), (row >> 2) + (x1 >> 1));
+    a = packed_yuv(w.x, x0);
+    b = packed_yuv(w.y, x1);
     return;
   }
   vec2 luma = sample_pair(row, x0, x1);
