@@ -260,6 +260,10 @@ gst_vk_inception_precision_get_type (void)
     {GST_VK_INCEPTION_PRECISION_FP16,
         "float16 activations (float32 arithmetic; needs 16-bit storage)",
         "fp16"},
+    {GST_VK_INCEPTION_PRECISION_FP16_ARITHMETIC,
+          "float16 activations and float16 arithmetic in the convolutions and "
+          "fully connected layers (needs 16-bit storage and shaderFloat16)",
+        "fp16-arithmetic"},
     {0, NULL, NULL},
   };
   if (g_once_init_enter (&type)) {
@@ -795,11 +799,19 @@ gst_vk_inception_start (GstBaseTransform * trans)
   }
   if (!gst_vk_inception_device_supports_precision (self->device,
           self->net_precision)) {
+    gboolean arith =
+        self->net_precision == GST_VK_INCEPTION_PRECISION_FP16_ARITHMETIC;
+    gboolean storage = gst_vk_inception_device_supports_precision
+        (self->device, GST_VK_INCEPTION_PRECISION_FP16);
     GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS,
-        ("precision=fp16 is not available on the Vulkan device %s",
+        ("precision=%s is not available on the Vulkan device %s",
+            arith ? "fp16-arithmetic" : "fp16",
             gst_vk_inception_device_get_name (self->device)),
-        ("the device has no 16-bit storage buffers "
-            "(storageBuffer16BitAccess); use precision=fp32"));
+        ("%s; use precision=%s", arith && storage ?
+            "the device cannot compute in float16 (shaderFloat16)" :
+            "the device has no 16-bit storage buffers "
+            "(storageBuffer16BitAccess)", arith && storage ? "fp16 or fp32" :
+            "fp32"));
     goto fail;
   }
   GST_INFO_OBJECT (self, "model %s on %s", self->model_name,
@@ -1616,7 +1628,7 @@ gst_vk_inception_class_init (GstVkInceptionClass * klass)
           DEFAULT_BATCH_SIZE, PARAM_FLAGS));
   g_object_class_install_property (gobject_class, PROP_PRECISION,
       g_param_spec_enum ("precision", "Precision",
-          "How the network stores its activations",
+          "How the network stores its activations and computes",
           GST_TYPE_VK_INCEPTION_PRECISION, DEFAULT_PRECISION, PARAM_FLAGS));
   g_object_class_install_property (gobject_class, PROP_DEVICE_NAME,
       g_param_spec_string ("device-name", "Device name",

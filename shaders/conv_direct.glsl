@@ -1,5 +1,5 @@
 // What conv.comp and conv_split.comp share: their specialization constants
-// 0-22, the weight layout ([ceil(COUT / CO_PER) * CO_PER][CIN][KH][KW],
+// 0-22 and 24, the weight layout ([ceil(COUT / CO_PER) * CO_PER][CIN][KH][KW],
 // zero-padded) and the direct accumulation and store of one output pixel
 // for CO_PER output channels. Include after common.glsl.
 
@@ -28,9 +28,16 @@ layout(constant_id = 21) const uint RELU = 0;
 // Floats between the filters of consecutive images: 0, or each image its
 // own (Winograd's batched product, winograd.glsl).
 layout(constant_id = 22) const uint W_NSTRIDE = 0;
+// (23: conv_split.comp's SPLIT.) The fp16a builds: what the packed weights
+// were scaled by, inverted (common.glsl).
+layout(constant_id = 24) const float W_UNSCALE = 1.0;
 
 #include "sizes.h"
 #define CO_PER CONV_CO_PER
+
+// Input channels whose products one float16 sum holds (fp16a builds).
+const uint CI_PER_SUM = KH * KW >= FP16_SUM_TERMS ? 1
+    : FP16_SUM_TERMS / (KH * KW);
 
 // Output pixel (oy, ox) of batch item n, channels co0 .. co0 + 3, summed
 // over input channels ci0, ci0 + ci_step, ... (all of them when 0, 1).
@@ -38,7 +45,11 @@ vec4 conv_accumulate(uint n, uint co0, uint oy, uint ox, uint ci0,
     uint ci_step)
 {
   const uint FILTER = CIN * KH * KW;
-  vec4 acc = vec4(0.0);
+  mvec4 acc = mvec4(0.0);
+#ifdef FP16_ARITHMETIC
+  vec4 total = vec4(0.0);
+  uint in_sum = 0;
+#endif
   int iy0 = int(oy * SH) - int(PAD_T);
   int ix0 = int(ox * SW) - int(PAD_L);
   uint in_base = IN_OFF + n * CIN * H * W;
@@ -53,14 +64,25 @@ vec4 conv_accumulate(uint n, uint co0, uint oy, uint ox, uint ci0,
         int ix = ix0 + int(kx * DW);
         if (ix < 0 || ix >= int(W))
           continue;
-        float v = LD(in_base + (ci * H + uint(iy)) * W + uint(ix));
+        mfloat v = MLD(in_base + (ci * H + uint(iy)) * W + uint(ix));
         uint wi = w_base + (ci * KH + ky) * KW + kx;
-        acc += v * vec4(wt[wi], wt[wi + FILTER], wt[wi + 2 * FILTER],
-            wt[wi + 3 * FILTER]);
+        MAD_SV(acc, v, mvec4(wt[wi], wt[wi + FILTER], wt[wi + 2 * FILTER],
+            wt[wi + 3 * FILTER]));
       }
     }
+#ifdef FP16_ARITHMETIC
+    if (++in_sum == CI_PER_SUM) {
+      total += vec4(acc) * W_UNSCALE;
+      acc = mvec4(0.0);
+      in_sum = 0;
+    }
+#endif
   }
+#ifdef FP16_ARITHMETIC
+  return total + vec4(acc) * W_UNSCALE;
+#else
   return acc;
+#endif
 }
 
 // Adds the bias, applies the fused Relu and stores the channels that exist.

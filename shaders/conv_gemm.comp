@@ -39,8 +39,8 @@ const uint A_ROW = BM + 1;
 const uint A_STEP = THREADS / BK;    // rows of the weight block per pass
 const uint B_STEP = THREADS / BN;    // k rows of the input block per pass
 
-shared float As[BK * A_ROW];
-shared float Bs[BK * BN];
+shared mfloat As[BK * A_ROW];
+shared mfloat Bs[BK * BN];
 
 void main()
 {
@@ -64,28 +64,40 @@ void main()
   uint ak = t % BK, am = t / BK;
 
   uint tx = t % (BN / TN), ty = t / (BN / TN);
-  float acc[TM][TN];
+  mfloat acc[TM][TN];
   [[unroll]] for (uint i = 0; i < TM; i++)
     [[unroll]] for (uint j = 0; j < TN; j++)
-      acc[i][j] = 0.0;
+      acc[i][j] = mfloat(0.0);
+#ifdef FP16_ARITHMETIC
+  // The fp16a build's float32 totals: each step's GEMM_BK (FP16_SUM_TERMS)
+  // products are summed in float16, then added here (common.glsl).
+  float total[TM][TN];
+  [[unroll]] for (uint i = 0; i < TM; i++)
+    [[unroll]] for (uint j = 0; j < TN; j++)
+      total[i][j] = 0.0;
+#define SUM(i, j) total[i][j]
+#else
+#define SUM(i, j) acc[i][j]
+#endif
 
   for (uint k0 = 0; k0 < K; k0 += BK) {
     uint k = k0 + ak;
     [[unroll]] for (uint i = 0; i < BM / A_STEP; i++) {
       uint m = am + i * A_STEP, co = m0 + m;
-      As[ak * A_ROW + m] = co < COUT && k < K ? wt[W_OFF + co * K + k] : 0.0;
+      As[ak * A_ROW + m] = mfloat(co < COUT && k < K ? wt[W_OFF + co * K + k]
+          : 0.0);
     }
     [[unroll]] for (uint i = 0; i < BK / B_STEP; i++) {
       uint kk = bk + i * B_STEP;
       uint kb = k0 + kk;
-      float v = 0.0;
+      mfloat v = mfloat(0.0);
       if (col_ok && kb < K) {
         uint ci = kb / TAPS, tap = kb - ci * TAPS;
         uint ky = tap / KW;
         int iy = iy0 + int(ky * DH);
         int ix = ix0 + int((tap - ky * KW) * DW);
         if (iy >= 0 && iy < int(H) && ix >= 0 && ix < int(W))
-          v = LD(in_base + (ci * H + uint(iy)) * W + uint(ix));
+          v = MLD(in_base + (ci * H + uint(iy)) * W + uint(ix));
       }
       Bs[kk * BN + bn] = v;
     }
@@ -95,15 +107,22 @@ void main()
     // by itself, and llvmpipe compiles the unrolled loop three times
     // slower (tests build every shape).
     for (uint kk = 0; kk < BK; kk++) {
-      float a[TM], b[TN];
+      mfloat a[TM], b[TN];
       [[unroll]] for (uint i = 0; i < TM; i++)
         a[i] = As[kk * A_ROW + ty * TM + i];
       [[unroll]] for (uint j = 0; j < TN; j++)
         b[j] = Bs[kk * BN + tx + j * (BN / TN)];
       [[unroll]] for (uint i = 0; i < TM; i++)
         [[unroll]] for (uint j = 0; j < TN; j++)
-          acc[i][j] += a[i] * b[j];
+          MAD(acc[i][j], a[i], b[j]);
     }
+#ifdef FP16_ARITHMETIC
+    [[unroll]] for (uint i = 0; i < TM; i++)
+      [[unroll]] for (uint j = 0; j < TN; j++) {
+        total[i][j] += float(acc[i][j]) * W_UNSCALE;
+        acc[i][j] = mfloat(0.0);
+      }
+#endif
     // Nobody restages until everybody has read this step.
     barrier();
   }
@@ -118,7 +137,7 @@ void main()
       uint co = m0 + ty * TM + i;
       if (co >= COUT)
         break;
-      float r = acc[i][j] + (HAS_BIAS != 0 ? wt[B_OFF + co] : 0.0);
+      float r = SUM(i, j) + (HAS_BIAS != 0 ? wt[B_OFF + co] : 0.0);
       ST(dst + co * PLANE, RELU != 0 ? max(r, 0.0) : r);
     }
   }

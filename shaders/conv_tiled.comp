@@ -84,6 +84,9 @@ layout(push_constant) uniform Params {
   // Floats (a multiple of 4) between the filters of consecutive images: 0,
   // or each image its own (Winograd's batched product, winograd.glsl).
   uint w_nstride;
+  // The fp16a build: what the packed weights were scaled by, inverted
+  // (common.glsl).
+  float w_unscale;
 } pc;
 #define N pc.n
 #define CIN pc.cin
@@ -100,6 +103,7 @@ layout(push_constant) uniform Params {
 
 #define SPAN_W W
 #define SPAN_PAD 0.0
+#define SPAN_T mfloat
 #include "span.glsl"
 // The span path when the window row fits; a 1x1 with VEC_IN reads its two
 // vec4s directly, and wider windows load per tap.
@@ -112,25 +116,26 @@ const uint TAPS = KH * KW;
 #define LOAD(p) \
   { int ix = ix0 + (p) * int(SW) + kx_off; \
     float v = FETCH(act_s, row + clamp(ix, 0, int(W) - 1)).r; \
-    x[p] = (ix >= 0 && ix < int(W)) ? v : 0.0; }
+    x[p] = mfloat((ix >= 0 && ix < int(W)) ? v : 0.0); }
 
 #define WEIGHTS(kx) \
   int t = wi + int((kx) * COV); \
-  vec4 w0 = FETCH(wt_v, t); \
-  vec4 w1 = COV > 1 ? FETCH(wt_v, t + 1) : vec4(0.0); \
-  vec4 w2 = COV > 2 ? FETCH(wt_v, t + 2) : vec4(0.0); \
-  vec4 w3 = COV > 3 ? FETCH(wt_v, t + 3) : vec4(0.0);
+  mvec4 w0 = mvec4(FETCH(wt_v, t)); \
+  mvec4 w1 = mvec4(COV > 1 ? FETCH(wt_v, t + 1) : vec4(0.0)); \
+  mvec4 w2 = mvec4(COV > 2 ? FETCH(wt_v, t + 2) : vec4(0.0)); \
+  mvec4 w3 = mvec4(COV > 3 ? FETCH(wt_v, t + 3) : vec4(0.0));
 
 // Input p of an unaligned block (VEC_IN 2): f[] from the vec4 holding the
 // first input, s floats in.
 #define SHIFT(p) \
-  x[p] = s == 0 ? f[p] : s == 1 ? f[(p) + 1] : s == 2 ? f[(p) + 2] : f[(p) + 3];
+  x[p] = mfloat(s == 0 ? f[p] : s == 1 ? f[(p) + 1] : s == 2 ? f[(p) + 2] \
+      : f[(p) + 3]);
 
 #define SPAN_X(p, kx) x[p] = xs[(p) * SW + (kx) * DW];
 
 #define SPAN_TAP(kx) \
   if (kx < KW) { \
-    float x[NX]; \
+    mfloat x[NX]; \
     SPAN_X(0, kx) SPAN_X(1, kx) SPAN_X(2, kx) SPAN_X(3, kx) \
     SPAN_X(4, kx) SPAN_X(5, kx) SPAN_X(6, kx) SPAN_X(7, kx) \
     WEIGHTS(kx) \
@@ -159,8 +164,9 @@ const uint TAPS = KH * KW;
     int at = (row + ix0) >> 2; \
     vec4 lo = FETCH(act_v, at); \
     vec4 hi = FETCH(act_v, ix0 + 4 < int(W) ? at + 1 : at); \
-    x[0] = lo.x; x[1] = lo.y; x[2] = lo.z; x[3] = lo.w; \
-    x[4] = hi.x; x[5] = hi.y; x[6] = hi.z; x[7] = hi.w; \
+    mvec4 ml = mvec4(lo), mh = mvec4(hi); \
+    x[0] = ml.x; x[1] = ml.y; x[2] = ml.z; x[3] = ml.w; \
+    x[4] = mh.x; x[5] = mh.y; x[6] = mh.z; x[7] = mh.w; \
   }
 
 #ifdef SUBGROUP_WEIGHTS
@@ -175,10 +181,10 @@ const uint TAPS = KH * KW;
   (COV == 4 ? SG_PICK((kx) * 4 + (j)) : COV == 3 ? SG_PICK((kx) * 3 + (j)) : \
    COV == 2 ? SG_PICK((kx) * 2 + (j)) : SG_PICK((kx) + (j)))
 #define SG_WEIGHTS(kx) \
-  vec4 w0 = SG_W(kx, 0); \
-  vec4 w1 = COV > 1 ? SG_W(kx, 1) : vec4(0.0); \
-  vec4 w2 = COV > 2 ? SG_W(kx, 2) : vec4(0.0); \
-  vec4 w3 = COV > 3 ? SG_W(kx, 3) : vec4(0.0);
+  mvec4 w0 = mvec4(SG_W(kx, 0)); \
+  mvec4 w1 = mvec4(COV > 1 ? SG_W(kx, 1) : vec4(0.0)); \
+  mvec4 w2 = mvec4(COV > 2 ? SG_W(kx, 2) : vec4(0.0)); \
+  mvec4 w3 = mvec4(COV > 3 ? SG_W(kx, 3) : vec4(0.0));
 #define SG_FETCH(r) \
   (KW * COV > (r) * 8 ? FETCH(wt_v, min(wi + (r) * 8 + lane, wlast)) \
       : vec4(0.0))
@@ -187,14 +193,14 @@ const uint TAPS = KH * KW;
 #define SG_POINT(c) \
   if (c < G) { \
     int row = int(IN_OFF + (n * CIN + ci + c) * H * W); \
-    float x[NX]; \
+    mfloat x[NX]; \
     VEC_INPUTS \
     SG_WEIGHTS(c) \
     FMA(0) FMA(1) FMA(2) FMA(3) FMA(4) FMA(5) FMA(6) FMA(7) \
   }
 #define SG_SPAN_TAP(kx) \
   if (kx < KW) { \
-    float x[NX]; \
+    mfloat x[NX]; \
     SPAN_X(0, kx) SPAN_X(1, kx) SPAN_X(2, kx) SPAN_X(3, kx) \
     SPAN_X(4, kx) SPAN_X(5, kx) SPAN_X(6, kx) SPAN_X(7, kx) \
     SG_WEIGHTS(kx) \
@@ -203,14 +209,39 @@ const uint TAPS = KH * KW;
 #endif
 
 #define FMA(p) \
-  { a[p][0] += x[p] * w0; \
-    if (COV > 1) a[p][1] += x[p] * w1; \
-    if (COV > 2) a[p][2] += x[p] * w2; \
-    if (COV > 3) a[p][3] += x[p] * w3; }
+  { MAD_SV(a[p][0], x[p], w0); \
+    if (COV > 1) MAD_SV(a[p][1], x[p], w1); \
+    if (COV > 2) MAD_SV(a[p][2], x[p], w2); \
+    if (COV > 3) MAD_SV(a[p][3], x[p], w3); }
 
+// The fp16a build (common.glsl): the float16 sums a[][] go into float32
+// totals t[][] once they hold CI_PER_SUM input channels' products (FOLD,
+// after c more channels; ADD_SUMS, at the end); stores read the totals.
+// In the other builds a[][] are the float32 sums themselves.
+#ifdef FP16_ARITHMETIC
+#define ADD_SUM(p) \
+  { t[p][0] += vec4(a[p][0]) * pc.w_unscale; \
+    if (COV > 1) t[p][1] += vec4(a[p][1]) * pc.w_unscale; \
+    if (COV > 2) t[p][2] += vec4(a[p][2]) * pc.w_unscale; \
+    if (COV > 3) t[p][3] += vec4(a[p][3]) * pc.w_unscale; \
+    INIT(p) }
+#define ADD_SUMS \
+  ADD_SUM(0) ADD_SUM(1) ADD_SUM(2) ADD_SUM(3) ADD_SUM(4) ADD_SUM(5) \
+  ADD_SUM(6) ADD_SUM(7)
+#define FOLD(c) \
+  if ((in_sum += (c)) >= CI_PER_SUM) { \
+    ADD_SUMS \
+    in_sum = 0; \
+  }
+#define SUM t
+#else
+#define ADD_SUMS
+#define FOLD(c)
+#define SUM a
+#endif
 #define INIT(p) \
-  { a[p][0] = vec4(0.0); a[p][1] = vec4(0.0); a[p][2] = vec4(0.0); \
-    a[p][3] = vec4(0.0); }
+  { a[p][0] = mvec4(0.0); a[p][1] = mvec4(0.0); a[p][2] = mvec4(0.0); \
+    a[p][3] = mvec4(0.0); }
 
 #define STORE_J(p, j) \
   if (COV > j) \
@@ -218,7 +249,7 @@ const uint TAPS = KH * KW;
       uint co = co0 + j * 4 + c; \
       if (co >= COUT) \
         break; \
-      float r = a[p][j][c] + bias[j][c]; \
+      float r = SUM[p][j][c] + bias[j][c]; \
       ST(out_base + co * OH * OW + p, RELU != 0 ? max(r, 0.0) : r); \
     }
 
@@ -235,8 +266,8 @@ const uint TAPS = KH * KW;
       uint co = co0 + j * 4 + c; \
       if (co >= COUT) \
         break; \
-      vec4 r = vec4(a[4 * h][j][c], a[4 * h + 1][j][c], a[4 * h + 2][j][c], \
-          a[4 * h + 3][j][c]) + bias[j][c]; \
+      vec4 r = vec4(SUM[4 * h][j][c], SUM[4 * h + 1][j][c], \
+          SUM[4 * h + 2][j][c], SUM[4 * h + 3][j][c]) + bias[j][c]; \
       ST4((out_base + co * OH * OW) / 4 + h, \
           RELU != 0 ? max(r, vec4(0.0)) : r); \
     }
@@ -275,8 +306,16 @@ void main()
 
   // Every index into a[] and x[] is a literal (the macros), so the
   // compiler keeps them in registers.
-  vec4 a[NX][4];
+  mvec4 a[NX][4];
   INIT(0) INIT(1) INIT(2) INIT(3) INIT(4) INIT(5) INIT(6) INIT(7)
+#ifdef FP16_ARITHMETIC
+  vec4 t[NX][4];
+  for (uint p = 0; p < NX; p++)
+    for (uint j = 0; j < 4; j++)
+      t[p][j] = vec4(0.0);
+  const uint CI_PER_SUM = TAPS >= FP16_SUM_TERMS ? 1 : FP16_SUM_TERMS / TAPS;
+  uint in_sum = 0;
+#endif
 
   int iy0 = int(oy * SH) - int(PAD_T);
   int ix0 = int(ox0 * SW) - int(PAD_L);
@@ -293,6 +332,7 @@ void main()
       vec4 wg1 = vec4(0.0), wg2 = vec4(0.0), wg3 = vec4(0.0);
       SG_POINT(0) SG_POINT(1) SG_POINT(2) SG_POINT(3)
       SG_POINT(4) SG_POINT(5) SG_POINT(6) SG_POINT(7)
+      FOLD(G)
     }
   } else if (SPAN_MODE) {
     // Windows: a row's taps, KW * COV <= 28 vec4s in up to four fetches. A
@@ -307,13 +347,14 @@ void main()
                 int(H) - 1))) * W);
         vec4 wg0 = SG_FETCH(0), wg1 = SG_FETCH(1), wg2 = SG_FETCH(2),
             wg3 = SG_FETCH(3);
-        float xs[SPAN_MAX];
+        mfloat xs[SPAN_MAX];
         SPAN_LOAD_ROW
         for (uint j = 0; j < SPAN; j++)
-          xs[j] = inside ? xs[j] : 0.0;
+          xs[j] = inside ? xs[j] : mfloat(0.0);
         SG_SPAN_TAP(0) SG_SPAN_TAP(1) SG_SPAN_TAP(2) SG_SPAN_TAP(3)
         SG_SPAN_TAP(4) SG_SPAN_TAP(5) SG_SPAN_TAP(6)
       }
+      FOLD(1)
     }
   } else
 #endif
@@ -324,7 +365,7 @@ void main()
         continue;
       int row = int(IN_OFF + ((n * CIN + ci) * H + uint(iy)) * W);
       if (SPAN_MODE) {
-        float xs[SPAN_MAX];
+        mfloat xs[SPAN_MAX];
         SPAN_LOAD_ROW
         SPAN_TAP(0) SPAN_TAP(1) SPAN_TAP(2) SPAN_TAP(3) SPAN_TAP(4)
         SPAN_TAP(5) SPAN_TAP(6)
@@ -332,7 +373,7 @@ void main()
       }
       for (uint kx = 0; kx < KW; kx++) {
         int kx_off = int(kx * DW);
-        float x[NX];
+        mfloat x[NX];
         if (VEC_IN != 0) {
           VEC_INPUTS
         } else {
@@ -342,7 +383,9 @@ void main()
         FMA(0) FMA(1) FMA(2) FMA(3) FMA(4) FMA(5) FMA(6) FMA(7)
       }
     }
+    FOLD(1)
   }
+  ADD_SUMS
 
   uint out_base = OUT_OFF + n * OUT_BSTRIDE + oy * OW + ox0;
   uint co0 = cob * CO_BLOCK;

@@ -33,9 +33,28 @@ layout(constant_id = 9) const uint B_OFF = 0;
 layout(constant_id = 10) const uint RELU = 0;
 // A power of two, 1 to WG.
 layout(constant_id = 11) const uint SPLIT = 1;
+// The fp16a build: what the packed weights were scaled by, inverted
+// (common.glsl).
+layout(constant_id = 12) const float W_UNSCALE = 1.0;
 
 #include "sizes.h"
 #define WG SPLIT_WG
+
+// The fp16a build: a float16 sum goes into the float32 total every
+// FP16_SUM_TERMS products (common.glsl). Partial sums and the bias are
+// float32 in every build.
+#ifdef FP16_ARITHMETIC
+#define ADD_SUM(total, acc, ftype, mtype) \
+  { total += ftype(acc) * W_UNSCALE; acc = mtype(0.0); }
+#define FOLD(total, acc, ftype, mtype) \
+  if (++in_sum == FP16_SUM_TERMS) { \
+    ADD_SUM(total, acc, ftype, mtype) \
+    in_sum = 0; \
+  }
+#else
+#define ADD_SUM(total, acc, ftype, mtype) total += acc;
+#define FOLD(total, acc, ftype, mtype)
+#endif
 
 shared float partial[WG];
 
@@ -55,16 +74,27 @@ void main()
 #ifdef TEXEL_READS
     int a4 = int((IN_OFF + row * K) / 4);
     int w4 = int((W_OFF + col * K) / 4);
-    vec4 acc = vec4(0.0);
-    for (uint k = s; k < K / 4; k += SPLIT)
-      acc += FETCH(act_v, a4 + int(k)) * FETCH(wt_v, w4 + int(k));
-    sum = (acc.x + acc.y) + (acc.z + acc.w);
+    mvec4 acc = mvec4(0.0);
+    vec4 total = vec4(0.0);
+    uint in_sum = 0;
+    for (uint k = s; k < K / 4; k += SPLIT) {
+      MAD(acc, mvec4(FETCH(act_v, a4 + int(k))),
+          mvec4(FETCH(wt_v, w4 + int(k))));
+      FOLD(total, acc, vec4, mvec4)
+    }
+    ADD_SUM(total, acc, vec4, mvec4)
+    sum = (total.x + total.y) + (total.z + total.w);
 #else
     uint w = W_OFF + col * K;
+    mfloat acc = mfloat(0.0);
+    uint in_sum = 0;
     for (uint k = s; k < K; k += SPLIT) {
-      float a = TRANS_A != 0 ? LD(IN_OFF + k * M + row) : LD(IN_OFF + row * K + k);
-      sum += a * wt[w + k];
+      mfloat a = TRANS_A != 0 ? MLD(IN_OFF + k * M + row)
+          : MLD(IN_OFF + row * K + k);
+      MAD(acc, a, mfloat(wt[w + k]));
+      FOLD(sum, acc, float, mfloat)
     }
+    ADD_SUM(sum, acc, float, mfloat)
 #endif
   }
   // SPLIT is a constant: every invocation reaches every barrier.

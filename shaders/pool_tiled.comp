@@ -33,6 +33,7 @@ layout(push_constant) uniform Params {
 const float LOWEST = -3.402823466e38;
 #define SPAN_W pc.w
 #define SPAN_PAD LOWEST
+#define SPAN_T float
 #include "span.glsl"
 
 #define TAP_P(p, kx) r[p] = max(r[p], xs[(p) * SW + (kx) * DW]);

@@ -29,6 +29,9 @@
 #define GEMM_TN 4
 #define GEMM_WG ((GEMM_BM / GEMM_TM) * (GEMM_BN / GEMM_TN))
 
+/* The fp16a builds (common.glsl, mfloat): products a float16 sum runs over
+ * before it is added into a float32 total. */
+#define FP16_SUM_TERMS 16
 /* flat_div.glsl: dispatches of fewer invocations divide their indices in
  * float (2^22). */
 #define FLAT_FAST_DIV_MAX 4194304

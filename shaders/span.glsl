@@ -6,10 +6,11 @@
 // The includer defines, before including: the specialization constants
 // SW, KW, DW, PAD_L and VEC_SPAN; SPAN_W (the row width) and SPAN_PAD (what a
 // column outside the row reads as: 0 for a convolution, the lowest float
-// for a max pool); and binds act_v, the RGBA32F view of the
-// arena. SPAN_LOAD_ROW expects in scope: `row`, the texel index of the
-// row's first element; `ix0`, the first input column (may be negative);
-// `float xs[SPAN_MAX]`.
+// for a max pool); SPAN_T, the type of xs[] (float, or mfloat: a
+// float16 in the fp16a build of conv_tiled.comp); and binds act_v, the
+// RGBA32F view of the arena. SPAN_LOAD_ROW expects in scope: `row`, the
+// texel index of the row's first element; `ix0`, the first input column
+// (may be negative); `SPAN_T xs[SPAN_MAX]`.
 
 #include "sizes.h"
 #define NX TILED_NX
@@ -29,7 +30,7 @@ const uint SPAN_OFF = (4u - PAD_L % 4u) % 4u;
   if ((k) * 4 + (c) >= SPAN_OFF && (k) * 4 + (c) - SPAN_OFF < SPAN) { \
     int ix = ix0 + (k) * 4 + (c) - int(SPAN_OFF); \
     xs[(k) * 4 + (c) - SPAN_OFF] = \
-        (ix >= 0 && ix < int(SPAN_W)) ? v[c] : SPAN_PAD; \
+        SPAN_T((ix >= 0 && ix < int(SPAN_W)) ? v[c] : SPAN_PAD); \
   }
 
 // The vec4 index is clamped into the row, whose vec4s are whole; what lies
@@ -57,7 +58,7 @@ const uint SPAN_OFF = (4u - PAD_L % 4u) % 4u;
     int ix = ix0 + j; \
     float v = s == 0 ? f[j] : s == 1 ? f[(j) + 1] : s == 2 ? f[(j) + 2] \
         : f[(j) + 3]; \
-    xs[j] = (ix >= 0 && ix < int(SPAN_W)) ? v : SPAN_PAD; \
+    xs[j] = SPAN_T((ix >= 0 && ix < int(SPAN_W)) ? v : SPAN_PAD); \
   }
 
 #define USPAN_SET8(j) \

@@ -64,8 +64,13 @@ vki_test_rel_error (const double *ref, const float *got, gsize n)
 GstVkInceptionPrecision
 vki_test_precision (void)
 {
-  return g_strcmp0 (g_getenv ("VKINCEPTION_TEST_PRECISION"), "fp16") == 0 ?
-      GST_VK_INCEPTION_PRECISION_FP16 : GST_VK_INCEPTION_PRECISION_FP32;
+  const gchar *p = g_getenv ("VKINCEPTION_TEST_PRECISION");
+
+  if (g_strcmp0 (p, "fp16") == 0)
+    return GST_VK_INCEPTION_PRECISION_FP16;
+  if (g_strcmp0 (p, "fp16a") == 0)
+    return GST_VK_INCEPTION_PRECISION_FP16_ARITHMETIC;
+  return GST_VK_INCEPTION_PRECISION_FP32;
 }
 
 GstVkInceptionNet *

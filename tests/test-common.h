@@ -22,7 +22,8 @@ float *vki_test_random (guint32 seed, gsize n, float lo, float hi);
 double vki_test_rel_error (const double *ref, const float *got, gsize n);
 
 /* The precision tests build nets with: fp16 when VKINCEPTION_TEST_PRECISION
- * is "fp16" (the ops-fp16 tests), else fp32. */
+ * is "fp16" (the ops-*fp16 tests), fp16-arithmetic when it is "fp16a" (the
+ * ops-*fp16a tests), else fp32. */
 GstVkInceptionPrecision vki_test_precision (void);
 
 /* Loads @tm and builds a net at @shapes (NULL: declared shapes), in

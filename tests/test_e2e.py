@@ -4,7 +4,8 @@
 Each case generates a model with seeded random weights and its PyTorch
 reference (tools/models/make_model.py), runs the model once on the engine and
 compares the outputs (relative error at most 1e-4 of max|ref|); then again
-with float16 activations (--fp16): relative error at most 1e-2 and the same
+with float16 activations (--fp16), and with float16 activations and
+arithmetic (--fp16-arithmetic): relative error at most 1e-2 and the same
 top-1 class for every batch item. Cases in EXTRA_RUNS run again on other
 paths the engine can take, at 1e-4: each convolution's shader chosen by
 the GPU cost model (VKINCEPTION_CONV=gpu: conv_tiled, conv and conv_split in
@@ -85,10 +86,11 @@ def check_case(infer, work, name, args, extra):
     detail = r.stdout.strip().splitlines()[0] if r.stdout.strip() else r.stderr.strip()
     if r.returncode:
         return False, detail
-    ok, fp16_detail = check_fp16(infer, out, meta)
-    if not ok:
-        return False, fp16_detail
-    detail += "; " + fp16_detail
+    for flag in ("--fp16", "--fp16-arithmetic"):
+        ok, fp16_detail = check_fp16(infer, out, meta, flag)
+        if not ok:
+            return False, fp16_detail
+        detail += "; " + fp16_detail
     for label, env in EXTRA_RUNS.get(name, []):
         ok, run_detail = check_env_run(infer, out, meta, label, env)
         if not ok:
@@ -135,27 +137,29 @@ def check_case(infer, work, name, args, extra):
     return True, detail
 
 
-def check_fp16(infer, out, meta):
-    """The same input with float16 activations: within RTOL_FP16 of PyTorch,
-    and the same top-1 class as PyTorch for every batch item."""
+def check_fp16(infer, out, meta, flag):
+    """The same input with float16 activations (@flag --fp16), or float16
+    activations and arithmetic (--fp16-arithmetic): within RTOL_FP16 of
+    PyTorch, and the same top-1 class as PyTorch for every batch item."""
     import numpy as np
-    actual = os.path.join(out, "actual-fp16.bin")
-    r = run([infer, "--fp16", "--model", os.path.join(out, "model.onnx"),
+    label = flag[2:]
+    actual = os.path.join(out, "actual-" + label + ".bin")
+    r = run([infer, flag, "--model", os.path.join(out, "model.onnx"),
              "--input-raw", os.path.join(out, "input.bin"),
              "--shape", meta["input_shape"], "--output-raw", actual])
     if r.returncode:
-        return False, "vkinception-infer --fp16 failed: " + r.stderr.strip()
+        return False, f"vkinception-infer {flag} failed: " + r.stderr.strip()
     r = run([sys.executable, os.path.join(MODELS, "compare.py"),
              os.path.join(out, "expected.bin"), actual, "--rtol", str(RTOL_FP16)])
     detail = r.stdout.strip().splitlines()[0] if r.stdout.strip() else r.stderr.strip()
     if r.returncode:
-        return False, "fp16: " + detail
+        return False, label + ": " + detail
     batch = int(meta["output_shape"].split(",")[0])
     ref = np.fromfile(os.path.join(out, "expected.bin"), np.float32).reshape(batch, -1)
     got = np.fromfile(actual, np.float32).reshape(batch, -1)
     if list(ref.argmax(1)) != list(got.argmax(1)):
-        return False, f"fp16: top-1 {list(got.argmax(1))}, PyTorch {list(ref.argmax(1))}"
-    return True, f"fp16: {detail}; top-1 {list(got.argmax(1))} as PyTorch"
+        return False, f"{label}: top-1 {list(got.argmax(1))}, PyTorch {list(ref.argmax(1))}"
+    return True, f"{label}: {detail}; top-1 {list(got.argmax(1))} as PyTorch"
 
 
 def check_env_run(infer, out, meta, label, env):

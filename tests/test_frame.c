@@ -318,7 +318,7 @@ ref_preprocess (const Format * fmt, const Frame * f,
 static double
 tolerance (void)
 {
-  return vki_test_precision () == GST_VK_INCEPTION_PRECISION_FP16 ? 1e-3 :
+  return vki_test_precision () != GST_VK_INCEPTION_PRECISION_FP32 ? 1e-3 :
       1e-4;
 }
 

@@ -18,7 +18,8 @@
 #include <string.h>
 
 #define TOLERANCE 1e-4
-/* float16 activations (the ops-fp16 test): the bound. */
+/* float16 activations, and float16 arithmetic (the ops-*fp16 and
+ * ops-*fp16a tests): the issue's bound. */
 #define TOLERANCE_FP16 1e-2
 #define MAX_IO 8
 
@@ -297,6 +298,10 @@ window_attrs (Graph * g, Onnx__NodeProto * node, const Window * w,
 
 /* ------------------------------------------------------------- the ops */
 
+/* The weights of conv() and gemm() are drawn from [-weight_range,
+ * weight_range] (1 but in test_weight_range()). */
+static float weight_range = 1.0f;
+
 static void
 conv (Graph * g, const gchar * in, const gchar * out, gint64 cout,
     gboolean bias, const Window * win)
@@ -308,7 +313,7 @@ conv (Graph * g, const gchar * in, const gchar * out, gint64 cout,
   Geometry geo = geometry (win, h, wd);
   gchar *wname, *bname = NULL;
   const float *w = graph_const (g, out, "_w", SHAPE (cout, cin, kh, kw),
-      -1.0f, 1.0f, &wname);
+      -weight_range, weight_range, &wname);
   const float *b = bias ? graph_const (g, out, "_b", SHAPE (cout), -1.0f, 1.0f,
       &bname) : NULL;
   Tensor *y = new_tensor (g, out, SHAPE (n, cout, geo.out[0], geo.out[1]));
@@ -546,7 +551,7 @@ gemm (Graph * g, const gchar * in, const gchar * out, const GemmParams * gp)
   GstVkInceptionShape cs = bias_shape (gp->bias, m, n);
   gchar *bname, *cname = NULL;
   const float *b = graph_const (g, out, "_B", gp->trans_b ? SHAPE (n, k) :
-      SHAPE (k, n), -1.0f, 1.0f, &bname);
+      SHAPE (k, n), -weight_range, weight_range, &bname);
   const float *c = gp->bias != BIAS_NONE ? graph_const (g, out, "_C", cs,
       -1.0f, 1.0f, &cname) : NULL;
   Tensor *y = new_tensor (g, out, SHAPE (m, n));
@@ -784,8 +789,8 @@ graph_run (Graph * g, GstVkInceptionNet * net)
     const Tensor *t = tensor (g, name);
     double err = vki_test_rel_error (t->ref, out[i], numel (&t->shape));
     g_test_message ("%s: relative error %.3g", name, err);
-    g_assert_cmpfloat (err, <=, vki_test_precision () ==
-        GST_VK_INCEPTION_PRECISION_FP16 ? TOLERANCE_FP16 : TOLERANCE);
+    g_assert_cmpfloat (err, <=, vki_test_precision () !=
+        GST_VK_INCEPTION_PRECISION_FP32 ? TOLERANCE_FP16 : TOLERANCE);
     g_free (out[i]);
   }
 }
@@ -806,8 +811,8 @@ static gboolean
 cpu_policy_texels (void)
 {
   GstVkInceptionDevice *dev = vki_test_device ();
-  return cpu_policy () && (vki_test_precision () ==
-      GST_VK_INCEPTION_PRECISION_FP16 ? dev->has_texel_reads_fp16 :
+  return cpu_policy () && (vki_test_precision () !=
+      GST_VK_INCEPTION_PRECISION_FP32 ? dev->has_texel_reads_fp16 :
       dev->has_texel_reads);
 }
 
@@ -819,7 +824,9 @@ image_reads (void)
 }
 
 /* The layer kernel name of shader @name: its _img build where the net
- * reads images and @name has one, its _fp16 build in fp16 runs. */
+ * reads images and @name has one, its _fp16 build in fp16 runs, and in
+ * fp16-arithmetic runs its _fp16a build where it has one (the convolutions
+ * and Gemm), else its _fp16 build. */
 static const gchar *
 kernel_name (const gchar * name)
 {
@@ -829,7 +836,15 @@ kernel_name (const gchar * name)
   const gchar *suffix = NULL;
   gchar *full;
   const gchar *interned;
-  if (vki_test_precision () == GST_VK_INCEPTION_PRECISION_FP16)
+  static const gchar *const with_fp16a[] = { "conv", "conv_gemm",
+    "conv_split", "conv_tiled", "conv_tiled_sg", "gemm", "gemm_texel"
+  };
+  if (vki_test_precision () == GST_VK_INCEPTION_PRECISION_FP16_ARITHMETIC) {
+    suffix = "_fp16";
+    for (guint i = 0; i < G_N_ELEMENTS (with_fp16a); i++)
+      if (g_str_equal (name, with_fp16a[i]))
+        suffix = "_fp16a";
+  } else if (vki_test_precision () == GST_VK_INCEPTION_PRECISION_FP16)
     suffix = "_fp16";
   else if (image_reads ())
     for (guint i = 0; i < G_N_ELEMENTS (with_image); i++)
@@ -846,7 +861,7 @@ kernel_name (const gchar * name)
 /* The convolution shader VKINCEPTION_CONV asks for: conv.comp (direct, the
  * ops-direct test), conv_split.comp (split, ops-split), conv_tiled.comp
  * (cpu) or conv_gemm.comp (gemm, ops-gemm); the _fp16 build of it in
- * ops-fp16 and ops-gemm-fp16. NULL where each layer is chosen
+ * ops-fp16 and ops-gemm-fp16, the _fp16a build in the ops-*fp16a tests. NULL where each layer is chosen
  * by the device's policy (ops on a GPU, ops-gpu). */
 static const gchar *
 conv_kernel (void)
@@ -1082,6 +1097,45 @@ test_conv (gconstpointer data)
   expect_winograd = -1;
 }
 
+/* Weights far from 1: 2^-22 on inputs up to 256, and 2^10 on inputs up to
+ * 1. In fp16-arithmetic nets the engine packs each layer's weights times a
+ * power of two that brings the largest to [0.5, 1) (ops.c,
+ * scale_weights()): unscaled, float16 holds weights of 2^-22 with two
+ * significant bits (its subnormals), and the outputs would be some 10%
+ * off. Convolutions (a 3x3 and a pointwise one) and a Gemm, bias-free so
+ * that the outputs are all products. */
+static void
+test_weight_range (void)
+{
+  static const struct
+  {
+    float weights, inputs;
+  } ranges[] = {
+    {1.0f / (1 << 22), 256.0f},
+    {1024.0f, 1.0f},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (ranges); i++) {
+    Window win3 = {.kernel = {3, 3},.pads = {1, 1, 1, 1} };
+    Window win1 = {.kernel = {1, 1} };
+    GemmParams gp = {.n = 7,.trans_b = TRUE };
+    Graph *g = graph_new (13);
+    float in = ranges[i].inputs;
+    weight_range = ranges[i].weights;
+    graph_input_range (g, "x", SHAPE (1, 9, 6, 8), -in, in);
+    conv (g, "x", "c3", 12, FALSE, &win3);
+    conv (g, "x", "c1", 20, FALSE, &win1);
+    graph_output (g, "c3");
+    graph_output (g, "c1");
+    graph_check (g, "Conv|Conv");
+    g = graph_new (13);
+    graph_input_range (g, "a", SHAPE (2, 40), -in, in);
+    gemm (g, "a", "y", &gp);
+    graph_output (g, "y");
+    graph_check (g, "Gemm");
+  }
+  weight_range = 1.0f;
+}
+
 /* The engine's own choice (net.c): Winograd on CPU devices in float32 from
  * 8 Mi multiply-adds and 14x14 output planes, not below either. */
 static void
@@ -1237,6 +1291,8 @@ test_image_reads (void)
       base[strlen (base) - strlen ("_img")] = '\0';
     if (g_str_has_suffix (base, "_fp16"))
       base[strlen (base) - strlen ("_fp16")] = '\0';
+    else if (g_str_has_suffix (base, "_fp16a"))
+      base[strlen (base) - strlen ("_fp16a")] = '\0';
     g_test_message ("%s: %s", layers[i].op, layers[i].kernel);
     g_assert_cmpstr (kernel, ==, kernel_name (base));
     if (image_reads () && cpu_policy_texels ())
@@ -1623,7 +1679,7 @@ test_softmax (gconstpointer data)
   /* float16 holds a logit near 200 to within 0.06, which exp() turns into
    * a 6% error: beyond what fp16 storage can promise, so not checked. */
   if (c->range > 20
-      && vki_test_precision () == GST_VK_INCEPTION_PRECISION_FP16) {
+      && vki_test_precision () != GST_VK_INCEPTION_PRECISION_FP32) {
     g_test_skip ("logits this large are not representable in float16 to "
         "TOLERANCE_FP16 after exp()");
     return;
@@ -2212,6 +2268,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ops/local-size/shared", test_shared_local_size);
   g_test_add_func ("/ops/vec-stores", test_vec_stores);
   g_test_add_func ("/ops/conv/winograd-auto", test_conv_winograd_auto);
+  g_test_add_func ("/ops/weight-range", test_weight_range);
   g_test_add_func ("/ops/conv/subgroup-weights", test_conv_subgroup_weights);
   g_test_add_func ("/ops/image-reads", test_image_reads);
   g_test_add_func ("/ops/conv/winograd-too-large",

@@ -68,6 +68,7 @@ typedef struct
   guint frame_width, frame_height;      /* parsed from bench_frame */
   gboolean softmax;
   gboolean fp16;
+  gboolean fp16_arithmetic;
   gboolean summary;
   gboolean list_devices;
   gboolean peak;
@@ -117,6 +118,9 @@ parse_options (Options * opts, int *argc, char ***argv, GError ** error)
     {"fp16", 0, 0, G_OPTION_ARG_NONE, &opts->fp16,
         "Keep activations in float16 (where the device has 16-bit storage)",
         NULL},
+    {"fp16-arithmetic", 0, 0, G_OPTION_ARG_NONE, &opts->fp16_arithmetic,
+        "Activations and the convolutions' and Gemms' arithmetic in float16 "
+        "(where the device has shaderFloat16 too)", NULL},
     {"device", 0, 0, G_OPTION_ARG_STRING, &opts->device,
         "Vulkan device index or name substring", "INDEX|NAME"},
     {"list-devices", 0, 0, G_OPTION_ARG_NONE, &opts->list_devices,
@@ -1010,6 +1014,7 @@ run_app (App * app, GError ** error)
   if (!app->dev)
     return FALSE;
   app->net = gst_vk_inception_net_new_full (app->model, app->dev, &shape,
+      o->fp16_arithmetic ? GST_VK_INCEPTION_PRECISION_FP16_ARITHMETIC :
       o->fp16 ? GST_VK_INCEPTION_PRECISION_FP16 :
       GST_VK_INCEPTION_PRECISION_FP32, error);
   if (!app->net || (o->image && !use_image (app, error)))

@@ -510,7 +510,16 @@ gst_vk_inception_device_new (const gchar * selector, GError ** error)
     .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES,
     .storageBuffer16BitAccess = VK_TRUE,
   };
-  const gchar *extensions[] = { VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME };
+  VkPhysicalDeviceShaderFloat16Int8Features float16 = {
+    .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES,
+  };
+  VkPhysicalDeviceShaderFloat16Int8Features enable_float16 = {
+    .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES,
+    .shaderFloat16 = VK_TRUE,
+  };
+  const gchar *extensions[2];
+  guint n_extensions = 0;
+  gboolean has_float16_ext;
   VkDeviceCreateInfo dinfo = {
     .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
     .queueCreateInfoCount = 1,
@@ -541,22 +550,35 @@ gst_vk_inception_device_new (const gchar * selector, GError ** error)
     goto fail;
   }
   qinfo.queueFamilyIndex = dev->queue_family;
-  /* Only what the fp16 precision needs, and only where it exists.
-   * VKINCEPTION_NO_16BIT_STORAGE=1 acts as if it did not (tests). */
+  /* Only what the fp16 precisions need, and only where it exists: 16-bit
+   * storage buffers (core in 1.1), and for fp16-arithmetic float16
+   * arithmetic in shaders (VK_KHR_shader_float16_int8, the instance asks
+   * for 1.1). VKINCEPTION_NO_16BIT_STORAGE=1 and VKINCEPTION_NO_FLOAT16=1
+   * act as if they did not exist (tests). */
+  has_float16_ext = has_device_extension (dev->physical_device,
+      VK_KHR_SHADER_FLOAT16_INT8_EXTENSION_NAME);
+  if (has_float16_ext)
+    storage16.pNext = &float16;
   vkGetPhysicalDeviceFeatures2 (dev->physical_device, &features);
   if (g_strcmp0 (g_getenv ("VKINCEPTION_NO_16BIT_STORAGE"), "1") == 0)
     storage16.storageBuffer16BitAccess = VK_FALSE;
+  if (g_strcmp0 (g_getenv ("VKINCEPTION_NO_FLOAT16"), "1") == 0)
+    float16.shaderFloat16 = VK_FALSE;
   if (storage16.storageBuffer16BitAccess)
     dinfo.pNext = &enable16;
+  if (storage16.storageBuffer16BitAccess && float16.shaderFloat16) {
+    enable16.pNext = &enable_float16;
+    extensions[n_extensions++] = VK_KHR_SHADER_FLOAT16_INT8_EXTENSION_NAME;
+  }
   /* Lets the element read video frames where they lie in host memory.
    * VKINCEPTION_NO_HOST_IMPORT=1 acts as if it did not exist (tests). */
   host_import = has_device_extension (dev->physical_device,
       VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME)
       && g_strcmp0 (g_getenv ("VKINCEPTION_NO_HOST_IMPORT"), "1") != 0;
-  if (host_import) {
-    dinfo.enabledExtensionCount = 1;
-    dinfo.ppEnabledExtensionNames = extensions;
-  }
+  if (host_import)
+    extensions[n_extensions++] = VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME;
+  dinfo.enabledExtensionCount = n_extensions;
+  dinfo.ppEnabledExtensionNames = n_extensions ? extensions : NULL;
   if (!vki_result_to_error (vkCreateDevice (dev->physical_device, &dinfo, NULL,
               &dev->device), error, "vkCreateDevice for '%s'", p.deviceName))
     goto fail;
@@ -564,6 +586,7 @@ gst_vk_inception_device_new (const gchar * selector, GError ** error)
   if (!device_init_common (dev, error))
     goto fail;
   dev->has_fp16_storage = storage16.storageBuffer16BitAccess;
+  dev->has_fp16_arithmetic = enable16.pNext != NULL;
   if (host_import)
     init_host_import (dev);
   if (threads_before && p.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU)
@@ -726,6 +749,8 @@ gst_vk_inception_device_supports_precision (GstVkInceptionDevice * dev,
       return TRUE;
     case GST_VK_INCEPTION_PRECISION_FP16:
       return dev->has_fp16_storage;
+    case GST_VK_INCEPTION_PRECISION_FP16_ARITHMETIC:
+      return dev->has_fp16_arithmetic;
     default:
       return FALSE;
   }

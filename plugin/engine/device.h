@@ -34,6 +34,7 @@ struct _GstVkInceptionDevice
    * creation (FALSE for wrapped devices: their features are unknown), and
    * the same texel reads in R16_SFLOAT and R16G16B16A16_SFLOAT. */
   gboolean has_fp16_storage;
+  gboolean has_fp16_arithmetic;  /* shaderFloat16 enabled too */
   gboolean has_texel_reads_fp16;
   /* The same two float32 formats as storage texel buffers (mandatory too),
    * which the *_img shader builds read with imageLoad. */

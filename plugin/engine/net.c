@@ -107,7 +107,8 @@ struct _GstVkInceptionNet
   gint n_levels;
 
   GstVkInceptionPrecision precision;
-  guint elem_size;              /* bytes per activation: 4, or 2 in fp16 */
+  guint elem_size;              /* bytes per activation: 4, or 2 in the
+                                 * fp16 precisions */
   gint64 arena_floats;          /* elements */
   VkiBuffer arena, weights, upload, readback;
   VkiShaderPolicy policy;       /* how each layer's shader is chosen */
@@ -634,13 +635,17 @@ shader_policy (GstVkInceptionNet * net)
 
 /* The build of a dispatch's shader the net runs: its *_img build where the
  * net reads images (shaders/embed.py links it), its _fp16 build in an fp16
- * net. */
+ * net, and in an fp16-arithmetic net its _fp16a build where it has one (the
+ * convolutions and Gemm), else its _fp16 build. */
 static void
 use_build (GstVkInceptionNet * net, VkiOpDesc * desc)
 {
   if (net->image_reads && desc->shader->image)
     desc->shader = desc->shader->image;
-  if (net->precision == GST_VK_INCEPTION_PRECISION_FP16) {
+  if (net->precision == GST_VK_INCEPTION_PRECISION_FP16_ARITHMETIC
+      && desc->shader->fp16a) {
+    desc->shader = desc->shader->fp16a;
+  } else if (net->precision != GST_VK_INCEPTION_PRECISION_FP32) {
     g_assert (desc->shader->fp16 != NULL);
     desc->shader = desc->shader->fp16;
   }
@@ -668,6 +673,8 @@ pack_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
       place.subgroup = net->subgroup;
       place.image_reads = net->image_reads;
       place.vec_out = net->vec_out;
+      place.scale_weights =
+          net->precision == GST_VK_INCEPTION_PRECISION_FP16_ARITHMETIC;
       if (d->step) {
         /* The product: a batched 1x1 convolution. */
         place.conv = tiled ? VKI_CONV_TILED : VKI_CONV_DIRECT;
@@ -1130,7 +1137,7 @@ net_build (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
   *retry = FALSE;
   net = g_new0 (GstVkInceptionNet, 1);
   net->precision = precision;
-  net->elem_size = precision == GST_VK_INCEPTION_PRECISION_FP16 ? 2 : 4;
+  net->elem_size = precision == GST_VK_INCEPTION_PRECISION_FP32 ? 4 : 2;
   net->dev = gst_vk_inception_device_ref (dev);
   net->n_tensors = m->tensors->len;
   /* Room for two scratch tensors per node (plan_storage()). */
@@ -1217,6 +1224,14 @@ gst_vk_inception_net_new_full (GstVkInceptionModel * m,
   GError *err = NULL;
   gboolean retry;
 
+  if (precision == GST_VK_INCEPTION_PRECISION_FP16_ARITHMETIC
+      && dev->has_fp16_storage && !dev->has_fp16_arithmetic) {
+    g_set_error (error, GST_VK_INCEPTION_ERROR,
+        GST_VK_INCEPTION_ERROR_UNSUPPORTED,
+        "Vulkan device '%s' cannot compute in float16 (no shaderFloat16); "
+        "use fp16 or fp32", dev->props.deviceName);
+    return NULL;
+  }
   if (!gst_vk_inception_device_supports_precision (dev, precision)) {
     g_set_error (error, GST_VK_INCEPTION_ERROR,
         GST_VK_INCEPTION_ERROR_UNSUPPORTED,

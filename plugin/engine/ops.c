@@ -4,6 +4,7 @@
 #include "shaders.h"
 #include "sizes.h"
 
+#include <math.h>
 #include <string.h>
 
 /* Every index in the shaders is a 32-bit uint. */
@@ -566,6 +567,38 @@ vki_op_fast_div (gint64 invocations)
       && g_strcmp0 (g_getenv ("VKINCEPTION_INT_DIV"), "1") != 0;
 }
 
+/* The fp16a shaders compute in float16, which ends at 65504: a layer's
+ * weights are packed times 2^w_exp, the largest in [0.5, 1), so that no
+ * product exceeds its activation (itself a float16) and a float16 sum of n
+ * products overflows only where activations pass 65504 / n (4096 for
+ * FP16_SUM_TERMS; 1336 for a 7x7 filter's 49 taps, where BVLC GoogLeNet's
+ * stem meets inputs up to 150 with weights up to 5). Layers of tiny weights move away from float16's subnormals too. The
+ * shader multiplies each sum by 2^-w_exp (W_UNSCALE) into its float32
+ * total; a power of two, so the scaling rounds nothing. Sets p->w_exp and
+ * scales the @n packed floats at @off. */
+static void
+scale_weights (const float *w, gint64 numel, GArray * weights, guint32 off,
+    gint64 n, VkiOpPlace * p)
+{
+  float max = 0.0f;
+  gint e;
+
+  p->w_exp = 0;
+  if (!p->scale_weights)
+    return;
+  for (gint64 i = 0; i < numel; i++)
+    max = MAX (max, fabsf (w[i]));
+  if (max == 0.0f || !isfinite (max))
+    return;
+  frexpf (max, &e);
+  /* max = f * 2^e with f in [0.5, 1): scale by 2^-e, within the range
+   * whose inverse is a normal float32. */
+  p->w_exp = CLAMP (-e, -100, 100);
+  for (gint64 i = 0; i < n; i++)
+    g_array_index (weights, float, off + i) =
+        ldexpf (g_array_index (weights, float, off + i), p->w_exp);
+}
+
 void
 vki_op_pack (GstVkInceptionModel * m, VkiNode * node,
     const GstVkInceptionShape * shapes, GArray * weights, VkiOpPlace * place)
@@ -574,11 +607,14 @@ vki_op_pack (GstVkInceptionModel * m, VkiNode * node,
   VkiTensor *b = node->bias >= 0 ? vki_model_tensor (m, node->bias) : NULL;
 
   place->w_off = place->b_off = 0;
+  place->w_exp = 0;
   switch (node->type) {
     case VKI_OP_CONV:{
       gint64 cout = w->shape.dims[0];
       place->w_off = vki_op_pack_filters (w->data, cout,
           prod (&w->shape, 1, 4), place->conv, weights);
+      scale_weights (w->data, cout * prod (&w->shape, 1, 4), weights,
+          place->w_off, weights->len - place->w_off, place);
       if (b)
         place->b_off = vki_op_append (weights, b->data, cout);
       break;
@@ -589,6 +625,8 @@ vki_op_pack (GstVkInceptionModel * m, VkiNode * node,
       gint64 n = node->gemm.n;
       gint mode = gemm_bias_mode (node, rows);
       place->w_off = vki_op_append (weights, w->data, n * node->gemm.k);
+      scale_weights (w->data, n * node->gemm.k, weights, place->w_off,
+          n * node->gemm.k, place);
       if (mode == 1) {
         gint64 numel = prod (&node->gemm.c_shape, 0, node->gemm.c_shape.rank);
         place->b_off = vki_op_append (weights, NULL, n);
@@ -797,7 +835,8 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
       vki_op_fast_div (invocations), MAX (sg, 1), vec_out
     };
     guint32 push[] = { x->dims[0], x->dims[1], h, w, y->dims[1], oh, ow,
-      p->in_off, p->out_off, p->out_bstride, p->w_off, p->b_off, p->w_nstride
+      p->in_off, p->out_off, p->out_bstride, p->w_off, p->b_off, p->w_nstride,
+      float_bits (ldexpf (1.0f, -p->w_exp))
     };
     set_tiled (desc, sg ? &vki_shader_conv_tiled_sg :
         &vki_shader_conv_tiled, spec, G_N_ELEMENTS (spec), push,
@@ -881,17 +920,18 @@ vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
         break;
       }
       {
-        /* conv_gemm.comp takes conv.comp's constants, conv_split.comp
-         * those and SPLIT. */
+        /* conv.comp's constants, which conv_gemm.comp takes too;
+         * conv_split.comp's SPLIT (23, 1 for the others). */
         guint32 spec[] = { x->dims[0], x->dims[1], x->dims[2], x->dims[3],
           y->dims[1], y->dims[2], y->dims[3], node->win.kernel[0],
           node->win.kernel[1], node->win.stride[0], node->win.stride[1],
           pads[0], pads[1], node->win.dilation[0], node->win.dilation[1],
           p->in_off, p->out_off, p->out_bstride, p->w_off, p->b_off,
-          node->bias >= 0, relu, p->w_nstride, p->split
+          node->bias >= 0, relu, p->w_nstride,
+          p->conv == VKI_CONV_SPLIT ? p->split : 1,
+          float_bits (ldexpf (1.0f, -p->w_exp))
         };
-        set_spec (desc, spec, G_N_ELEMENTS (spec) -
-            (p->conv == VKI_CONV_SPLIT ? 0 : 1));
+        set_spec (desc, spec, G_N_ELEMENTS (spec));
       }
       if (p->conv == VKI_CONV_GEMM) {
         gint64 groups[2];
@@ -987,7 +1027,8 @@ vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
     case VKI_OP_GEMM:{
       guint32 spec[] = { y->dims[0], y->dims[1], node->gemm.k,
         node->gemm.trans_a, gemm_bias_mode (node, y->dims[0]), p->in_off,
-        p->out_off, p->out_bstride, p->w_off, p->b_off, relu, p->split
+        p->out_off, p->out_bstride, p->w_off, p->b_off, relu, p->split,
+        float_bits (ldexpf (1.0f, -p->w_exp))
       };
       set_spec (desc, spec, G_N_ELEMENTS (spec));
       /* Rows of A and B as whole texels (B's offset is WEIGHT_ALIGN'd). */

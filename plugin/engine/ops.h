@@ -69,6 +69,11 @@ typedef struct
   gboolean image_reads;         /* the net runs the *_img shader builds */
   gboolean vec_out;             /* vec4 stores where rows allow them
                                  * (vki_op_vec_stores()) */
+  gboolean scale_weights;       /* set by the net (fp16-arithmetic): pack
+                                 * convolution and Gemm weights times
+                                 * 2^w_exp */
+  gint w_exp;                   /* set by vki_op_pack(): puts the largest
+                                 * weight in [0.5, 1); 0 when unscaled */
 } VkiOpPlace;
 
 typedef struct

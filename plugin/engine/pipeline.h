@@ -18,6 +18,8 @@ struct _VkiShader
   gsize size;                   /* bytes */
   const VkiShader *fp16;        /* the build with float16 activations
                                  * (<name>_fp16), NULL if none */
+  const VkiShader *fp16a;       /* the build with float16 activations and
+                                 * arithmetic (<name>_fp16a), NULL if none */
   const VkiShader *image;       /* the build that reads the texel views as
                                  * storage texel buffers (<name>_img), NULL
                                  * if none */

@@ -1710,9 +1710,18 @@ GST_START_TEST (test_batch_events)
 
 GST_END_TEST;
 
-/* precision=fp16: the same top class and scores within 1e-2 of fp32. */
+/* precision=fp16 and fp16-arithmetic: the same top class and scores
+ * within 1e-2 of fp32. */
 GST_START_TEST (test_precision_fp16)
 {
+  static const struct
+  {
+    const gchar *nick;
+    GstVkInceptionPrecision value;
+  } precisions[] = {
+    {"fp16", GST_VK_INCEPTION_PRECISION_FP16},
+    {"fp16-arithmetic", GST_VK_INCEPTION_PRECISION_FP16_ARITHMETIC},
+  };
   gchar *model = write_model (MODEL_SOFTMAX);
   GstVkInceptionClassification ref[4];
   gint precision;
@@ -1728,21 +1737,24 @@ GST_START_TEST (test_precision_fp16)
   }
   run_stop (&run);
 
-  run_start (&run, model, NULL);
-  gst_util_set_object_arg (G_OBJECT (run.element), "precision", "fp16");
-  g_object_get (run.element, "precision", &precision, NULL);
-  fail_unless_equals_int (precision, GST_VK_INCEPTION_PRECISION_FP16);
-  run_set_caps (&run, SMALL_CAPS);
-  for (guint i = 0; i < 4; i++) {
-    GstBuffer *out = run_push (&run, 200 + i);
-    const GstVkInceptionMeta *meta = check_meta (out, 5);
-    fail_unless_equals_int (meta->classes[0].class_id, ref[i].class_id);
-    fail_unless (fabs (meta->classes[0].score - ref[i].score) < 1e-2,
-        "frame %u: %f in fp16, %f in fp32", i, meta->classes[0].score,
-        ref[i].score);
-    gst_buffer_unref (out);
+  for (guint p = 0; p < G_N_ELEMENTS (precisions); p++) {
+    run_start (&run, model, NULL);
+    gst_util_set_object_arg (G_OBJECT (run.element), "precision",
+        precisions[p].nick);
+    g_object_get (run.element, "precision", &precision, NULL);
+    fail_unless_equals_int (precision, precisions[p].value);
+    run_set_caps (&run, SMALL_CAPS);
+    for (guint i = 0; i < 4; i++) {
+      GstBuffer *out = run_push (&run, 200 + i);
+      const GstVkInceptionMeta *meta = check_meta (out, 5);
+      fail_unless_equals_int (meta->classes[0].class_id, ref[i].class_id);
+      fail_unless (fabs (meta->classes[0].score - ref[i].score) < 1e-2,
+          "frame %u: %f in %s, %f in fp32", i, meta->classes[0].score,
+          precisions[p].nick, ref[i].score);
+      gst_buffer_unref (out);
+    }
+    run_stop (&run);
   }
-  run_stop (&run);
   g_free (model);
 }
 
@@ -2120,6 +2132,46 @@ GST_START_TEST (test_error_fp16_unsupported)
 
 GST_END_TEST;
 
+/* precision=fp16-arithmetic on a device with 16-bit storage but without
+ * float16 arithmetic fails at start and points to fp16; the engine's
+ * net_new_full() refuses it with GST_VK_INCEPTION_ERROR_UNSUPPORTED. */
+GST_START_TEST (test_error_fp16_arithmetic_unsupported)
+{
+  gchar *model = write_model (MODEL_SOFTMAX);
+  gchar *props = g_strdup_printf ("model=\"%s\" precision=fp16-arithmetic",
+      model);
+  GstVkInceptionDevice *dev;
+  GstVkInceptionModel *m;
+  GError *error = NULL;
+
+  g_setenv ("VKINCEPTION_NO_FLOAT16", "1", TRUE);
+  dev = gst_vk_inception_device_new (NULL, NULL);
+  fail_unless (dev != NULL);
+  fail_unless (gst_vk_inception_device_supports_precision (dev,
+          GST_VK_INCEPTION_PRECISION_FP16));
+  fail_if (gst_vk_inception_device_supports_precision (dev,
+          GST_VK_INCEPTION_PRECISION_FP16_ARITHMETIC));
+  m = gst_vk_inception_model_new_from_file (model, &error);
+  fail_unless (m != NULL);
+  fail_if (gst_vk_inception_net_new_full (m, dev, NULL,
+          GST_VK_INCEPTION_PRECISION_FP16_ARITHMETIC, &error));
+  fail_unless (g_error_matches (error, GST_VK_INCEPTION_ERROR,
+          GST_VK_INCEPTION_ERROR_UNSUPPORTED));
+  fail_unless (strstr (error->message, "shaderFloat16") != NULL,
+      "%s", error->message);
+  g_clear_error (&error);
+  expect_error (NULL, props, GST_LIBRARY_ERROR,
+      "precision=fp16-arithmetic", gst_vk_inception_device_get_name (dev),
+      "shaderFloat16", "fp16 or fp32", NULL);
+  gst_vk_inception_model_free (m);
+  gst_vk_inception_device_unref (dev);
+  g_unsetenv ("VKINCEPTION_NO_FLOAT16");
+  g_free (props);
+  g_free (model);
+}
+
+GST_END_TEST;
+
 /* A model whose size is fixed (its Gemm takes 3x8x8 exactly) runs at its
  * size and fails, with the engine's reason, at another. */
 GST_START_TEST (test_error_input_size)
@@ -2278,6 +2330,7 @@ vkinception_suite (void)
   tcase_add_test (tc, test_error_short_frame);
   tcase_add_test (tc, test_error_unknown_device);
   tcase_add_test (tc, test_error_fp16_unsupported);
+  tcase_add_test (tc, test_error_fp16_arithmetic_unsupported);
   tcase_add_test (tc, test_error_input_size);
   tcase_add_test (tc, test_properties);
   tcase_add_test (tc, test_state_cycles);

@@ -183,14 +183,21 @@ GstVkInceptionNet *gst_vk_inception_net_new (GstVkInceptionModel * model,
  * @GST_VK_INCEPTION_PRECISION_FP16: float16 activations (half the activation
  *   memory and traffic), float32 weights and arithmetic; needs
  *   storageBuffer16BitAccess (VK_KHR_16bit_storage, core in Vulkan 1.1).
+ * @GST_VK_INCEPTION_PRECISION_FP16_ARITHMETIC: float16 activations, and the
+ *   convolutions and fully connected layers (every multiply-add) computed
+ *   in float16: products and the sums along each filter; bias, pooling,
+ *   LRN and softmax stay float32. Needs storageBuffer16BitAccess and
+ *   shaderFloat16 (VK_KHR_shader_float16_int8).
  */
 typedef enum {
   GST_VK_INCEPTION_PRECISION_FP32,
   GST_VK_INCEPTION_PRECISION_FP16,
+  GST_VK_INCEPTION_PRECISION_FP16_ARITHMETIC,
 } GstVkInceptionPrecision;
 
 /* Can nets on @dev use @precision? (fp16: the device has 16-bit storage
- * buffers and gst-vkinception created it, so the feature is enabled.) */
+ * buffers, fp16-arithmetic float16 arithmetic in shaders too, and
+ * gst-vkinception created it, so the features are enabled.) */
 gboolean gst_vk_inception_device_supports_precision (GstVkInceptionDevice *
     dev, GstVkInceptionPrecision precision);
 
