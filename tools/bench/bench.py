@@ -266,23 +266,26 @@ def median_item(items, key):
     return ranked[len(ranked) // 2]
 
 
-def bench_net(name, model_dir, args, peak, fp16=False):
+# vkinception-infer's option for each precision.
+PRECISION_FLAGS = {"fp32": [], "fp16": ["--fp16"], "fp16a": ["--fp16-arithmetic"]}
+
+
+def bench_net(name, model_dir, args, peak, precision="fp32"):
     info = read_info(model_dir)
     shape = info["input_shape"]
     batch = int(shape.split(",")[0])
     model = os.path.join(model_dir, "model.onnx")
     inp = os.path.join(model_dir, "input.bin")
-    vk_out = os.path.join(model_dir, "vk-output-fp16.bin" if fp16 else "vk-output.bin")
+    vk_out = os.path.join(model_dir, "vk-output.bin" if precision == "fp32"
+                          else f"vk-output-{precision}.bin")
     ort_out = os.path.join(model_dir, "ort-output.bin")
     entry = {"name": name, "model": show_path(model), "model_path": os.path.abspath(model),
              "kind": info.get("kind"),
              "input_shape": [int(d) for d in shape.split(",")], "batch": batch,
-             "runs": args.runs, "precision": "fp16" if fp16 else "fp32"}
+             "runs": args.runs, "precision": precision}
 
     cmd = [args.infer, "--model", model, "--input-raw", inp, "--shape", shape,
-           "--output-raw", vk_out, "--bench", str(args.runs)]
-    if fp16:
-        cmd.append("--fp16")
+           "--output-raw", vk_out, "--bench", str(args.runs)] + PRECISION_FLAGS[precision]
     if args.device:
         cmd += ["--device", args.device]
     ort_cmd = ["node", os.path.join(SRC, "tools/bench/ort-bench.js"), "--model", model,
@@ -293,7 +296,7 @@ def bench_net(name, model_dir, args, peak, fp16=False):
     # for args.ratio_rounds rounds and report the round with the median
     # ratio: the machine's speed drifts over seconds, and both sides of a
     # ratio should see the same machine.
-    rounds = args.ratio_rounds if batch == 1 and not fp16 else 1
+    rounds = args.ratio_rounds if batch == 1 and precision == "fp32" else 1
     tried = []
     for r in range(rounds):
         with Section(f"{name} vkinception") as vs:
@@ -698,14 +701,16 @@ def main():
         p.error("--ratio-rounds must be 1 or more")
     os.makedirs(args.work, exist_ok=True)
 
-    # (name, kind, batch, model directory name, float16 activations)
-    nets = [("torchvision-b1", "torchvision", 1, "torchvision-b1", False),
-            ("torchvision-b1-fp16", "torchvision", 1, "torchvision-b1", True)]
+    # (name, kind, batch, model directory name, precision: fp32, fp16
+    # (float16 activations) or fp16a (and float16 arithmetic))
+    nets = [("torchvision-b1", "torchvision", 1, "torchvision-b1", "fp32"),
+            ("torchvision-b1-fp16", "torchvision", 1, "torchvision-b1", "fp16"),
+            ("torchvision-b1-fp16a", "torchvision", 1, "torchvision-b1", "fp16a")]
     if not args.no_bvlc and not args.quick:
-        nets.append(("bvlc-b1", "bvlc", 1, "bvlc-b1", False))
+        nets.append(("bvlc-b1", "bvlc", 1, "bvlc-b1", "fp32"))
     if args.batch > 1:
         b = f"torchvision-b{args.batch}"
-        nets.append((b, "torchvision", args.batch, b, False))
+        nets.append((b, "torchvision", args.batch, b, "fp32"))
     model_dirs = {}
     for name, kind, batch, mdir, _ in nets:
         if mdir not in model_dirs:
@@ -733,8 +738,8 @@ def main():
     res["peak"] = peak
     res["machine"] = machine_info(peak["device"])
 
-    res["nets"] = [bench_net(name, model_dirs[mdir], args, peak, fp16)
-                   for name, _, _, mdir, fp16 in nets]
+    res["nets"] = [bench_net(name, model_dirs[mdir], args, peak, precision)
+                   for name, _, _, mdir, precision in nets]
 
     if not args.no_element:
         e = bench_element(element_model, args)

@@ -107,6 +107,11 @@ ops ops-split VKINCEPTION_CONV=split
 e2e tv-fp16 "$TV" --fp16
 bench tv-b1-fp16 $RUNS "$TV/model.onnx" --fp16
 bench tv-b$BATCH-fp16 $RUNS32 "$TV/model.onnx" --shape $BATCH,3,224,224 --fp16
+# Float16 arithmetic in the convolutions and Gemm (shaderFloat16): never
+# measured on a GPU before.
+e2e tv-fp16a "$TV" --fp16-arithmetic
+bench tv-b1-fp16a $RUNS "$TV/model.onnx" --fp16-arithmetic
+bench tv-b$BATCH-fp16a $RUNS32 "$TV/model.onnx" --shape $BATCH,3,224,224 --fp16-arithmetic
 if step make-bvlc 120 python3 tools/models/make_model.py --kind bvlc --out-dir /tmp/bvlc; then
   e2e bvlc /tmp/bvlc
   bench bvlc-b1 $RUNS /tmp/bvlc/model.onnx --bench-frame 1280x720
@@ -141,6 +146,7 @@ done
 [ -n "${CHECK_TORCH:-}" ] && step torch-ref 120 python3 tools/bench/gpu/torch_ref.py $BATCH \
   && cat "$LOGS/torch-ref.txt"
 ops ops-fp16 VKINCEPTION_TEST_PRECISION=fp16
+ops ops-fp16a VKINCEPTION_TEST_PRECISION=fp16a
 ops ops-direct VKINCEPTION_CONV=direct
 ops ops-winograd VKINCEPTION_WINOGRAD=1
 # The CPU policy's shaders on a GPU: gemm_texel, lrn_tiled, the float
