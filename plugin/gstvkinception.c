@@ -797,21 +797,15 @@ gst_vk_inception_start (GstBaseTransform * trans)
             selector ? selector : ""), ("%s", error->message));
     goto fail;
   }
-  if (!gst_vk_inception_device_supports_precision (self->device,
-          self->net_precision)) {
-    gboolean arith =
-        self->net_precision == GST_VK_INCEPTION_PRECISION_FP16_ARITHMETIC;
-    gboolean storage = gst_vk_inception_device_supports_precision
-        (self->device, GST_VK_INCEPTION_PRECISION_FP16);
+  if (!gst_vk_inception_device_check_precision (self->device,
+          self->net_precision, &error)) {
+    GEnumValue *v = g_enum_get_value (g_type_class_peek
+        (GST_TYPE_VK_INCEPTION_PRECISION), self->net_precision);
     GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS,
         ("precision=%s is not available on the Vulkan device %s",
-            arith ? "fp16-arithmetic" : "fp16",
+            v ? v->value_nick : "?",
             gst_vk_inception_device_get_name (self->device)),
-        ("%s; use precision=%s", arith && storage ?
-            "the device cannot compute in float16 (shaderFloat16)" :
-            "the device has no 16-bit storage buffers "
-            "(storageBuffer16BitAccess)", arith && storage ? "fp16 or fp32" :
-            "fp32"));
+        ("%s", error->message));
     goto fail;
   }
   GST_INFO_OBJECT (self, "model %s on %s", self->model_name,

@@ -741,17 +741,42 @@ vki_device_find_memory_type (GstVkInceptionDevice * dev, guint32 type_bits,
 }
 
 gboolean
-gst_vk_inception_device_supports_precision (GstVkInceptionDevice * dev,
-    GstVkInceptionPrecision precision)
+gst_vk_inception_device_check_precision (GstVkInceptionDevice * dev,
+    GstVkInceptionPrecision precision, GError ** error)
 {
   switch (precision) {
     case GST_VK_INCEPTION_PRECISION_FP32:
       return TRUE;
     case GST_VK_INCEPTION_PRECISION_FP16:
-      return dev->has_fp16_storage;
     case GST_VK_INCEPTION_PRECISION_FP16_ARITHMETIC:
-      return dev->has_fp16_arithmetic;
+      if (!dev->has_fp16_storage) {
+        g_set_error (error, GST_VK_INCEPTION_ERROR,
+            GST_VK_INCEPTION_ERROR_UNSUPPORTED,
+            "Vulkan device '%s' cannot hold float16 activations (no "
+            "storageBuffer16BitAccess%s); use fp32", dev->props.deviceName,
+            dev->owned ? "" : ", or a device not created by gst-vkinception");
+        return FALSE;
+      }
+      if (precision == GST_VK_INCEPTION_PRECISION_FP16_ARITHMETIC
+          && !dev->has_fp16_arithmetic) {
+        g_set_error (error, GST_VK_INCEPTION_ERROR,
+            GST_VK_INCEPTION_ERROR_UNSUPPORTED,
+            "Vulkan device '%s' cannot compute in float16 (no "
+            "shaderFloat16); use fp16 or fp32", dev->props.deviceName);
+        return FALSE;
+      }
+      return TRUE;
     default:
+      g_set_error (error, GST_VK_INCEPTION_ERROR,
+          GST_VK_INCEPTION_ERROR_UNSUPPORTED, "Unknown precision %d",
+          (gint) precision);
       return FALSE;
   }
+}
+
+gboolean
+gst_vk_inception_device_supports_precision (GstVkInceptionDevice * dev,
+    GstVkInceptionPrecision precision)
+{
+  return gst_vk_inception_device_check_precision (dev, precision, NULL);
 }

@@ -1224,22 +1224,8 @@ gst_vk_inception_net_new_full (GstVkInceptionModel * m,
   GError *err = NULL;
   gboolean retry;
 
-  if (precision == GST_VK_INCEPTION_PRECISION_FP16_ARITHMETIC
-      && dev->has_fp16_storage && !dev->has_fp16_arithmetic) {
-    g_set_error (error, GST_VK_INCEPTION_ERROR,
-        GST_VK_INCEPTION_ERROR_UNSUPPORTED,
-        "Vulkan device '%s' cannot compute in float16 (no shaderFloat16); "
-        "use fp16 or fp32", dev->props.deviceName);
+  if (!gst_vk_inception_device_check_precision (dev, precision, error))
     return NULL;
-  }
-  if (!gst_vk_inception_device_supports_precision (dev, precision)) {
-    g_set_error (error, GST_VK_INCEPTION_ERROR,
-        GST_VK_INCEPTION_ERROR_UNSUPPORTED,
-        "Vulkan device '%s' cannot hold float16 activations (no "
-        "storageBuffer16BitAccess%s); use fp32", dev->props.deviceName,
-        dev->owned ? "" : ", or a device not created by gst-vkinception");
-    return NULL;
-  }
   net = net_build (m, dev, input_shapes, precision, TRUE, &retry, &err);
   if (!net && retry) {
     /* Winograd is a speed-up: where its tensors do not fit, the direct

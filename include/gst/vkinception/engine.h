@@ -201,6 +201,12 @@ typedef enum {
 gboolean gst_vk_inception_device_supports_precision (GstVkInceptionDevice *
     dev, GstVkInceptionPrecision precision);
 
+/* supports_precision() with the reason where not:
+ * GST_VK_INCEPTION_ERROR_UNSUPPORTED naming the device and the missing
+ * feature (what net_new_full() reports). */
+gboolean gst_vk_inception_device_check_precision (GstVkInceptionDevice *
+    dev, GstVkInceptionPrecision precision, GError ** error);
+
 /**
  * gst_vk_inception_net_new_full:
  * @precision: how activations are stored; GST_VK_INCEPTION_ERROR_UNSUPPORTED
