@@ -32,8 +32,9 @@
 # Runs from the build directory without installing (see common.sh).
 #
 # Not tested against a real camera where this script was written (no
-# /dev/video* there); the pipeline was run with VKI_SOURCE set to a live
-# videotestsrc, and with v4l2src up to its "cannot open device" error.
+# /dev/video* there); the test suite's 'pipelines' test runs it with
+# VKI_SOURCE set to a live videotestsrc, and it was run with v4l2src up to
+# its "cannot open device" error.
 set -eu
 
 # shellcheck source=pipelines/common.sh
@@ -62,12 +63,7 @@ shift $((OPTIND - 1))
 [ $# -eq 0 ] || usage
 check_files "$model" "$labels"
 
-if gst-inspect-1.0 vkinceptionoverlay >/dev/null 2>&1; then
-  overlay=vkinceptionoverlay
-else
-  echo "$0: vkinceptionoverlay not found: the video will not be annotated" >&2
-  overlay=identity
-fi
+choose_overlay
 
 # One argument per token, so that file names may hold spaces.
 if [ -n "${VKI_SOURCE:-}" ]; then

@@ -29,8 +29,9 @@
 # Runs from the build directory without installing (see common.sh).
 #
 # Not tested against an RTSP server where this script was written (no
-# network there); the pipeline was run with VKI_SOURCE set to a live
-# videotestsrc, and with rtspsrc up to its "could not connect" error.
+# network there); the test suite's 'pipelines' test runs it with
+# VKI_SOURCE set to a live videotestsrc, and it was run with rtspsrc up to
+# its "could not connect" error.
 set -eu
 
 # shellcheck source=pipelines/common.sh
@@ -68,12 +69,7 @@ else
 fi
 check_files "$model" "$labels"
 
-if gst-inspect-1.0 vkinceptionoverlay >/dev/null 2>&1; then
-  overlay=vkinceptionoverlay
-else
-  echo "$0: vkinceptionoverlay not found: the video will not be annotated" >&2
-  overlay=identity
-fi
+choose_overlay
 
 # One argument per token. The caps after rtspsrc pick its video stream
 # (a camera often sends audio too); decodebin picks the decoder.
