@@ -10,8 +10,10 @@ top-1 class for every batch item. Cases in EXTRA_RUNS run again on other
 paths the engine can take, at 1e-4: each convolution's shader chosen by
 the GPU cost model (VKINCEPTION_CONV=gpu: conv_tiled, conv and conv_split in
 one net, as on a GPU), every convolution on conv_gemm (VKINCEPTION_CONV=gemm:
-the implicit GEMM with shared-memory tiles, for GPUs), and Winograd F(4x4, 3x3) for no 3x3 convolution or
-for every one (VKINCEPTION_WINOGRAD=0, =1; by default the large ones on CPU
+the implicit GEMM with shared-memory tiles, for GPUs), each one's shader
+measured fastest among the conv.comp, conv_split and conv_gemm nets
+(VKINCEPTION_CONV=tune; a mix of the three, none the CPU default), and
+Winograd F(4x4, 3x3) for no 3x3 convolution or for every one (VKINCEPTION_WINOGRAD=0, =1; by default the large ones on CPU
 devices). With LP_NATIVE_VECTOR_WIDTH set (the e2e-sg16 test: llvmpipe's
 subgroups of 16 lanes), one more case checks that llvmpipe took it. Prints
 TAP.
@@ -44,11 +46,14 @@ GPU_POLICY = ("gpu policy", {"VKINCEPTION_CONV": "gpu"})
 GEMM = ("conv_gemm", {"VKINCEPTION_CONV": "gemm"})
 NO_WINOGRAD = ("no winograd", {"VKINCEPTION_WINOGRAD": "0"})
 ALL_WINOGRAD = ("winograd everywhere", {"VKINCEPTION_WINOGRAD": "1"})
+TUNED = ("tuned among direct, split, gemm", {
+    "VKINCEPTION_CONV": "tune", "VKINCEPTION_TUNE_POLICIES": "direct,split,gemm"})
 EXTRA_RUNS = {
     "bvlc-opset12-logits": [GPU_POLICY, GEMM],
     "torchvision-224": [GPU_POLICY, NO_WINOGRAD],
     "torchvision-160x200": [ALL_WINOGRAD],
-    "nin-45x37-batch2": [GPU_POLICY, GEMM],
+    "nin-45x37-batch2": [GPU_POLICY, GEMM, TUNED],
+    "tiny-opset7": [TUNED],
 }
 
 # BVLC GoogLeNet as counted by the engine (see docs/googlenet.md).

@@ -2144,6 +2144,111 @@ test_profile (void)
   graph_free (g);
 }
 
+/* The kernel of @net's layer named @name. */
+static const gchar *
+layer_kernel (GstVkInceptionNet * net, const gchar * name)
+{
+  guint n_layers;
+  const GstVkInceptionLayer *layers =
+      gst_vk_inception_net_get_layers (net, &n_layers);
+  for (guint l = 0; l < n_layers; l++)
+    if (g_str_equal (layers[l].name, name))
+      return layers[l].kernel;
+  g_assert_not_reached ();
+}
+
+/* VKINCEPTION_CONV=tune (net.c, net_tune()): each convolution, Gemm and LRN
+ * runs the shader that measured fastest among the candidate policies'
+ * (VKINCEPTION_TUNE_POLICIES). With one candidate the choice is known
+ * whatever the timings: its shaders must run, where the device's own
+ * policy would choose others, and Winograd where the candidate ran it
+ * (only the CPU policy does, in float32, for large enough convolutions),
+ * not where it did not. With them all, whatever wins, the outputs must
+ * match the reference. */
+static void
+test_tune (void)
+{
+  static const struct
+  {
+    const gchar *policies;
+    const gchar *conv, *gemm;   /* the kernels expected, or NULL: any */
+  } cases[] = {
+    {"direct", "conv", "gemm"},
+    {"split", "conv_split", "gemm"},
+    {"gemm", "conv_gemm", "gemm"},
+    {"cpu,gpu,direct,split,gemm", NULL, NULL},
+  };
+  gchar *conv_env = g_strdup (g_getenv ("VKINCEPTION_CONV"));
+  gchar *winograd_env = g_strdup (g_getenv ("VKINCEPTION_WINOGRAD"));
+  gboolean fp32 = vki_test_precision () == GST_VK_INCEPTION_PRECISION_FP32;
+
+  g_setenv ("VKINCEPTION_CONV", "tune", TRUE);
+  g_unsetenv ("VKINCEPTION_WINOGRAD");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    Graph *g = inception_graph (2);
+    GstVkInceptionNet *net;
+    const GstVkInceptionLayer *layers;
+    guint n_layers, n_conv = 0;
+
+    g_test_message ("candidates %s", cases[i].policies);
+    g_setenv ("VKINCEPTION_TUNE_POLICIES", cases[i].policies, TRUE);
+    net = graph_net (g);
+    graph_run (g, net);
+    layers = gst_vk_inception_net_get_layers (net, &n_layers);
+    for (guint l = 0; l < n_layers; l++) {
+      const gchar *kernel = layers[l].kernel;
+      g_test_message ("%s (%s): %s", layers[l].name, layers[l].op,
+          kernel ? kernel : "-");
+      if (g_str_has_prefix (layers[l].op, "Conv")) {
+        n_conv++;
+        if (cases[i].conv)
+          g_assert_cmpstr (kernel, ==, kernel_name (cases[i].conv));
+      } else if (g_str_equal (layers[l].op, "Gemm") && cases[i].gemm) {
+        g_assert_cmpstr (kernel, ==, kernel_name (cases[i].gemm));
+      }
+    }
+    g_assert_cmpuint (n_conv, ==, 6);
+    gst_vk_inception_net_free (net);
+    graph_free (g);
+  }
+
+  /* test_conv_winograd_auto's first size: Winograd under the CPU policy. */
+  for (guint i = 0; i < 2; i++) {
+    gboolean cpu = i == 1;
+    Window win = {.kernel = {3, 3},.pads = {1, 1, 1, 1} };
+    Graph *g = graph_new (13);
+    GstVkInceptionNet *net;
+    const gchar *kernel;
+    gboolean winograd = cpu && fp32 && 32 * 32 * 64 * 32 * 9
+        >= VKI_WINOGRAD_MIN_MACS && 32 * 32 >= VKI_WINOGRAD_MIN_PLANE;
+
+    graph_input (g, "x", SHAPE (1, 32, 32, 32));
+    conv (g, "x", "c", 64, TRUE, &win);
+    relu (g, "c", "y");
+    graph_output (g, "y");
+    g_setenv ("VKINCEPTION_TUNE_POLICIES", cpu ? "cpu" : "direct", TRUE);
+    net = graph_net (g);
+    graph_run (g, net);
+    kernel = layer_kernel (net, "c");
+    g_test_message ("the %s policy: %s", cpu ? "cpu" : "direct", kernel);
+    g_assert_cmpint (g_str_has_prefix (kernel, "winograd+"), ==, winograd);
+    if (!cpu)
+      g_assert_cmpstr (kernel, ==, kernel_name ("conv"));
+    gst_vk_inception_net_free (net);
+    graph_free (g);
+  }
+
+  g_unsetenv ("VKINCEPTION_TUNE_POLICIES");
+  if (winograd_env)
+    g_setenv ("VKINCEPTION_WINOGRAD", winograd_env, TRUE);
+  if (conv_env)
+    g_setenv ("VKINCEPTION_CONV", conv_env, TRUE);
+  else
+    g_unsetenv ("VKINCEPTION_CONV");
+  g_free (winograd_env);
+  g_free (conv_env);
+}
+
 /* ------------------------------------------------------------------ main */
 
 #define ADD_CASES(cases, func) \
@@ -2311,6 +2416,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/ops/inception-module/batch2", GINT_TO_POINTER (2),
       test_inception);
   g_test_add_func ("/ops/profile/inception-module", test_profile);
+  g_test_add_func ("/ops/tune", test_tune);
 
   return g_test_run ();
 }

@@ -60,6 +60,8 @@ typedef struct
   gint scratch;                 /* Winograd: its transformed input; the
                                  * product is the next tensor */
   VkiOpDesc desc;
+  VkiConvKind conv;             /* the shader kind and split it was given */
+  guint32 split;
   struct _Pipe *pipe;           /* shared with dispatches that match */
   guint32 groups[3];
 } Dispatch;
@@ -83,6 +85,15 @@ typedef struct
   gsize dev_bytes;              /* in the arena and the staging buffer */
   gsize staging_off;            /* bytes into the upload/readback buffer */
 } Io;
+
+/* A layer's shader as measured fastest by net_tune(). */
+typedef struct
+{
+  gboolean set;                 /* FALSE: the policy's choice */
+  gboolean winograd;
+  VkiConvKind conv;
+  guint32 split;
+} Choice;
 
 /* Which 3x3 convolutions run as Winograd F(4x4, 3x3) (winograd.h). */
 typedef enum
@@ -112,6 +123,8 @@ struct _GstVkInceptionNet
   gint64 arena_floats;          /* elements */
   VkiBuffer arena, weights, upload, readback;
   VkiShaderPolicy policy;       /* how each layer's shader is chosen */
+  Choice *tuned;                /* per layer, overriding the policy; or
+                                 * NULL (net_tune()) */
   guint32 subgroup;             /* vki_op_subgroup_weights() */
   gboolean image_reads;         /* vki_op_image_reads() */
   gboolean vec_out;             /* vki_op_vec_stores() */
@@ -361,18 +374,22 @@ winograd_mode (GstVkInceptionNet * net)
     return WINOGRAD_NONE;
   if (g_strcmp0 (env, "1") == 0)
     return WINOGRAD_ALL;
-  return net->policy == VKI_SHADER_POLICY_CPU ? WINOGRAD_AUTO : WINOGRAD_NONE;
+  /* A tuned net runs Winograd where it measured fastest (use_winograd()). */
+  return net->policy == VKI_SHADER_POLICY_CPU || net->tuned ? WINOGRAD_AUTO :
+      WINOGRAD_NONE;
 }
 
 static gboolean
 use_winograd (GstVkInceptionNet * net, GstVkInceptionModel * m,
-    VkiNode * node)
+    VkiNode * node, guint layer)
 {
   const GstVkInceptionShape *y = &net->shapes[node->output];
   guint64 params, macs;
 
   if (net->winograd == WINOGRAD_NONE || !vki_winograd_fits (node))
     return FALSE;
+  if (net->tuned && net->tuned[layer].set)
+    return net->tuned[layer].winograd;
   vki_op_count (m, node, net->shapes, &params, &macs);
   return net->winograd == WINOGRAD_ALL || (macs >= VKI_WINOGRAD_MIN_MACS
       && y->dims[2] * y->dims[3] >= VKI_WINOGRAD_MIN_PLANE);
@@ -425,7 +442,7 @@ plan_storage (GstVkInceptionNet * net, GstVkInceptionModel * m)
         }
         cum += len;
       }
-    } else if (use_winograd (net, m, node)) {
+    } else if (use_winograd (net, m, node, d.layer)) {
       gint64 u, prod;
       vki_winograd_scratch (node, net->shapes, &u, &prod);
       d.node = node;
@@ -682,9 +699,17 @@ pack_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
         place.u_off = arena_offset (net, d->scratch);
         place.m_off = arena_offset (net, d->scratch + 1);
       } else {
+        const Choice *c = net->tuned ? &net->tuned[d->layer] : NULL;
         vki_op_choose_shader (d->node, net->shapes, net->policy, tiled,
             &place);
+        if (c && c->set && !c->winograd
+            && (c->conv != VKI_CONV_TILED || tiled)) {
+          place.conv = c->conv;
+          place.split = c->split;
+        }
       }
+      d->conv = place.conv;
+      d->split = place.split;
       place.in_off = arena_offset (net, d->node->inputs[0]);
       place.out_off = arena_offset (net, d->node->output);
       place.out_bstride = batch_stride (net, d->node->output);
@@ -1122,13 +1147,15 @@ gst_vk_inception_net_new (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
 }
 
 /* Steps 1 to 7; with @winograd FALSE, no Winograd convolutions whatever
- * winograd_mode() says. On failure sets @retry when a net without the
- * Winograd convolutions it chose by itself might fit. */
+ * winograd_mode() says. @policy: how shaders are chosen, or -1 for
+ * shader_policy()'s choice; @tuned (copied): net_tune()'s choices per layer,
+ * or NULL. On failure sets @retry when a net without the Winograd
+ * convolutions it chose by itself might fit. */
 static GstVkInceptionNet *
 net_build (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
     const GstVkInceptionShape * input_shapes,
-    GstVkInceptionPrecision precision, gboolean winograd, gboolean * retry,
-    GError ** error)
+    GstVkInceptionPrecision precision, gint policy, const Choice * tuned,
+    gboolean winograd, gboolean * retry, GError ** error)
 {
   GstVkInceptionNet *net;
   gsize in_bytes = 0, out_bytes = 0;
@@ -1153,7 +1180,9 @@ net_build (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
 
   if (!infer_shapes (net, m, input_shapes, &err))
     goto fail;
-  net->policy = shader_policy (net);
+  net->policy = policy >= 0 ? (VkiShaderPolicy) policy : shader_policy (net);
+  if (tuned)
+    net->tuned = g_memdup2 (tuned, m->nodes->len * sizeof (Choice));
   net->subgroup = vki_op_subgroup_weights (net->dev, net->policy);
   net->image_reads = vki_op_image_reads (net->dev, net->precision);
   net->vec_out = vki_op_vec_stores (net->dev);
@@ -1215,6 +1244,157 @@ fail:
   return NULL;
 }
 
+/* net_build(), again without Winograd where its tensors do not fit. */
+static GstVkInceptionNet *
+net_build_fitting (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
+    const GstVkInceptionShape * input_shapes,
+    GstVkInceptionPrecision precision, gint policy, const Choice * tuned,
+    GError ** error)
+{
+  GstVkInceptionNet *net;
+  GError *err = NULL;
+  gboolean retry;
+
+  net = net_build (m, dev, input_shapes, precision, policy, tuned, TRUE,
+      &retry, &err);
+  if (!net && retry) {
+    /* Winograd is a speed-up: where its tensors do not fit, the direct
+     * convolutions may. */
+    g_debug ("%s; building the net without Winograd", err->message);
+    g_clear_error (&err);
+    net = net_build (m, dev, input_shapes, precision, policy, tuned, FALSE,
+        &retry, &err);
+  }
+  if (!net)
+    g_propagate_error (error, err);
+  return net;
+}
+
+/* The policies net_tune() measures, each a whole net: together they offer
+ * every convolution, Gemm and LRN shader the engine has for a layer. */
+static const VkiShaderPolicy tune_policies[] = {
+  VKI_SHADER_POLICY_CPU, VKI_SHADER_POLICY_GPU, VKI_SHADER_POLICY_DIRECT,
+  VKI_SHADER_POLICY_SPLIT, VKI_SHADER_POLICY_GEMM,
+};
+
+static const gchar *const tune_policy_names[] = {
+  "cpu", "gpu", "direct", "split", "gemm",
+};
+
+/* Times of TUNE_PROFILES profiled runs; a layer's is the least of them. */
+#define TUNE_PROFILES 3
+
+/* Per-layer device milliseconds of @net (n_layers), the least of
+ * TUNE_PROFILES profiled runs on zero inputs. */
+static gboolean
+tune_time_layers (GstVkInceptionNet * net, double *ms, GError ** error)
+{
+  guint n_in = net->inputs->len, n = net->layers->len;
+  float **zeros = g_new0 (float *, MAX (n_in, 1));
+  double *run_ms = g_new (double, n);
+  gboolean ok;
+
+  for (guint i = 0; i < n_in; i++)
+    zeros[i] = g_new0 (float, g_array_index (net->inputs, Io, i).numel);
+  for (guint l = 0; l < n; l++)
+    ms[l] = INFINITY;
+  ok = gst_vk_inception_net_run (net, (const float *const *) zeros, NULL,
+      error);
+  for (guint r = 0; ok && r < TUNE_PROFILES; r++) {
+    ok = gst_vk_inception_net_profile (net, run_ms, NULL, error);
+    for (guint l = 0; ok && l < n; l++)
+      ms[l] = MIN (ms[l], run_ms[l]);
+  }
+  for (guint i = 0; i < n_in; i++)
+    g_free (zeros[i]);
+  g_free (zeros);
+  g_free (run_ms);
+  return ok;
+}
+
+/* VKINCEPTION_CONV=tune: builds the net under each of tune_policies[],
+ * times every layer with timestamp queries, and builds it once more with
+ * each convolution, Gemm and LRN on the shader (and split, and Winograd or
+ * not) that measured fastest; the rest as shader_policy() chooses. For
+ * devices the cost model was not fitted to: set-up takes the building and
+ * timing of five nets more. VKINCEPTION_TUNE_POLICIES (a comma-separated
+ * list of tune_policy_names[]) measures only those. Falls back to
+ * shader_policy() where the queue has no timestamps. */
+static GstVkInceptionNet *
+net_tune (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
+    const GstVkInceptionShape * input_shapes,
+    GstVkInceptionPrecision precision, GError ** error)
+{
+  guint n = m->nodes->len;      /* at least the layers */
+  Choice *best = g_new0 (Choice, n), *cand = g_new (Choice, n);
+  double *best_ms = g_new (double, n), *ms = g_new (double, n);
+  gint *best_policy = g_new0 (gint, n);
+  const gchar **name = g_new0 (const gchar *, n);   /* the model's */
+  const gchar *env = g_getenv ("VKINCEPTION_TUNE_POLICIES");
+  gchar **only = env ? g_strsplit (env, ",", -1) : NULL;
+  GstVkInceptionNet *net;
+
+  for (guint l = 0; l < n; l++)
+    best_ms[l] = INFINITY;
+  for (guint p = 0; dev->has_timestamps && p < G_N_ELEMENTS (tune_policies);
+      p++) {
+    GError *err = NULL;
+    if (only && !g_strv_contains ((const gchar * const *) only,
+            tune_policy_names[p]))
+      continue;
+    /* A policy the device cannot build is one candidate less; a model
+     * error is reported by the last build, below. */
+    net = net_build_fitting (m, dev, input_shapes, precision,
+        tune_policies[p], NULL, &err);
+    if (!net || !tune_time_layers (net, ms, &err)) {
+      g_debug ("%s: tuning: the %s policy: %s", m->name,
+          tune_policy_names[p], err->message);
+      g_clear_error (&err);
+      gst_vk_inception_net_free (net);
+      continue;
+    }
+    memset (cand, 0, n * sizeof (Choice));
+    for (guint i = 0; i < net->dispatches->len; i++) {
+      const Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
+      Choice *c = &cand[d->layer];
+      if (!d->node || (d->node->type != VKI_OP_CONV
+              && d->node->type != VKI_OP_GEMM && d->node->type != VKI_OP_LRN))
+        continue;
+      c->set = TRUE;
+      name[d->layer] = d->node->name;
+      /* A Winograd layer is its three dispatches. */
+      c->winograd = d->step != 0;
+      c->conv = d->conv;
+      c->split = d->split;
+    }
+    for (guint l = 0; l < net->layers->len; l++) {
+      if (cand[l].set && ms[l] < best_ms[l]) {
+        best[l] = cand[l];
+        best_ms[l] = ms[l];
+        best_policy[l] = (gint) p;
+      }
+    }
+    gst_vk_inception_net_free (net);
+  }
+  if (!dev->has_timestamps)
+    g_debug ("%s: not tuned: '%s' has no timestamps", m->name,
+        dev->props.deviceName);
+  for (guint l = 0; l < n; l++)
+    if (best[l].set)
+      g_debug ("%s: tuning: %s fastest under the %s policy, %.4f ms",
+          m->name, name[l], tune_policy_names[best_policy[l]], best_ms[l]);
+  net = net_build_fitting (m, dev, input_shapes, precision, -1, best, error);
+
+  g_strfreev (only);
+  g_free (name);
+  g_free (best);
+  g_free (cand);
+  g_free (best_ms);
+  g_free (ms);
+  g_free (best_policy);
+  return net;
+}
+
 GstVkInceptionNet *
 gst_vk_inception_net_new_full (GstVkInceptionModel * m,
     GstVkInceptionDevice * dev, const GstVkInceptionShape * input_shapes,
@@ -1222,18 +1402,13 @@ gst_vk_inception_net_new_full (GstVkInceptionModel * m,
 {
   GstVkInceptionNet *net;
   GError *err = NULL;
-  gboolean retry;
 
   if (!gst_vk_inception_device_check_precision (dev, precision, error))
     return NULL;
-  net = net_build (m, dev, input_shapes, precision, TRUE, &retry, &err);
-  if (!net && retry) {
-    /* Winograd is a speed-up: where its tensors do not fit, the direct
-     * convolutions may. */
-    g_debug ("%s; building the net without Winograd", err->message);
-    g_clear_error (&err);
-    net = net_build (m, dev, input_shapes, precision, FALSE, &retry, &err);
-  }
+  if (g_strcmp0 (g_getenv ("VKINCEPTION_CONV"), "tune") == 0)
+    net = net_tune (m, dev, input_shapes, precision, &err);
+  else
+    net = net_build_fitting (m, dev, input_shapes, precision, -1, NULL, &err);
   if (!net) {
     /* Messages quote the model's names (its inputs, nodes). */
     vki_error_make_printable (err);
@@ -1285,6 +1460,7 @@ gst_vk_inception_net_free (GstVkInceptionNet * net)
   g_array_unref (net->dispatches);
   g_free (net->store);
   g_free (net->shapes);
+  g_free (net->tuned);
   gst_vk_inception_device_unref (net->dev);
   g_free (net);
 }

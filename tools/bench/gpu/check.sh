@@ -101,6 +101,13 @@ bench tv-b$BATCH $RUNS32 "$TV/model.onnx" --shape $BATCH,3,224,224
 VKINCEPTION_CONV=gemm e2e tv-gemm "$TV"
 VKINCEPTION_CONV=gemm bench tv-b$BATCH-gemm $RUNS32 "$TV/model.onnx" --shape $BATCH,3,224,224
 VKINCEPTION_CONV=gemm bench tv-b1-gemm $RUNS "$TV/model.onnx"
+# Each layer's shader measured on this GPU instead of predicted by the cost
+# model (VKINCEPTION_CONV=tune: the net built and timed under five policies
+# first; the bench's layer table shows what each layer got). Never run on
+# a GPU before.
+VKINCEPTION_CONV=tune bench tv-b1-tune $RUNS "$TV/model.onnx"
+VKINCEPTION_CONV=tune bench tv-b$BATCH-tune $RUNS32 "$TV/model.onnx" --shape $BATCH,3,224,224
+VKINCEPTION_CONV=tune e2e tv-tune "$TV"
 ops ops
 ops ops-gemm VKINCEPTION_CONV=gemm
 ops ops-split VKINCEPTION_CONV=split
