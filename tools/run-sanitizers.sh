@@ -20,6 +20,14 @@ GST_REGISTRY_FORK=no
 GST_REGISTRY=$(pwd)/build-asan/registry.bin
 export LD_PRELOAD ASAN_OPTIONS UBSAN_OPTIONS GST_REGISTRY_FORK GST_REGISTRY
 find build-asan -name 'registry*.bin' -delete
+# Each test's registry scanned first, by a process of its own: scanned
+# inside check-overlay, which builds the overlay's source in, the plugin's
+# GstVkInceptionOverlay would be registered before the test's own.
+for r in tests/check/registry.bin examples/registry.bin \
+    tests/registry-pipelines.bin; do
+  GST_REGISTRY=$(pwd)/build-asan/$r GST_PLUGIN_PATH=$(pwd)/build-asan/plugin \
+    gst-inspect-1.0 vkinception >/dev/null
+done
 # A test runs several times slower here (default-model, whose python3
 # drives whole pipelines, went past its 1200 s).
 meson test -C build-asan --print-errorlogs --num-processes 1 \
