@@ -2238,6 +2238,32 @@ test_tune (void)
     graph_free (g);
   }
 
+  /* A queue without timestamps: the net the device's policy gives. */
+  {
+    GstVkInceptionDevice *dev = vki_test_device ();
+    gboolean stamps = dev->has_timestamps;
+    Graph *g = inception_graph (1);
+    GstVkInceptionNet *tuned, *untuned;
+    const GstVkInceptionLayer *a, *b;
+    guint n_a, n_b;
+
+    g_unsetenv ("VKINCEPTION_TUNE_POLICIES");
+    dev->has_timestamps = FALSE;
+    tuned = graph_net (g);
+    dev->has_timestamps = stamps;
+    g_unsetenv ("VKINCEPTION_CONV");
+    untuned = graph_net (g);
+    graph_run (g, tuned);
+    a = gst_vk_inception_net_get_layers (tuned, &n_a);
+    b = gst_vk_inception_net_get_layers (untuned, &n_b);
+    g_assert_cmpuint (n_a, ==, n_b);
+    for (guint l = 0; l < n_a; l++)
+      g_assert_cmpstr (a[l].kernel, ==, b[l].kernel);
+    gst_vk_inception_net_free (tuned);
+    gst_vk_inception_net_free (untuned);
+    graph_free (g);
+  }
+
   g_unsetenv ("VKINCEPTION_TUNE_POLICIES");
   if (winograd_env)
     g_setenv ("VKINCEPTION_WINOGRAD", winograd_env, TRUE);

@@ -1330,6 +1330,7 @@ net_tune (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
   double *best_ms = g_new (double, n), *ms = g_new (double, n);
   gint *best_policy = g_new0 (gint, n);
   const gchar **name = g_new0 (const gchar *, n);   /* the model's */
+  gboolean measured = FALSE;
   const gchar *env = g_getenv ("VKINCEPTION_TUNE_POLICIES");
   gchar **only = env ? g_strsplit (env, ",", -1) : NULL;
   GstVkInceptionNet *net;
@@ -1353,6 +1354,7 @@ net_tune (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
       gst_vk_inception_net_free (net);
       continue;
     }
+    measured = TRUE;
     memset (cand, 0, n * sizeof (Choice));
     for (guint i = 0; i < net->dispatches->len; i++) {
       const Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
@@ -1383,7 +1385,9 @@ net_tune (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
     if (best[l].set)
       g_debug ("%s: tuning: %s fastest under the %s policy, %.4f ms",
           m->name, name[l], tune_policy_names[best_policy[l]], best_ms[l]);
-  net = net_build_fitting (m, dev, input_shapes, precision, -1, best, error);
+  /* Nothing measured: the net shader_policy() gives, as if untuned. */
+  net = net_build_fitting (m, dev, input_shapes, precision, -1,
+      measured ? best : NULL, error);
 
   g_strfreev (only);
   g_free (name);
