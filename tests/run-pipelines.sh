@@ -2,8 +2,10 @@
 # The 'pipelines' test: runs each script of pipelines/ the way README.md
 # shows, with fakesink for the display (VKI_SINK) and a live videotestsrc for
 # the camera and the RTSP stream (VKI_SOURCE), and checks that each
-# classifies (its vkinception bus messages) and exits 0; then the argument
-# errors, which must end the script with one line and a non-zero status.
+# classifies (its vkinception bus messages) and exits 0; then bad input,
+# which must end the script with a non-zero status: one line for a missing
+# file or a bad name, the usage text for an unknown option, the element's
+# error for a file that is no model.
 #
 #   run-pipelines.sh WRITE-TEST-MODEL PIPELINES-DIR PYTHON OUTDIR
 #
