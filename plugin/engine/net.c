@@ -627,25 +627,33 @@ use_tiled_conv (GstVkInceptionNet * net, guint64 weight_floats)
       && weight_floats / 4 <= max;
 }
 
+/* The shader policies by their VKINCEPTION_CONV names, in the order
+ * net_tune() measures them: together they offer every convolution, Gemm and
+ * LRN shader the engine has for a layer. */
+static const struct
+{
+  const gchar *name;
+  VkiShaderPolicy policy;
+} policies[] = {
+  {"cpu", VKI_SHADER_POLICY_CPU},
+  {"gpu", VKI_SHADER_POLICY_GPU},
+  {"direct", VKI_SHADER_POLICY_DIRECT},
+  {"split", VKI_SHADER_POLICY_SPLIT},
+  {"gemm", VKI_SHADER_POLICY_GEMM},
+};
+
 /* How shaders are chosen: the CPU policy (conv_tiled everywhere, tuned on
  * lavapipe) on CPU devices, a per-layer cost model on GPUs.
- * VKINCEPTION_CONV (direct, split, cpu, gpu, gemm) overrides it, for the
- * tests and for comparisons. */
+ * VKINCEPTION_CONV (one of policies[]) overrides it, for the tests and for
+ * comparisons; =tune is net_tune(), whose final net takes the default. */
 static VkiShaderPolicy
 shader_policy (GstVkInceptionNet * net)
 {
   const gchar *env = g_getenv ("VKINCEPTION_CONV");
 
-  if (g_strcmp0 (env, "direct") == 0)
-    return VKI_SHADER_POLICY_DIRECT;
-  if (g_strcmp0 (env, "split") == 0)
-    return VKI_SHADER_POLICY_SPLIT;
-  if (g_strcmp0 (env, "cpu") == 0)
-    return VKI_SHADER_POLICY_CPU;
-  if (g_strcmp0 (env, "gpu") == 0)
-    return VKI_SHADER_POLICY_GPU;
-  if (g_strcmp0 (env, "gemm") == 0)
-    return VKI_SHADER_POLICY_GEMM;
+  for (guint i = 0; i < G_N_ELEMENTS (policies); i++)
+    if (g_strcmp0 (env, policies[i].name) == 0)
+      return policies[i].policy;
   return net->dev->props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU ?
       VKI_SHADER_POLICY_CPU : VKI_SHADER_POLICY_GPU;
 }
@@ -1270,17 +1278,6 @@ net_build_fitting (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
   return net;
 }
 
-/* The policies net_tune() measures, each a whole net: together they offer
- * every convolution, Gemm and LRN shader the engine has for a layer. */
-static const VkiShaderPolicy tune_policies[] = {
-  VKI_SHADER_POLICY_CPU, VKI_SHADER_POLICY_GPU, VKI_SHADER_POLICY_DIRECT,
-  VKI_SHADER_POLICY_SPLIT, VKI_SHADER_POLICY_GEMM,
-};
-
-static const gchar *const tune_policy_names[] = {
-  "cpu", "gpu", "direct", "split", "gemm",
-};
-
 /* Times of TUNE_PROFILES profiled runs; a layer's is the least of them. */
 #define TUNE_PROFILES 3
 
@@ -1312,13 +1309,13 @@ tune_time_layers (GstVkInceptionNet * net, double *ms, GError ** error)
   return ok;
 }
 
-/* VKINCEPTION_CONV=tune: builds the net under each of tune_policies[],
+/* VKINCEPTION_CONV=tune: builds the net under each of policies[],
  * times every layer with timestamp queries, and builds it once more with
  * each convolution, Gemm and LRN on the shader (and split, and Winograd or
  * not) that measured fastest; the rest as shader_policy() chooses. For
  * devices the cost model was not fitted to: set-up takes the building and
  * timing of five nets more. VKINCEPTION_TUNE_POLICIES (a comma-separated
- * list of tune_policy_names[]) measures only those. Falls back to
+ * list of their names) measures only those. Falls back to
  * shader_policy() where the queue has no timestamps. */
 static GstVkInceptionNet *
 net_tune (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
@@ -1337,19 +1334,19 @@ net_tune (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
 
   for (guint l = 0; l < n; l++)
     best_ms[l] = INFINITY;
-  for (guint p = 0; dev->has_timestamps && p < G_N_ELEMENTS (tune_policies);
+  for (guint p = 0; dev->has_timestamps && p < G_N_ELEMENTS (policies);
       p++) {
     GError *err = NULL;
     if (only && !g_strv_contains ((const gchar * const *) only,
-            tune_policy_names[p]))
+            policies[p].name))
       continue;
     /* A policy the device cannot build is one candidate less; a model
      * error is reported by the last build, below. */
     net = net_build_fitting (m, dev, input_shapes, precision,
-        tune_policies[p], NULL, &err);
+        policies[p].policy, NULL, &err);
     if (!net || !tune_time_layers (net, ms, &err)) {
       g_debug ("%s: tuning: the %s policy: %s", m->name,
-          tune_policy_names[p], err->message);
+          policies[p].name, err->message);
       g_clear_error (&err);
       gst_vk_inception_net_free (net);
       continue;
@@ -1378,13 +1375,14 @@ net_tune (GstVkInceptionModel * m, GstVkInceptionDevice * dev,
     }
     gst_vk_inception_net_free (net);
   }
-  if (!dev->has_timestamps)
-    g_debug ("%s: not tuned: '%s' has no timestamps", m->name,
-        dev->props.deviceName);
+  if (!measured)
+    g_debug ("%s: not tuned: %s", m->name, dev->has_timestamps ?
+        "no policy named in VKINCEPTION_TUNE_POLICIES could be built and timed"
+        : "the device has no timestamps");
   for (guint l = 0; l < n; l++)
     if (best[l].set)
       g_debug ("%s: tuning: %s fastest under the %s policy, %.4f ms",
-          m->name, name[l], tune_policy_names[best_policy[l]], best_ms[l]);
+          m->name, name[l], policies[best_policy[l]].name, best_ms[l]);
   /* Nothing measured: the net shader_policy() gives, as if untuned. */
   net = net_build_fitting (m, dev, input_shapes, precision, -1,
       measured ? best : NULL, error);
