@@ -572,10 +572,11 @@ vki_op_fast_div (gint64 invocations)
  * product exceeds its activation (itself a float16) and a float16 sum of n
  * products overflows only where activations pass 65504 / n (4096 for
  * FP16_SUM_TERMS; 1336 for a 7x7 filter's 49 taps, where BVLC GoogLeNet's
- * stem meets inputs up to 150 with weights up to 5). Layers of tiny weights move away from float16's subnormals too. The
- * shader multiplies each sum by 2^-w_exp (W_UNSCALE) into its float32
- * total; a power of two, so the scaling rounds nothing. Sets p->w_exp and
- * scales the @n packed floats at @off. */
+ * stem meets inputs up to 150 with weights up to 5). Layers of tiny weights
+ * move away from float16's subnormals too. The shader multiplies each sum
+ * by 2^-w_exp (W_UNSCALE, w_unscale()) into its float32 total; a power of
+ * two, so the scaling rounds nothing. Sets p->w_exp and scales the @n
+ * packed floats at @off. */
 static void
 scale_weights (const float *w, gint64 numel, GArray * weights, guint32 off,
     gint64 n, VkiOpPlace * p)
@@ -727,6 +728,14 @@ float_bits (float f)
   return u;
 }
 
+/* The bits of 2^-w_exp, the factor that undoes scale_weights() in the
+ * shaders (a specialization or push constant). */
+static guint32
+w_unscale (const VkiOpPlace * p)
+{
+  return float_bits (ldexpf (1.0f, -p->w_exp));
+}
+
 /* Whether a window row's input span fits span.glsl's (SPAN_FITS there). */
 static gboolean
 span_fits (const VkiWindow * win)
@@ -836,7 +845,7 @@ describe_conv_tiled (VkiNode * node, const GstVkInceptionShape * x,
     };
     guint32 push[] = { x->dims[0], x->dims[1], h, w, y->dims[1], oh, ow,
       p->in_off, p->out_off, p->out_bstride, p->w_off, p->b_off, p->w_nstride,
-      float_bits (ldexpf (1.0f, -p->w_exp))
+      w_unscale (p)
     };
     set_tiled (desc, sg ? &vki_shader_conv_tiled_sg :
         &vki_shader_conv_tiled, spec, G_N_ELEMENTS (spec), push,
@@ -929,7 +938,7 @@ vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
           p->in_off, p->out_off, p->out_bstride, p->w_off, p->b_off,
           node->bias >= 0, relu, p->w_nstride,
           p->conv == VKI_CONV_SPLIT ? p->split : 1,
-          float_bits (ldexpf (1.0f, -p->w_exp))
+          w_unscale (p)
         };
         set_spec (desc, spec, G_N_ELEMENTS (spec));
       }
@@ -1028,7 +1037,7 @@ vki_op_describe (VkiNode * node, const GstVkInceptionShape * shapes,
       guint32 spec[] = { y->dims[0], y->dims[1], node->gemm.k,
         node->gemm.trans_a, gemm_bias_mode (node, y->dims[0]), p->in_off,
         p->out_off, p->out_bstride, p->w_off, p->b_off, relu, p->split,
-        float_bits (ldexpf (1.0f, -p->w_exp))
+        w_unscale (p)
       };
       set_spec (desc, spec, G_N_ELEMENTS (spec));
       /* Rows of A and B as whole texels (B's offset is WEIGHT_ALIGN'd). */
