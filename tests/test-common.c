@@ -122,3 +122,13 @@ vki_test_shape (guint rank, ...)
   va_end (args);
   return s;
 }
+
+void
+vki_test_restore_env (const gchar * name, gchar * saved)
+{
+  if (saved)
+    g_setenv (name, saved, TRUE);
+  else
+    g_unsetenv (name);
+  g_free (saved);
+}

@@ -36,6 +36,10 @@ float *vki_test_run1 (GstVkInceptionNet * net, const float *input);
 
 GstVkInceptionShape vki_test_shape (guint rank, ...);
 
+/* Sets the environment variable @name back to @saved (a g_strdup() of its
+ * value before the test changed it; NULL: it was unset) and frees @saved. */
+void vki_test_restore_env (const gchar * name, gchar * saved);
+
 G_END_DECLS
 
 #endif

@@ -221,13 +221,9 @@ test_pipeline_cache (void)
   g_dir_close (d);
   g_assert_cmpuint (files, ==, 1);
 
-  if (old)
-    g_setenv ("VKINCEPTION_PIPELINE_CACHE", old, TRUE);
-  else
-    g_unsetenv ("VKINCEPTION_PIPELINE_CACHE");
+  vki_test_restore_env ("VKINCEPTION_PIPELINE_CACHE", old);
   g_rmdir (dir);
   g_free (dir);
-  g_free (old);
 }
 
 #ifdef __linux__
@@ -356,11 +352,7 @@ test_cpu_threads (void)
   g_assert_no_error (error);
   g_assert_cmpuint (dev->driver_threads_pinned, ==, 0);
   gst_vk_inception_device_unref (dev);
-  if (old)
-    g_setenv ("VKINCEPTION_CPU_AFFINITY", old, TRUE);
-  else
-    g_unsetenv ("VKINCEPTION_CPU_AFFINITY");
-  g_free (old);
+  vki_test_restore_env ("VKINCEPTION_CPU_AFFINITY", old);
 #ifdef __linux__
   {
     static guint cpus[CPU_SETSIZE];

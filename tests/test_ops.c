@@ -2265,14 +2265,8 @@ test_tune (void)
   }
 
   g_unsetenv ("VKINCEPTION_TUNE_POLICIES");
-  if (winograd_env)
-    g_setenv ("VKINCEPTION_WINOGRAD", winograd_env, TRUE);
-  if (conv_env)
-    g_setenv ("VKINCEPTION_CONV", conv_env, TRUE);
-  else
-    g_unsetenv ("VKINCEPTION_CONV");
-  g_free (winograd_env);
-  g_free (conv_env);
+  vki_test_restore_env ("VKINCEPTION_WINOGRAD", winograd_env);
+  vki_test_restore_env ("VKINCEPTION_CONV", conv_env);
 }
 
 /* ------------------------------------------------------------------ main */
