@@ -2,6 +2,8 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
 
 static GstVkInceptionDevice *device;
 
@@ -34,6 +36,37 @@ vki_test_assert_no_validation (void)
   if (device)
     g_assert_cmpuint (gst_vk_inception_device_get_validation_messages (device),
         ==, 0);
+}
+
+static gint validation_printed;
+static GPrintFunc previous_printerr;
+
+static void
+watch_printerr (const gchar * text)
+{
+  if (strstr (text, "Vulkan validation"))
+    g_atomic_int_inc (&validation_printed);
+  if (previous_printerr)
+    previous_printerr (text);
+  else
+    fputs (text, stderr);
+}
+
+void
+vki_test_watch_validation (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done)) {
+    previous_printerr = g_set_printerr_handler (watch_printerr);
+    g_once_init_leave (&done, 1);
+  }
+}
+
+guint
+vki_test_validation_printed (void)
+{
+  return (guint) g_atomic_int_get (&validation_printed);
 }
 
 float *

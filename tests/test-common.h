@@ -15,6 +15,15 @@ GstVkInceptionDevice *vki_test_device (void);
 /* Fails the test if the validation layer reported anything so far. */
 void vki_test_assert_no_validation (void);
 
+/* Counts the validation messages that any device in the process prints
+ * (the engine prints each one with g_printerr()), for tests whose devices
+ * are not theirs: the element's. Call it once a process; the text still
+ * reaches stderr. */
+void vki_test_watch_validation (void);
+
+/* The validation messages printed since vki_test_watch_validation(). */
+guint vki_test_validation_printed (void);
+
 /* @n floats uniform in [lo, hi), from a seeded generator. g_free() it. */
 float *vki_test_random (guint32 seed, gsize n, float lo, float hi);
 

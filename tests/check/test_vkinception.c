@@ -42,6 +42,9 @@ tmp_setup (void)
   GError *error = NULL;
   tmp_dir = g_dir_make_tmp ("vkinception-check-XXXXXX", &error);
   g_assert_no_error (error);
+  /* The elements' devices are their own (or shared among them): their
+   * validation messages are caught as the engine prints them. */
+  vki_test_watch_validation ();
 }
 
 static void
@@ -49,6 +52,8 @@ tmp_teardown (void)
 {
   GDir *dir = g_dir_open (tmp_dir, 0, NULL);
   const gchar *name;
+
+  fail_unless_equals_int (vki_test_validation_printed (), 0);
 
   while (dir && (name = g_dir_read_name (dir))) {
     gchar *path = g_build_filename (tmp_dir, name, NULL);
