@@ -19,6 +19,11 @@
  * normalisation run on the device, ahead of the network, in command buffers
  * recorded per caps.
  *
+ * Elements whose device property is the same share one Vulkan device: the
+ * first to start posts it in a GstContext ("gst.vkinception.device", with
+ * "/" and the property when it is set), which the bin hands to the others
+ * and which an application may set on another pipeline.
+ *
  * Gap buffers (GST_BUFFER_FLAG_GAP: no picture, perhaps no bytes) are not
  * classified; like the frames between interval's, they carry the latest
  * result, marked as reused.
@@ -46,6 +51,7 @@
 #endif
 
 #include "gstvkinception.h"
+#include "gstvkinceptioncontext.h"
 
 #include <gst/vkinception/engine.h>
 #include "labels.h"
@@ -790,12 +796,21 @@ gst_vk_inception_start (GstBaseTransform * trans)
         ("Invalid preprocessing settings"), ("%s", error->message));
     goto fail;
   }
-  self->device = gst_vk_inception_device_new (selector, &error);
-  if (!self->device) {
-    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
-        ("No usable Vulkan device%s%s", selector ? " matching " : "",
-            selector ? selector : ""), ("%s", error->message));
-    goto fail;
+  /* Elements with the same `device` share one (GstContext). */
+  self->device = gst_vk_inception_context_find_device (GST_ELEMENT (self),
+      selector);
+  if (self->device) {
+    GST_INFO_OBJECT (self, "sharing the Vulkan device of another element");
+  } else {
+    self->device = gst_vk_inception_device_new (selector, &error);
+    if (!self->device) {
+      GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+          ("No usable Vulkan device%s%s", selector ? " matching " : "",
+              selector ? selector : ""), ("%s", error->message));
+      goto fail;
+    }
+    gst_vk_inception_context_announce (GST_ELEMENT (self), self->device,
+        selector);
   }
   if (!gst_vk_inception_device_check_precision (self->device,
           self->net_precision, &error)) {
@@ -1210,6 +1225,8 @@ gst_vk_inception_query (GstBaseTransform * trans, GstPadDirection direction,
    * the held frames go out first, as a partial batch. */
   if (direction == GST_PAD_SINK && GST_QUERY_TYPE (query) == GST_QUERY_DRAIN)
     drain_held (self);
+  if (gst_vk_inception_context_answer (GST_ELEMENT (self), query))
+    return TRUE;
   ret = GST_BASE_TRANSFORM_CLASS (parent_class)->query (trans, direction,
       query);
 
@@ -1670,6 +1687,9 @@ gst_vk_inception_class_init (GstVkInceptionClass * klass)
   gst_type_mark_as_plugin_api (GST_TYPE_VK_INCEPTION_RESIZE_MODE, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_VK_INCEPTION_PRECISION, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_VK_INCEPTION_CHANNEL_ORDER, 0);
+  /* The boxed type of the device contexts, registered before any element
+   * starts, so that applications can find it by name. */
+  g_type_ensure (GST_TYPE_VK_INCEPTION_DEVICE);
   GST_DEBUG_CATEGORY_INIT (gst_vk_inception_debug, "vkinception", 0,
       "Vulkan GoogLeNet classifier");
 }

@@ -1,5 +1,6 @@
 /* Element tests for vkinception: caps, meta, messages, labels, interval,
- * async, renegotiation, flushing, seeking, errors and state cycles.
+ * async, renegotiation, flushing, seeking, device sharing, errors and state
+ * cycles.
  *
  * Every model here is built in memory with tests/onnx-builder.h and is tiny
  * (a 3x3 convolution on a 16x16 input and five classes) and every frame is
@@ -1842,6 +1843,240 @@ GST_START_TEST (test_seek)
 
 GST_END_TEST;
 
+/* ========================================================= device sharing */
+
+#define DEVICE_CONTEXT "gst.vkinception.device"
+
+/* The device in @element's context of @type (no reference: the context
+ * holds one while the element keeps it), NULL when it has none. */
+static gpointer
+context_device (GstElement * element, const gchar * type)
+{
+  GstContext *context = gst_element_get_context (element, type);
+  const GValue *v;
+  gpointer dev = NULL;
+
+  if (!context)
+    return NULL;
+  v = gst_structure_get_value (gst_context_get_structure (context), "device");
+  if (v && G_VALUE_HOLDS_BOXED (v))
+    dev = g_value_get_boxed (v);
+  gst_context_unref (context);
+  return dev;
+}
+
+/* Plays @pipeline to EOS and returns the device contexts its elements
+ * posted (HAVE_CONTEXT), in order, as a list of GstContext (unref each). */
+static GList *
+play_to_eos (GstElement * pipeline)
+{
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GList *posted = NULL;
+  GstMessage *msg;
+  gboolean eos = FALSE;
+
+  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+  while (!eos && (msg = gst_bus_timed_pop (bus, WAIT_TIMEOUT))) {
+    GstContext *context;
+
+    switch (GST_MESSAGE_TYPE (msg)) {
+      case GST_MESSAGE_HAVE_CONTEXT:
+        gst_message_parse_have_context (msg, &context);
+        if (g_str_has_prefix (gst_context_get_context_type (context),
+                DEVICE_CONTEXT))
+          posted = g_list_append (posted, context);
+        else
+          gst_context_unref (context);
+        break;
+      case GST_MESSAGE_ERROR:
+        fail ("error from %s", GST_MESSAGE_SRC_NAME (msg));
+        break;
+      case GST_MESSAGE_EOS:
+        eos = TRUE;
+        break;
+      default:
+        break;
+    }
+    gst_message_unref (msg);
+  }
+  fail_unless (eos, "no EOS");
+  gst_object_unref (bus);
+  return posted;
+}
+
+static GstElement *
+by_name (GstElement * pipeline, const gchar * name)
+{
+  GstElement *e = gst_bin_get_by_name (GST_BIN (pipeline), name);
+  fail_unless (e != NULL);
+  /* The bin keeps it. */
+  gst_object_unref (e);
+  return e;
+}
+
+/* Three elements after a tee: the two without a `device` property run on
+ * one Vulkan device, the one with device=0 on its own (lavapipe is device
+ * 0 here too: the property, not the device, decides). Each device is
+ * posted once; going to NULL drops the contexts; a second run shares
+ * again. */
+GST_START_TEST (test_shared_device)
+{
+  gchar *model = write_model (MODEL_SOFTMAX);
+  gchar *launch = g_strdup_printf ("videotestsrc num-buffers=3 ! "
+      "video/x-raw,format=RGBx,width=32,height=24 ! tee name=t "
+      "t. ! queue ! vkinception name=a model=\"%s\" ! fakesink "
+      "t. ! queue ! vkinception name=b model=\"%s\" ! fakesink "
+      "t. ! queue ! vkinception name=c model=\"%s\" device=0 ! fakesink",
+      model, model, model);
+  GstElement *pipeline = gst_parse_launch (launch, NULL);
+  GstElement *a, *b, *c;
+
+  fail_unless (pipeline != NULL);
+  a = by_name (pipeline, "a");
+  b = by_name (pipeline, "b");
+  c = by_name (pipeline, "c");
+  for (guint run = 0; run < 2; run++) {
+    GList *posted = play_to_eos (pipeline);
+    gpointer shared = context_device (a, DEVICE_CONTEXT);
+
+    fail_unless_equals_int (g_list_length (posted), 2);
+    fail_unless (shared != NULL);
+    fail_unless (context_device (b, DEVICE_CONTEXT) == shared);
+    fail_unless (context_device (c, DEVICE_CONTEXT "/0") != NULL);
+    fail_unless (context_device (c, DEVICE_CONTEXT "/0") != shared);
+    fail_unless (context_device (c, DEVICE_CONTEXT) == NULL);
+    for (GList * l = posted; l; l = l->next) {
+      const GstStructure *s = gst_context_get_structure (l->data);
+      fail_unless (gst_structure_get_string (s, "device-name") != NULL);
+    }
+    fail_unless_equals_uint64 (frames_classified (a), 3);
+    fail_unless_equals_uint64 (frames_classified (b), 3);
+    fail_unless_equals_uint64 (frames_classified (c), 3);
+    g_list_free_full (posted, (GDestroyNotify) gst_context_unref);
+
+    fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
+        GST_STATE_CHANGE_SUCCESS);
+    fail_unless (context_device (a, DEVICE_CONTEXT) == NULL);
+    fail_unless (context_device (pipeline, DEVICE_CONTEXT) == NULL);
+  }
+
+  gst_object_unref (pipeline);
+  g_free (launch);
+  g_free (model);
+}
+
+GST_END_TEST;
+
+/* An application hands one pipeline's device to another: the context from
+ * the first one's HAVE_CONTEXT, set on the second pipeline, is used, and
+ * the second posts none of its own. A context of the type that holds no
+ * device (a string instead) is ignored: the element makes its own. */
+GST_START_TEST (test_device_from_application)
+{
+  gchar *model = write_model (MODEL_SOFTMAX);
+  gchar *launch = g_strdup_printf ("videotestsrc num-buffers=2 ! "
+      "video/x-raw,format=NV12,width=32,height=24 ! "
+      "vkinception name=vki model=\"%s\" ! fakesink", model);
+  GstElement *one = gst_parse_launch (launch, NULL);
+  GstElement *two = gst_parse_launch (launch, NULL);
+  GstElement *three = gst_parse_launch (launch, NULL);
+  GList *posted;
+  GstContext *given, *bogus;
+  gpointer dev;
+
+  posted = play_to_eos (one);
+  fail_unless_equals_int (g_list_length (posted), 1);
+  given = gst_context_ref (posted->data);
+  g_list_free_full (posted, (GDestroyNotify) gst_context_unref);
+  dev = g_value_get_boxed (gst_structure_get_value
+      (gst_context_get_structure (given), "device"));
+  fail_unless (context_device (by_name (one, "vki"), DEVICE_CONTEXT) == dev);
+  gst_element_set_state (one, GST_STATE_NULL);
+
+  gst_element_set_context (two, given);
+  posted = play_to_eos (two);
+  fail_unless (posted == NULL, "the second pipeline made a device");
+  fail_unless (context_device (by_name (two, "vki"), DEVICE_CONTEXT)
+      == dev);
+  fail_unless_equals_uint64 (frames_classified (by_name (two, "vki")), 2);
+  gst_element_set_state (two, GST_STATE_NULL);
+
+  bogus = gst_context_new (DEVICE_CONTEXT, FALSE);
+  gst_structure_set (gst_context_writable_structure (bogus),
+      "device", G_TYPE_STRING, "not a device", NULL);
+  gst_element_set_context (three, bogus);
+  gst_context_unref (bogus);
+  posted = play_to_eos (three);
+  fail_unless_equals_int (g_list_length (posted), 1);
+  fail_unless (context_device (by_name (three, "vki"), DEVICE_CONTEXT)
+      != NULL);
+  fail_unless_equals_uint64 (frames_classified (by_name (three, "vki")), 2);
+  g_list_free_full (posted, (GDestroyNotify) gst_context_unref);
+  gst_element_set_state (three, GST_STATE_NULL);
+
+  gst_context_unref (given);
+  gst_object_unref (one);
+  gst_object_unref (two);
+  gst_object_unref (three);
+  g_free (launch);
+  g_free (model);
+}
+
+GST_END_TEST;
+
+/* The CONTEXT query between neighbours, without a bin to pass the context
+ * on: an element linked to one that has a device takes it from the query
+ * at start, and answers the same query with it. */
+GST_START_TEST (test_device_from_neighbour)
+{
+  gchar *model = write_model (MODEL_SOFTMAX);
+  GstElement *up = gst_element_factory_make ("vkinception", NULL);
+  GstElement *down = gst_element_factory_make ("vkinception", NULL);
+  /* The test's device, checked for validation messages at exit. */
+  GstVkInceptionDevice *dev = vki_test_device ();
+  GType device_type = g_type_from_name ("GstVkInceptionDevice");
+  GstContext *context = gst_context_new (DEVICE_CONTEXT, FALSE);
+  GstPad *up_src = gst_element_get_static_pad (up, "src");
+  GstPad *down_sink = gst_element_get_static_pad (down, "sink");
+  GstQuery *query;
+  GstContext *answer = NULL;
+
+  fail_unless (device_type != 0);
+  gst_structure_set (gst_context_writable_structure (context),
+      "device", device_type, dev, NULL);
+  gst_element_set_context (down, context);
+  gst_context_unref (context);
+  g_object_set (up, "model", model, NULL);
+  fail_unless (gst_pad_link (up_src, down_sink) == GST_PAD_LINK_OK);
+
+  /* start() runs on the way to PAUSED. */
+  fail_unless (gst_element_set_state (up, GST_STATE_PAUSED) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (context_device (up, DEVICE_CONTEXT) == (gpointer) dev);
+  query = gst_query_new_context (DEVICE_CONTEXT);
+  fail_unless (gst_pad_peer_query (down_sink, query));
+  gst_query_parse_context (query, &answer);
+  fail_unless (answer != NULL);
+  fail_unless (g_value_get_boxed (gst_structure_get_value
+          (gst_context_get_structure (answer), "device")) == (gpointer) dev);
+  gst_query_unref (query);
+  /* Another selector's type is not answered with this one. */
+  query = gst_query_new_context (DEVICE_CONTEXT "/1");
+  fail_if (gst_element_query (up, query));
+  gst_query_unref (query);
+
+  fail_unless_equals_int (gst_element_set_state (up, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (up_src);
+  gst_object_unref (down_sink);
+  gst_object_unref (up);
+  gst_object_unref (down);
+  g_free (model);
+}
+
+GST_END_TEST;
+
 /* ================================================================= errors */
 
 /* Runs "videotestsrc ! vkinception name=vki @props ! fakesink" and
@@ -2325,6 +2560,9 @@ vkinception_suite (void)
   tcase_add_test (tc, test_input_size_change);
   tcase_add_loop_test (tc, test_flush_eos, 0, 2);
   tcase_add_test (tc, test_seek);
+  tcase_add_test (tc, test_shared_device);
+  tcase_add_test (tc, test_device_from_application);
+  tcase_add_test (tc, test_device_from_neighbour);
   tcase_add_test (tc, test_error_no_model);
   tcase_add_test (tc, test_default_model);
   tcase_add_test (tc, test_error_missing_model);
