@@ -52,7 +52,8 @@ struct _GstVkInceptionDevice
 
   VkPipelineCache pipeline_cache;
   gchar *pipeline_cache_path;   /* NULL: no on-disk cache */
-  GMutex cache_lock;
+  GMutex cache_lock;            /* one save at a time; the VkPipelineCache
+                                 * itself is internally synchronised */
 };
 
 /* Index of a memory type allowed by @type_bits having all of @required, and

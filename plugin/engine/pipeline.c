@@ -145,10 +145,10 @@ vki_pipeline_init (VkiPipeline * p, GstVkInceptionDevice * dev,
           },
       .layout = p->layout,
     };
-    g_mutex_lock (&dev->cache_lock);
+    /* A pipeline cache is internally synchronised: nets on one device
+     * (elements sharing it) compile their pipelines side by side. */
     res = vkCreateComputePipelines (dev->device, dev->pipeline_cache, 1, &info,
         NULL, &p->pipeline);
-    g_mutex_unlock (&dev->cache_lock);
     if (!vki_result_to_error (res, error,
             "vkCreateComputePipelines for shader '%s'", shader->name))
       goto fail;
