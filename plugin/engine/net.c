@@ -74,6 +74,7 @@ typedef struct _Pipe
   VkiPipeline pipe;
   VkDescriptorSet set;
   const VkiOpDesc *desc;        /* of the first dispatch using it */
+  guint32 local[3];             /* its workgroup size */
 } Pipe;
 
 typedef struct
@@ -768,7 +769,7 @@ find_pipe (GstVkInceptionNet * net, const VkiOpDesc * desc,
   for (guint i = 0; i < net->pipes->len; i++) {
     Pipe *p = g_ptr_array_index (net->pipes, i);
     if (same_build (p->desc, desc)
-        && memcmp (p->pipe.local_size, local, 3 * sizeof (guint32)) == 0)
+        && memcmp (p->local, local, 3 * sizeof (guint32)) == 0)
       return p;
   }
   return NULL;
@@ -904,31 +905,45 @@ create_dispatches (GstVkInceptionNet * net, GstVkInceptionModel * m,
       return FALSE;
   }
 
+  /* Which pipelines, then all of them compiled at once, then their sets
+   * (a descriptor pool takes one allocation at a time). */
   locals = g_new (guint32, 3 * MAX (n, 1));
   choose_local_sizes (net, locals);
+  for (guint i = 0; i < n; i++) {
+    Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
+    d->pipe = find_pipe (net, &d->desc, &locals[3 * i]);
+    if (!d->pipe) {
+      d->pipe = g_new0 (Pipe, 1);
+      d->pipe->desc = &d->desc;
+      memcpy (d->pipe->local, &locals[3 * i], sizeof (d->pipe->local));
+      g_ptr_array_add (net->pipes, d->pipe);
+    }
+  }
+  g_free (locals);
+  {
+    guint n_pipes = net->pipes->len;
+    VkiPipelineBuild *builds = g_new0 (VkiPipelineBuild, MAX (n_pipes, 1));
+    VkBuffer buffers[2] = { net->arena.buffer, net->weights.buffer };
+
+    for (guint i = 0; i < n_pipes; i++) {
+      Pipe *p = g_ptr_array_index (net->pipes, i);
+      builds[i] = (VkiPipelineBuild) {
+      &p->pipe, p->desc->shader, 2, p->desc->n_texels, p->desc->n_push,
+            p->desc->spec, p->desc->n_spec, p->local};
+    }
+    ok = vki_pipeline_init_all (net->dev, builds, n_pipes, error);
+    g_free (builds);
+    for (guint i = 0; i < n_pipes && ok; i++) {
+      Pipe *p = g_ptr_array_index (net->pipes, i);
+      ok = vki_pipeline_alloc_set (&p->pipe, net->dev, net->desc_pool,
+          buffers, net->views, &p->set, error);
+    }
+  }
   for (guint i = 0; i < n && ok; i++) {
     Dispatch *d = &g_array_index (net->dispatches, Dispatch, i);
-    const guint32 *local = &locals[3 * i];
-    d->pipe = find_pipe (net, &d->desc, local);
-    if (!d->pipe) {
-      VkBuffer buffers[2] = { net->arena.buffer, net->weights.buffer };
-      Pipe *p = g_new0 (Pipe, 1);
-      g_ptr_array_add (net->pipes, p);
-      p->desc = &d->desc;
-      if (!vki_pipeline_init (&p->pipe, net->dev, d->desc.shader, 2,
-              d->desc.n_texels, d->desc.n_push, d->desc.spec, d->desc.n_spec,
-              local, error)
-          || !vki_pipeline_alloc_set (&p->pipe, net->dev, net->desc_pool,
-              buffers, net->views, &p->set, error)) {
-        ok = FALSE;
-        break;
-      }
-      d->pipe = p;
-    }
     ok = vki_pipeline_group_count (&d->pipe->pipe, net->dev, d->desc.global,
         d->desc.fold, d->groups, error);
   }
-  g_free (locals);
   if (ok)
     g_debug ("%s: %u dispatches share %u pipelines", m->name, n,
         net->pipes->len);

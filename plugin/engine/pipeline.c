@@ -163,6 +163,66 @@ fail:
   return FALSE;
 }
 
+/* No more threads than this, whatever the host has: pipelines are few,
+ * and each compilation holds its own compiler memory meanwhile. */
+#define MAX_COMPILE_THREADS 8
+
+typedef struct
+{
+  GstVkInceptionDevice *dev;
+  const VkiPipelineBuild *builds;
+  GError **errors;              /* one per build */
+  guint n;
+  gint next;                    /* atomic: the next build to take */
+} Compile;
+
+static gpointer
+compile_worker (gpointer data)
+{
+  Compile *c = data;
+  guint i;
+
+  while ((i = (guint) g_atomic_int_add (&c->next, 1)) < c->n) {
+    const VkiPipelineBuild *b = &c->builds[i];
+    vki_pipeline_init (b->p, c->dev, b->shader, b->n_buffers, b->n_texels,
+        b->n_push, b->spec, b->n_spec, b->local_size, &c->errors[i]);
+  }
+  return NULL;
+}
+
+gboolean
+vki_pipeline_init_all (GstVkInceptionDevice * dev,
+    const VkiPipelineBuild * builds, guint n, GError ** error)
+{
+  Compile c = { dev, builds, g_new0 (GError *, MAX (n, 1)), n, 0 };
+  const gchar *env = g_getenv ("VKINCEPTION_COMPILE_THREADS");
+  guint n_threads = env && *env ? (guint) g_ascii_strtoull (env, NULL, 10) :
+      (guint) g_get_num_processors ();
+
+  n_threads = CLAMP (MIN (n_threads, n), 1, MAX_COMPILE_THREADS);
+  GThread *threads[MAX_COMPILE_THREADS] = { NULL };
+  gboolean ok = TRUE;
+
+  /* The calling thread is one of them; a thread that cannot be started
+   * leaves its share to the others. */
+  for (guint t = 1; t < n_threads; t++)
+    threads[t] = g_thread_try_new ("vki-compile", compile_worker, &c, NULL);
+  compile_worker (&c);
+  for (guint t = 1; t < n_threads; t++)
+    if (threads[t])
+      g_thread_join (threads[t]);
+  for (guint i = 0; i < n; i++) {
+    if (c.errors[i] && ok) {
+      g_propagate_error (error, c.errors[i]);
+      ok = FALSE;
+    } else {
+      g_clear_error (&c.errors[i]);
+    }
+  }
+  g_free (c.errors);
+  return ok;
+}
+
 void
 vki_pipeline_clear (VkiPipeline * p, GstVkInceptionDevice * dev)
 {
