@@ -1,5 +1,5 @@
 /* Device selection, wrapping a device made elsewhere, the pipeline cache,
- * the CPU device's threads. */
+ * pipelines compiled on several threads, the CPU device's threads. */
 #ifdef __linux__
 #define _GNU_SOURCE             /* sched_getaffinity() of another thread */
 #include <sched.h>
@@ -9,6 +9,8 @@
 
 #include "test-common.h"
 #include "device.h"
+#include "pipeline.h"
+#include "shaders.h"
 #include "threads.h"
 
 #include <glib/gstdio.h>
@@ -226,6 +228,50 @@ test_pipeline_cache (void)
   g_free (dir);
 }
 
+/* vki_pipeline_init_all() builds each pipeline with its own arguments
+ * whatever the number of threads (one, fewer than the pipelines, the
+ * default): every one built, with its specialization constant and
+ * workgroup size. */
+static void
+test_pipelines_all (void)
+{
+  const gchar *threads[] = { "1", "3", NULL };
+  GstVkInceptionDevice *dev = vki_test_device ();
+  gchar *old = g_strdup (g_getenv ("VKINCEPTION_COMPILE_THREADS"));
+
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++) {
+    enum
+    { N = 7 };
+    VkiPipeline pipes[N];
+    VkiPipelineBuild builds[N];
+    guint32 spec[N], local[N][3];
+    GError *error = NULL;
+
+    if (threads[t])
+      g_setenv ("VKINCEPTION_COMPILE_THREADS", threads[t], TRUE);
+    else
+      g_unsetenv ("VKINCEPTION_COMPILE_THREADS");
+    memset (pipes, 0, sizeof pipes);
+    for (guint i = 0; i < N; i++) {
+      spec[i] = i + 1;
+      local[i][0] = 8u << (i % 3);
+      local[i][1] = local[i][2] = 1;
+      builds[i] = (VkiPipelineBuild) {
+      &pipes[i], &vki_shader_peak_fma, 2, 0, 0, &spec[i], 1, local[i]};
+    }
+    g_assert_true (vki_pipeline_init_all (dev, builds, N, &error));
+    g_assert_no_error (error);
+    for (guint i = 0; i < N; i++) {
+      g_assert_true (pipes[i].pipeline != VK_NULL_HANDLE);
+      g_assert_cmpuint (pipes[i].n_buffers, ==, 2);
+      g_assert_cmpuint (pipes[i].local_size[0], ==, local[i][0]);
+      vki_pipeline_clear (&pipes[i], dev);
+    }
+  }
+  vki_test_restore_env ("VKINCEPTION_COMPILE_THREADS", old);
+  vki_test_assert_no_validation ();
+}
+
 #ifdef __linux__
 typedef struct
 {
@@ -370,6 +416,7 @@ main (int argc, char **argv)
   g_test_add_func ("/device/env-selector", test_env_selector);
   g_test_add_func ("/device/wrapped", test_wrapped);
   g_test_add_func ("/device/pipeline-cache", test_pipeline_cache);
+  g_test_add_func ("/device/pipelines-all", test_pipelines_all);
   g_test_add_func ("/device/threads-spread", test_threads_spread);
   g_test_add_func ("/device/cpu-threads", test_cpu_threads);
   return g_test_run ();
