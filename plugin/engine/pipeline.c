@@ -198,10 +198,10 @@ vki_pipeline_init_all (GstVkInceptionDevice * dev,
   const gchar *env = g_getenv ("VKINCEPTION_COMPILE_THREADS");
   guint n_threads = env && *env ? (guint) g_ascii_strtoull (env, NULL, 10) :
       (guint) g_get_num_processors ();
-
-  n_threads = CLAMP (MIN (n_threads, n), 1, MAX_COMPILE_THREADS);
   GThread *threads[MAX_COMPILE_THREADS] = { NULL };
   gboolean ok = TRUE;
+
+  n_threads = CLAMP (MIN (n_threads, n), 1, MAX_COMPILE_THREADS);
 
   /* The calling thread is one of them; a thread that cannot be started
    * leaves its share to the others. */
