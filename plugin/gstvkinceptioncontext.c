@@ -26,8 +26,36 @@ init_debug (void)
   }
 }
 
-G_DEFINE_BOXED_TYPE (GstVkInceptionDevice, gst_vk_inception_device,
-    gst_vk_inception_device_ref, gst_vk_inception_device_unref);
+/* How a device prints in a structure (gst-launch-1.0's "Got context"
+ * line, debug logs): its name, where GStreamer would print NULL for a
+ * boxed type it does not know. */
+static gchar *
+serialize_device (const GValue * value)
+{
+  GstVkInceptionDevice *dev = g_value_get_boxed (value);
+  gchar *escaped, *text;
+
+  if (!dev)
+    return g_strdup ("NULL");
+  escaped = g_strescape (gst_vk_inception_device_get_name (dev), NULL);
+  text = g_strdup_printf ("\"%s\"", escaped);
+  g_free (escaped);
+  return text;
+}
+
+static void
+register_serializer (GType type)
+{
+  /* Static: GStreamer keeps a pointer to it. */
+  static GstValueTable table = { 0, NULL, serialize_device, NULL };
+
+  table.type = type;
+  gst_value_register (&table);
+}
+
+G_DEFINE_BOXED_TYPE_WITH_CODE (GstVkInceptionDevice, gst_vk_inception_device,
+    gst_vk_inception_device_ref, gst_vk_inception_device_unref,
+    register_serializer (g_define_type_id));
 
 gchar *
 gst_vk_inception_context_type (const gchar * selector)

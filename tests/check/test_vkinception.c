@@ -1948,7 +1948,16 @@ GST_START_TEST (test_shared_device)
     fail_unless (context_device (c, DEVICE_CONTEXT) == NULL);
     for (GList * l = posted; l; l = l->next) {
       const GstStructure *s = gst_context_get_structure (l->data);
-      fail_unless (gst_structure_get_string (s, "device-name") != NULL);
+      const gchar *name = gst_structure_get_string (s, "device-name");
+      /* As gst-launch-1.0 prints it: the device by its name. */
+      gchar *text = gst_structure_to_string (s);
+      gchar *printed = g_strdup_printf ("device=(GstVkInceptionDevice)\"%s\"",
+          name);
+
+      fail_unless (name != NULL);
+      fail_unless (strstr (text, printed) != NULL, "%s", text);
+      g_free (printed);
+      g_free (text);
     }
     fail_unless_equals_uint64 (frames_classified (a), 3);
     fail_unless_equals_uint64 (frames_classified (b), 3);
