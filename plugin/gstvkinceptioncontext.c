@@ -108,18 +108,16 @@ gst_vk_inception_context_get_device (GstContext * context,
   return gst_vk_inception_device_ref (g_value_get_boxed (v));
 }
 
-/* The device of @element's own context, for @selector. */
+/* The device of @element's own context of @type, the type for @selector. */
 static GstVkInceptionDevice *
-own_device (GstElement * element, const gchar * selector)
+own_device (GstElement * element, const gchar * type, const gchar * selector)
 {
-  gchar *type = gst_vk_inception_context_type (selector);
   GstContext *context = gst_element_get_context (element, type);
   GstVkInceptionDevice *dev =
       gst_vk_inception_context_get_device (context, selector);
 
   if (context)
     gst_context_unref (context);
-  g_free (type);
   return dev;
 }
 
@@ -153,25 +151,23 @@ GstVkInceptionDevice *
 gst_vk_inception_context_find_device (GstElement * element,
     const gchar * selector)
 {
-  GstVkInceptionDevice *dev = own_device (element, selector);
-  PeerSearch search = { NULL, selector, NULL };
-  gchar *type;
+  gchar *type = gst_vk_inception_context_type (selector);
+  PeerSearch search = { NULL, selector, own_device (element, type, selector) };
 
-  if (dev)
-    return dev;
-  type = gst_vk_inception_context_type (selector);
-  /* Downstream first, then upstream, as GStreamer's elements ask. */
-  search.query = gst_query_new_context (type);
-  gst_element_foreach_src_pad (element, ask_peer, &search);
-  if (!search.dev)
-    gst_element_foreach_sink_pad (element, ask_peer, &search);
-  gst_query_unref (search.query);
+  if (!search.dev) {
+    /* Downstream first, then upstream, as GStreamer's elements ask. */
+    search.query = gst_query_new_context (type);
+    gst_element_foreach_src_pad (element, ask_peer, &search);
+    if (!search.dev)
+      gst_element_foreach_sink_pad (element, ask_peer, &search);
+    gst_query_unref (search.query);
+  }
   if (!search.dev) {
     /* A bin that has the context sets it on the element before
      * gst_element_post_message() returns. */
     gst_element_post_message (element,
         gst_message_new_need_context (GST_OBJECT (element), type));
-    search.dev = own_device (element, selector);
+    search.dev = own_device (element, type, selector);
   }
   g_free (type);
   return search.dev;
